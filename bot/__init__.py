@@ -1,0 +1,1 @@
+"""prep-talk: a coach for security leaders before hard conversations with the business."""

@@ -1,0 +1,96 @@
+"""The neutral message types every channel translates to and from.
+
+A turn is one `Inbound` in and a list of `Reply` out. Serialised, a reply is one line of
+the `--json` transcript format described in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Step(StrEnum):
+    FEEL = "feel"
+    FOCUS = "focus"
+    TIMING = "timing"
+    SIMPLIFY = "simplify"
+    WHY = "why"
+    BRIEF = "brief"
+    DEBRIEF = "debrief"
+    INFO = "info"
+
+
+COACHING_STEPS: tuple[Step, ...] = (Step.FEEL, Step.FOCUS, Step.TIMING, Step.SIMPLIFY, Step.WHY)
+
+
+class Expects(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    NONE = "none"
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    value: str
+    label: str
+
+
+class Finding(BaseModel):
+    """Something the coach noticed, with the data a renderer needs.
+
+    `kind` is one of: jargon, acronym, readability, fear, priorities, multiple_goals,
+    closed_question, crunch_period, holiday, quiet_window, missing_why, trimmed.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    kind: str
+    term: str | None = None
+    suggestion: str | None = None
+    message: str | None = None
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    step: Step
+    text: str
+    expects: Expects = Expects.NONE
+    choices: tuple[Choice, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    def to_json_line(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+
+class Command(StrEnum):
+    """Things a user asks for outside the step-by-step dialog."""
+
+    START = "start"
+    RESUME = "resume"
+    DEBRIEF = "debrief"
+
+
+class Inbound(BaseModel):
+    """One thing the user did: wrote text, picked a choice, or ran a command."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str | None = None
+    choice: str | None = None
+    command: Command | None = None
+    argument: str | None = None
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Inbound:
+        return cls.model_validate(document)
+
+
+class Transcript(BaseModel):
+    """A list of replies, as one JSON document (used by the web playground)."""
+
+    replies: list[Reply] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Stakeholder playbooks and the plain-language glossary: schema and loading."""

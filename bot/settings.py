@@ -1,0 +1,132 @@
+"""All configuration, from the environment (and `.env`), validated once at start-up."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PLAYBOOKS_DIR = Path(__file__).resolve().parent.parent / "playbooks"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///prep-talk.db",
+        validation_alias=AliasChoices("PREPTALK_DATABASE_URL", "database_url"),
+    )
+    playbooks_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("PREPTALK_PLAYBOOKS_DIR", "playbooks_dir")
+    )
+    encryption_keys: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("PREPTALK_ENCRYPTION_KEYS", "encryption_keys")
+    )
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("PREPTALK_HOST", "host"))
+    port: int = Field(
+        default=3978, ge=0, le=65535, validation_alias=AliasChoices("PREPTALK_PORT", "port")
+    )
+    playground: bool | None = Field(
+        default=None, validation_alias=AliasChoices("PREPTALK_PLAYGROUND", "playground")
+    )
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    microsoft_app_id: str | None = Field(default=None, validation_alias="MICROSOFT_APP_ID")
+    microsoft_app_password: SecretStr | None = Field(
+        default=None, validation_alias="MICROSOFT_APP_PASSWORD"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept the plain URLs operators write and pick the async driver for them."""
+        for plain, driver in (
+            ("sqlite://", "sqlite+aiosqlite://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        for position, key in enumerate(value.get_secret_value().split(","), start=1):
+            try:
+                Fernet(key.strip().encode())
+            except ValueError:
+                raise ValueError(
+                    f"key {position} is not a Fernet key (32 url-safe base64 bytes); "
+                    "make one with: prep-talk keys new"
+                ) from None
+        return value
+
+    @field_validator("playbooks_dir")
+    @classmethod
+    def _dir_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
+        return value
+
+    @property
+    def note_keys(self) -> list[bytes]:
+        if self.encryption_keys is None:
+            return []
+        raw = self.encryption_keys.get_secret_value()
+        return [key.strip().encode() for key in raw.split(",") if key.strip()]
+
+    @property
+    def platforms_configured(self) -> bool:
+        return bool(self.slack_bot_token or self.slack_signing_secret or self.microsoft_app_id)
+
+    @property
+    def playground_enabled(self) -> bool:
+        """On when asked for, or by default when no Slack or Teams credentials are set."""
+        if self.playground is not None:
+            return self.playground
+        return not self.platforms_configured
+
+    @property
+    def host_is_loopback(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return self.host == "localhost"
+
+
+_ENV_NAMES = {
+    "database_url": "PREPTALK_DATABASE_URL",
+    "playbooks_dir": "PREPTALK_PLAYBOOKS_DIR",
+    "encryption_keys": "PREPTALK_ENCRYPTION_KEYS",
+    "host": "PREPTALK_HOST",
+    "port": "PREPTALK_PORT",
+    "playground": "PREPTALK_PLAYGROUND",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation error into one line that names the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        name = _ENV_NAMES.get(field, field.upper())
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None
