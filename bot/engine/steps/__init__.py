@@ -1,0 +1,1 @@
+"""One guide per coaching step; `flow` moves between them."""

@@ -1,0 +1,112 @@
+"""Focus: one outcome for this conversation, framed around the stakeholder team's needs."""
+
+from __future__ import annotations
+
+from bot.engine.asks import goals_in
+from bot.engine.context import CoachContext
+from bot.engine.language import mentions_any
+from bot.engine.messages import Finding, Reply, Step
+from bot.engine.state import PrepState, Stage
+from bot.engine.turn import (
+    BACK_CHOICE,
+    PAUSE_CHOICE,
+    Turn,
+    ask_choice,
+    ask_text,
+    bullets,
+    choice,
+    next_choice,
+    quoted,
+    say,
+    stay,
+)
+
+
+class Focus:
+    step = Step.FOCUS
+    title = "Focus — one outcome"
+
+    def intro(self, state: PrepState, ctx: CoachContext) -> list[Reply]:
+        book = ctx.playbook
+        text = (
+            f"Step 2 of 5 · {self.title}\n"
+            f"{book.role.capitalize()} is juggling ten things. Agree on one outcome for this "
+            f"talk, and frame it around what {book.team} needs.\n"
+            f"What {book.team} is measured on:\n{bullets(book.priorities)}"
+        )
+        return [say(self.step, text), self.ask(state, ctx)]
+
+    def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
+        if state.stage is Stage.PICK_GOAL:
+            options = [
+                choice(f"goal{index}", goal)
+                for index, goal in enumerate(state.goal_options, start=1)
+            ]
+            return ask_choice(
+                self.step,
+                "Which one matters most now? Keep the others for another conversation.",
+                *options,
+                BACK_CHOICE,
+            )
+        if state.goal:
+            return ask_text(
+                self.step,
+                f"Your outcome: {quoted(state.goal)}\nRewrite it, or continue to timing.",
+                next_choice("Continue to timing"),
+                BACK_CHOICE,
+                PAUSE_CHOICE,
+            )
+        return ask_text(
+            self.step,
+            "What single outcome do you want from this conversation?",
+            BACK_CHOICE,
+            PAUSE_CHOICE,
+        )
+
+    def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
+        goals = goals_in(text)
+        if len(goals) > 1:
+            new = state.model_copy(update={"goal_options": goals, "stage": Stage.PICK_GOAL})
+            finding = Finding(
+                kind="multiple_goals",
+                message=f"That is {len(goals)} goals in one conversation.",
+                suggestion="Pick one; a focused ask is easier to say yes to.",
+                goals=goals,
+            )
+            return Turn(new, [self.ask(new, ctx).model_copy(update={"findings": (finding,)})])
+        return self._set_goal(state, goals[0], ctx)
+
+    def _set_goal(self, state: PrepState, goal: str, ctx: CoachContext) -> Turn:
+        new = state.model_copy(update={"goal": goal, "goal_options": [], "stage": Stage.GOAL})
+        replies: list[Reply] = []
+        if not mentions_any(goal, ctx.playbook.priority_terms):
+            replies.append(
+                say(
+                    self.step,
+                    f"Tip: say what {ctx.playbook.team} gets out of it.",
+                    Finding(
+                        kind="priorities",
+                        message=f"This outcome is framed around security, not {ctx.playbook.team}.",
+                        suggestion="Tie it to one of their priorities: "
+                        + "; ".join(ctx.playbook.priorities[:3]),
+                    ),
+                )
+            )
+        return Turn(new, [*replies, self.ask(new, ctx)])
+
+    def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
+        if state.stage is not Stage.PICK_GOAL or value not in {
+            c.value for c in self.ask(state, ctx).choices
+        }:
+            return None
+        return self._set_goal(state, state.goal_options[int(value.removeprefix("goal")) - 1], ctx)
+
+    def on_next(self, state: PrepState, ctx: CoachContext) -> Turn | None:
+        if state.stage is Stage.PICK_GOAL:
+            return stay(state, say(self.step, "Pick one outcome first."), self.ask(state, ctx))
+        if not state.goal:
+            return stay(state, say(self.step, "Write your one outcome first."), self.ask(state, ctx))
+        return None
+
+    def note(self, state: PrepState, ctx: CoachContext) -> str:
+        return f"Outcome: {state.goal}" if state.goal else ""

@@ -1,0 +1,215 @@
+"""Slow down: a quiet time in the stakeholder's calendar, and the data to gather first."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.engine import calendar
+from bot.engine.context import CoachContext
+from bot.engine.dates import parse_planned_date
+from bot.engine.messages import Finding, Reply, Step
+from bot.engine.state import PrepState, Stage
+from bot.engine.turn import (
+    BACK_CHOICE,
+    PAUSE_CHOICE,
+    Turn,
+    ask_text,
+    bullets,
+    choice,
+    next_choice,
+    quoted,
+    say,
+    stay,
+)
+
+HORIZON_DAYS = 365
+PREP_DAYS = 7  # a suggested date leaves a week to gather data
+SUGGEST = "suggest"
+USE_SUGGESTED = "use_suggested"
+KEEP = "keep"
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def span_label(start: date, end: date) -> str:
+    return f"{day_label(start)} – {day_label(end)}"
+
+
+class Timing:
+    step = Step.TIMING
+    title = "Slow down — pick a quiet time"
+
+    def intro(self, state: PrepState, ctx: CoachContext) -> list[Reply]:
+        book, today = ctx.playbook, ctx.today
+        quarter = calendar.fiscal_quarter(today, ctx.fiscal_year_start_month)
+        busy = calendar.busy_periods(
+            book, ctx.fiscal_year_start_month, today, today + timedelta(days=120)
+        )
+        lines = [
+            f"Step 3 of 5 · {self.title}",
+            "Deadlines make people think less strategically. Talk when they can listen.",
+            f"Today is in {quarter.label} ({span_label(quarter.start, quarter.end)}).",
+        ]
+        findings: list[Finding] = []
+        if busy:
+            lines.append(f"Busy times for {book.team}:")
+            lines += [f"• {p.name}: {span_label(p.start, p.end)} — {p.reason}" for p in busy[:3]]
+        quiet = calendar.quiet_windows(book, ctx.fiscal_year_start_month, today)
+        if quiet:
+            lines.append(f"Next quiet window: {span_label(quiet[0].start, quiet[0].end)}.")
+            findings.append(_quiet_finding(quiet[0]))
+        return [say(self.step, "\n".join(lines), *findings), self.ask(state, ctx)]
+
+    def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
+        if state.stage is Stage.CONFIRM_DATE and state.proposed_date:
+            options = [choice(KEEP, f"Keep {day_label(state.proposed_date)} anyway")]
+            if state.suggested_date:
+                options.insert(0, choice(USE_SUGGESTED, f"Use {day_label(state.suggested_date)}"))
+            return ask_text(
+                self.step, "Use the suggested date, keep yours, or type another.", *options
+            )
+        if state.stage is Stage.GATHER and state.planned_date:
+            return ask_text(
+                self.step,
+                f"Planned: {day_label(state.planned_date)}.\nBefore you talk, gather:\n"
+                f"{bullets(ctx.playbook.data_to_gather)}\n"
+                "Take the time you need: pause now and come back when you have the data.",
+                next_choice("I have what I need — continue"),
+                choice("pause", "Pause to gather data"),
+                BACK_CHOICE,
+            )
+        return ask_text(
+            self.step,
+            "When do you plan to talk? A date like 2027-01-12, or “next Tuesday”, “in two weeks”.",
+            choice(SUGGEST, "Suggest a date"),
+            BACK_CHOICE,
+            PAUSE_CHOICE,
+        )
+
+    def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
+        today = ctx.today
+        day = parse_planned_date(text, today)
+        if day is None:
+            return stay(
+                state,
+                say(self.step, f"I couldn't read a date in {quoted(text, 60)}."),
+                self.ask(state, ctx),
+            )
+        if day < today:
+            return stay(
+                state,
+                say(self.step, f"{day_label(day)} has already passed. Pick a day from today on."),
+                self.ask(state, ctx),
+            )
+        if day > today + timedelta(days=HORIZON_DAYS):
+            return stay(
+                state,
+                say(self.step, f"{day_label(day)} is over a year away. Pick a nearer date."),
+                self.ask(state, ctx),
+            )
+        return self._consider(state, day, ctx)
+
+    def _consider(self, state: PrepState, day: date, ctx: CoachContext) -> Turn:
+        book, start_month = ctx.playbook, ctx.fiscal_year_start_month
+        findings = _date_findings(day, ctx)
+        if not findings:
+            return self._accept(state, day, ctx)
+        better = calendar.best_day_near(book, start_month, day, ctx.today + timedelta(days=1))
+        if better:
+            window = next(
+                (w for w in calendar.quiet_windows(book, start_month, ctx.today)
+                 if w.start <= better <= w.end),
+                None,
+            )
+            if window:
+                findings.append(_quiet_finding(window))
+        new = state.model_copy(
+            update={"stage": Stage.CONFIRM_DATE, "proposed_date": day, "suggested_date": better}
+        )
+        advice = f" I suggest {day_label(better)} instead." if better else ""
+        text = f"{day_label(day)} is not a good time.{advice}"
+        return Turn(new, [say(self.step, text, *findings), self.ask(new, ctx)])
+
+    def _accept(self, state: PrepState, day: date, ctx: CoachContext) -> Turn:
+        new = state.model_copy(
+            update={
+                "planned_date": day,
+                "proposed_date": None,
+                "suggested_date": None,
+                "stage": Stage.GATHER,
+            }
+        )
+        text = f"{day_label(day)} is a quiet time for {ctx.playbook.team}. Good choice."
+        return Turn(new, [say(self.step, text), self.ask(new, ctx)])
+
+    def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
+        if value not in {c.value for c in self.ask(state, ctx).choices}:
+            return None
+        if value == SUGGEST:
+            wanted = ctx.today + timedelta(days=PREP_DAYS)
+            day = calendar.best_day_near(
+                ctx.playbook, ctx.fiscal_year_start_month, wanted, ctx.today + timedelta(days=1)
+            )
+            if day is None:
+                return stay(state, say(self.step, "I found no quiet day soon."), self.ask(state, ctx))
+            return self._accept(state, day, ctx)
+        if value == USE_SUGGESTED and state.suggested_date:
+            return self._accept(state, state.suggested_date, ctx)
+        if value == KEEP and state.proposed_date:
+            return self._accept(state, state.proposed_date, ctx)
+        return None
+
+    def on_next(self, state: PrepState, ctx: CoachContext) -> Turn | None:
+        if state.stage is Stage.GATHER and state.planned_date:
+            return None
+        return stay(state, say(self.step, "Choose a date first."), self.ask(state, ctx))
+
+    def note(self, state: PrepState, ctx: CoachContext) -> str:
+        if not state.planned_date:
+            return ""
+        return (
+            f"Planned date: {day_label(state.planned_date)}\n"
+            f"Data to gather first:\n{bullets(ctx.playbook.data_to_gather)}"
+        )
+
+
+def _quiet_finding(window: calendar.QuietWindow) -> Finding:
+    return Finding(
+        kind="quiet_window",
+        message=f"Quiet window: {span_label(window.start, window.end)}",
+        start=window.start.isoformat(),
+        end=window.end.isoformat(),
+    )
+
+
+def _date_findings(day: date, ctx: CoachContext) -> list[Finding]:
+    book = ctx.playbook
+    findings = []
+    busy = calendar.busy_on(book, ctx.fiscal_year_start_month, day)
+    if busy:
+        findings.append(
+            Finding(
+                kind="crunch_period",
+                term=busy.name,
+                message=f"{day_label(day)} falls in {busy.name} "
+                f"({span_label(busy.start, busy.end)}): {busy.reason}",
+                start=busy.start.isoformat(),
+                end=busy.end.isoformat(),
+            )
+        )
+    holiday = calendar.holiday_on(day, book.regions)
+    if holiday:
+        findings.append(
+            Finding(
+                kind="holiday",
+                term=holiday.name,
+                message=f"{day_label(day)} is {holiday.name} ({holiday.region}).",
+                date=day.isoformat(),
+                region=holiday.region,
+            )
+        )
+    if day.weekday() >= 5:
+        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend."))
+    return findings
