@@ -80,7 +80,8 @@ def _explained(text: str, match: re.Match[str], expansion: str) -> bool:
 
 
 def _shouting(text: str, match: re.Match[str]) -> bool:
-    """A capitalised word inside a run of capitals is emphasis, not an acronym."""
-    window = text[max(0, match.start() - 30) : match.end() + 30]
-    words = re.findall(r"[A-Za-z]{2,}", window)
-    return len(words) >= 3 and sum(word.isupper() for word in words) >= len(words) - 1
+    """A capitalised word next to another capitalised word is emphasis, not an acronym."""
+    before = re.findall(r"[A-Za-z]+", text[max(0, match.start() - 40) : match.start()])
+    after = re.findall(r"[A-Za-z]+", text[match.end() : match.end() + 40])
+    neighbours = before[-1:] + after[:1]
+    return any(len(word) >= 2 and word.isupper() for word in neighbours)

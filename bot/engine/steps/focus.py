@@ -30,7 +30,7 @@ class Focus:
         book = ctx.playbook
         text = (
             f"Step 2 of 5 · {self.title}\n"
-            f"{book.role.capitalize()} is juggling ten things. Agree on one outcome for this "
+            f"{book.role[0].upper()}{book.role[1:]} is juggling ten things. Agree on one outcome for this "
             f"talk, and frame it around what {book.team} needs.\n"
             f"What {book.team} is measured on:\n{bullets(book.priorities)}"
         )

@@ -1,0 +1,1 @@
+"""The `prep-talk` command line."""

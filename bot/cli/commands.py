@@ -1,0 +1,105 @@
+"""The CLI's commands other than chat: notes, check, playbooks, db, keys."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from cryptography.fernet import Fernet
+
+from bot.cli.render import finding_line
+from bot.coach import Coach, PrepDetail
+from bot.engine.glossary import GlossaryIndex
+from bot.engine.language import check_text
+from bot.engine.steps.simplify import report_summary
+from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library
+from bot.users import UserRef
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+async def notes_list(coach: Coach, user: UserRef, as_json: bool, out: TextIO) -> int:
+    preps = await coach.preps(user)
+    if as_json:
+        items = [p.model_dump(mode="json") for p in preps]
+        out.write(json.dumps({"items": items}) + "\n")
+        return EXIT_OK
+    if not preps:
+        out.write("No preps yet. Start one: prep-talk chat sales\n")
+    for prep in preps:
+        planned = f"  talk on {prep.planned_date}" if prep.planned_date else ""
+        out.write(f"{prep.id:>4}  {prep.stakeholder:<12} {prep.status:<12}{planned}\n")
+    return EXIT_OK
+
+
+async def notes_show(
+    coach: Coach, user: UserRef, prep_id: int, as_json: bool, markdown: bool, out: TextIO
+) -> int:
+    detail = await coach.prep(user, prep_id)
+    if detail is None:
+        sys.stderr.write(f"prep {prep_id} not found\n")
+        return EXIT_NOT_FOUND
+    if as_json:
+        out.write(detail.model_dump_json() + "\n")
+    else:
+        out.write(_markdown(detail, coach.playbooks) if markdown else _plain(detail))
+    return EXIT_OK
+
+
+def _plain(detail: PrepDetail) -> str:
+    head = f"Prep {detail.id}: {detail.stakeholder} ({detail.status})\n"
+    return head + "".join(f"\n[{note.step}]\n{note.text}\n" for note in detail.notes)
+
+
+def _markdown(detail: PrepDetail, library: PlaybookLibrary) -> str:
+    book = library.find(detail.stakeholder)
+    title = f"{book.name} — {book.role}" if book else detail.stakeholder
+    lines = [f"# Prep notes: {title}", "", f"Status: {detail.status}"]
+    if detail.planned_date:
+        lines.append(f"Planned date: {detail.planned_date.isoformat()}")
+    for note in detail.notes:
+        lines += ["", f"## {note.step.capitalize()}", "", note.text]
+    return "\n".join(lines) + "\n"
+
+
+def check(library: PlaybookLibrary, stakeholder: str | None, text: str, as_json: bool, out: TextIO) -> int:
+    """The Simplify checks on any text, e.g. an email before it goes out."""
+    book = library.find(stakeholder) if stakeholder else None
+    if stakeholder and book is None:
+        sys.stderr.write(f"unknown stakeholder {stakeholder!r}; try: prep-talk playbooks list\n")
+        return EXIT_USAGE
+    report = check_text(text, GlossaryIndex(library.glossary), book)
+    if as_json:
+        findings = [f.model_dump(mode="json", exclude_none=True) for f in report.findings]
+        document = {"grade": report.grade, "target": report.target, "findings": findings}
+        out.write(json.dumps(document) + "\n")
+        return EXIT_OK
+    out.write(report_summary(report) + "\n")
+    out.writelines(f"  - {finding_line(f)}\n" for f in report.findings)
+    return EXIT_OK
+
+
+def playbooks_list(library: PlaybookLibrary, out: TextIO) -> int:
+    for book in library.all():
+        aliases = ", ".join(book.aliases)
+        out.write(f"{book.id:<12} {book.role:<34} aliases: {aliases}\n")
+    return EXIT_OK
+
+
+def playbooks_validate(folder: Path | None, out: TextIO) -> int:
+    try:
+        library = load_library(folder)
+    except PlaybookError as error:
+        sys.stderr.write(f"invalid: {error}\n")
+        return EXIT_NOT_FOUND
+    out.write(
+        f"ok: {len(library.playbooks)} playbooks, {len(library.glossary.entries)} glossary terms\n"
+    )
+    return EXIT_OK
+
+
+def new_key(out: TextIO) -> int:
+    out.write(Fernet.generate_key().decode() + "\n")
+    return EXIT_OK

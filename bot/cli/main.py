@@ -1,0 +1,146 @@
+"""`prep-talk`: chat, notes, check, playbooks, db, keys and serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.cli import commands
+from bot.cli.chat import run_chat
+from bot.coach import Coach
+from bot.engine.messages import Command, Inbound
+from bot.playbook.library import PlaybookError, load_library
+from bot.runtime import DatabaseNotReady, open_coach, prepare_database
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import migrate
+from bot.users import BadUserRef, UserRef
+
+
+def _default_user() -> str:
+    login = re.sub(r"[^A-Za-z0-9._@-]", "-", getpass.getuser())[:64] or "me"
+    return f"local:local:{login}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prep-talk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="prepare a conversation in the terminal")
+    chat.add_argument("stakeholder")
+    _user_and_json(chat)
+
+    debrief = sub.add_parser("debrief", help="record how a prepared conversation went")
+    debrief.add_argument("id", type=int)
+    _user_and_json(debrief)
+
+    notes = sub.add_parser("notes", help="your saved preps and notes")
+    notes_sub = notes.add_subparsers(dest="notes_command", required=True)
+    _user_and_json(notes_sub.add_parser("list"))
+    show = notes_sub.add_parser("show")
+    show.add_argument("id", type=int)
+    _user_and_json(show)
+    export = notes_sub.add_parser("export")
+    export.add_argument("id", type=int)
+    export.add_argument("--format", choices=["md"], default="md")
+    export.add_argument("--user", default=_default_user())
+
+    check = sub.add_parser("check", help="plain-language checks on any text")
+    check.add_argument("--stakeholder")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("text", nargs="?")
+
+    books = sub.add_parser("playbooks", help="list or validate playbooks")
+    books_sub = books.add_subparsers(dest="playbooks_command", required=True)
+    books_sub.add_parser("list")
+    validate = books_sub.add_parser("validate")
+    validate.add_argument("dir", nargs="?", type=Path)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade")
+    keys = sub.add_parser("keys", help="note encryption keys")
+    keys.add_subparsers(dest="keys_command", required=True).add_parser("new")
+
+    serve = sub.add_parser("serve", help="run the web server (playground, Slack, Teams)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    return parser
+
+
+def _user_and_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default=_default_user(), help="platform:tenant:user")
+    parser.add_argument("--json", action="store_true", help="JSON lines for programs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (SettingsError, PlaybookError, DatabaseNotReady, BadUserRef) as error:
+        sys.stderr.write(f"prep-talk: {error}\n")
+        return commands.EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    if args.command == "keys":
+        return commands.new_key(out)
+    if args.command == "playbooks" and args.playbooks_command == "validate":
+        return commands.playbooks_validate(args.dir, out)
+    settings = load_settings()
+    if args.command == "db":
+        migrate.upgrade(settings.database_url)
+        out.write("database is up to date\n")
+        return commands.EXIT_OK
+    if args.command == "serve":
+        from bot.server import serve
+
+        return serve(settings, host=args.host, port=args.port)
+    library = load_library(settings.playbooks_dir)
+    if args.command == "playbooks":
+        return commands.playbooks_list(library, out)
+    if args.command == "check":
+        text = args.text if args.text is not None else sys.stdin.read()
+        return commands.check(library, args.stakeholder, text, args.json, out)
+    if args.command == "chat" and library.find(args.stakeholder) is None:
+        listed = ", ".join(book.id for book in library.all())
+        sys.stderr.write(f"unknown stakeholder {args.stakeholder!r}; available: {listed}\n")
+        return commands.EXIT_USAGE
+    user = UserRef.parse(args.user)
+    prepare_database(settings)
+    return asyncio.run(_with_coach(settings, lambda coach: _coach_command(args, coach, user)))
+
+
+async def _with_coach(settings: Settings, work: Callable[[Coach], Awaitable[int]]) -> int:
+    async with open_coach(settings) as coach:
+        return await work(coach)
+
+
+async def _coach_command(args: argparse.Namespace, coach: Coach, user: UserRef) -> int:
+    out = sys.stdout
+    if args.command == "chat":
+        first = Inbound(command=Command.START, argument=args.stakeholder)
+        return await run_chat(coach, user, first, args.json, sys.stdin, out)
+    if args.command == "debrief":
+        if await coach.prep(user, args.id) is None:
+            sys.stderr.write(f"prep {args.id} not found\n")
+            return commands.EXIT_NOT_FOUND
+        first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
+        return await run_chat(coach, user, first, args.json, sys.stdin, out)
+    if args.notes_command == "list":
+        return await commands.notes_list(coach, user, args.json, out)
+    as_json = getattr(args, "json", False)
+    markdown = args.notes_command == "export"
+    return await commands.notes_show(coach, user, args.id, as_json, markdown, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The coach service: the one place that loads a prep, advances the engine and saves it.
+
+Every channel (Slack, Teams, terminal, web) calls `Coach.handle`. Each turn runs in one
+database transaction; a concurrent turn on the same prep is detected by the dialog state's
+version and the turn is replayed on fresh state (the engine is pure, so replay is safe).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine import flow
+from bot.engine.context import CoachContext
+from bot.engine.glossary import GlossaryIndex
+from bot.engine.messages import Command, Inbound, Reply, Step
+from bot.engine.state import PrepState
+from bot.engine.turn import Turn, say
+from bot.playbook.library import PlaybookLibrary
+from bot.playbook.schema import Playbook
+from bot.storage.crypto import NoteCipher
+from bot.storage.models import DialogState, PrepConversation
+from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
+from bot.templates import BriefTemplates
+from bot.users import UserRef
+
+log = logging.getLogger(__name__)
+TURN_ATTEMPTS = 3
+
+
+class PrepSummary(BaseModel):
+    id: int
+    stakeholder: str
+    status: str
+    goal: str | None
+    planned_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class NoteView(BaseModel):
+    step: str
+    text: str
+    updated_at: datetime
+
+
+class PrepDetail(PrepSummary):
+    notes: list[NoteView]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Coach:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        playbooks: PlaybookLibrary,
+        cipher: NoteCipher,
+        templates: BriefTemplates,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.sessions = sessions
+        self.playbooks = playbooks
+        self.cipher = cipher
+        self.templates = templates
+        self.clock = clock
+        self.glossary = GlossaryIndex(playbooks.glossary)
+
+    async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
+        """Apply one inbound message for `user` and return the replies to show."""
+        for _attempt in range(TURN_ATTEMPTS):
+            try:
+                async with self.sessions.begin() as session:
+                    return await self._turn(self._store(session, user), inbound)
+            except ConcurrentTurn:
+                log.info("concurrent turn for %s; replaying on fresh state", user)
+        return [say(Step.INFO, "This prep changed elsewhere at the same moment. Please try again.")]
+
+    async def preps(self, user: UserRef, limit: int = 50) -> list[PrepSummary]:
+        """The user's own preps, newest first."""
+        async with self.sessions() as session:
+            rows = await self._store(session, user).list_conversations(limit)
+            return [_summary(row) for row in rows]
+
+    async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
+        """One of the user's preps with its notes; None when it is not theirs or not there."""
+        async with self.sessions() as session:
+            store = self._store(session, user)
+            row = await store.get_conversation(conversation_id)
+            if row is None:
+                return None
+            notes = [
+                NoteView(step=n.step, text=n.text, updated_at=n.updated_at)
+                for n in await store.notes_of(row)
+            ]
+            return PrepDetail(**_summary(row).model_dump(), notes=notes)
+
+    async def forget(self, user: UserRef) -> int:
+        """Delete every prep, note and setting of this user; returns the preps deleted."""
+        async with self.sessions.begin() as session:
+            return await self._store(session, user).forget_everything()
+
+    def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
+        return PrepStore(session, user, self.cipher)
+
+    async def _turn(self, store: PrepStore, inbound: Inbound) -> list[Reply]:
+        person = await store.ensure_person()
+        if inbound.command is Command.START:
+            return await self._start(store, person, inbound.argument or "")
+        if inbound.command in (Command.RESUME, Command.DEBRIEF):
+            return await self._reopen(store, person, inbound)
+        conversation = await store.active_conversation()
+        if conversation is None:
+            return [say(Step.INFO, self._nothing_active())]
+        row = await store.load_state(conversation)
+        state = PrepState.model_validate(row.data)
+        book = self.playbooks.find(state.stakeholder)
+        if book is None:
+            return [say(Step.INFO, f"The {state.stakeholder} playbook is no longer installed.")]
+        turn = flow.advance(state, inbound, self._context(person, book))
+        await self._save(store, conversation, row, turn)
+        return turn.replies
+
+    async def _start(self, store: PrepStore, person: PersonSettings, name: str) -> list[Reply]:
+        book = self.playbooks.find(name)
+        if book is None:
+            return [say(Step.INFO, self.unknown_stakeholder(name))]
+        ctx = self._context(person, book)
+        existing = await store.open_conversation_for(book.id)
+        if existing is not None:
+            row = await store.load_state(existing)
+            turn = flow.resume(PrepState.model_validate(row.data), ctx)
+            await store.pause_others(existing.id)
+            await self._save(store, existing, row, turn)
+            return turn.replies
+        turn = flow.begin(book.id, ctx)
+        conversation = await store.start_conversation(
+            book.id, turn.state.step.value, turn.state.model_dump(mode="json")
+        )
+        await store.pause_others(conversation.id)
+        return turn.replies
+
+    async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> list[Reply]:
+        conversation = await self._pick(store, inbound.argument)
+        if conversation is None:
+            return [say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")]
+        book = self.playbooks.find(conversation.stakeholder)
+        if book is None:
+            return [say(Step.INFO, f"The {conversation.stakeholder} playbook is no longer installed.")]
+        row = await store.load_state(conversation)
+        state = PrepState.model_validate(row.data)
+        ctx = self._context(person, book)
+        move = flow.start_debrief if inbound.command is Command.DEBRIEF else flow.resume
+        turn = move(state, ctx)
+        await store.pause_others(conversation.id)
+        await self._save(store, conversation, row, turn)
+        return turn.replies
+
+    async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
+        if argument and argument.strip().isdigit():
+            return await store.get_conversation(int(argument.strip()))
+        if argument and self.playbooks.find(argument):
+            book = self.playbooks.find(argument)
+            return await store.open_conversation_for(book.id) if book else None
+        preps = await store.list_conversations(limit=1)
+        return preps[0] if preps else None
+
+    async def _save(
+        self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn
+    ) -> None:
+        state = turn.state
+        await store.save_turn(
+            conversation,
+            row,
+            step=state.step.value,
+            data=state.model_dump(mode="json"),
+            status=state.status.value,
+            goal=state.goal,
+            planned_date=state.planned_date,
+            notes=turn.notes,
+        )
+
+    def _context(self, person: PersonSettings, book: Playbook) -> CoachContext:
+        return CoachContext(
+            now=self.clock(),
+            playbook=book,
+            glossary=self.glossary,
+            brief_template=self.templates.brief,
+            debrief_template=self.templates.debrief,
+            fiscal_year_start_month=person.fiscal_year_start_month,
+            mission=person.mission,
+            time_zone=person.time_zone,
+        )
+
+    def unknown_stakeholder(self, name: str) -> str:
+        guess = self.playbooks.closest(name) if name.strip() else None
+        hint = f"Did you mean {guess}? " if guess else ""
+        listed = ", ".join(book.id for book in self.playbooks.all())
+        return f"I have no playbook for “{name.strip()[:40]}”. {hint}Available: {listed}."
+
+    def _nothing_active(self) -> str:
+        listed = ", ".join(book.id for book in self.playbooks.all())
+        return f"You have no prep in progress. Start one with a stakeholder: {listed}."
+
+
+def _summary(row: PrepConversation) -> PrepSummary:
+    return PrepSummary(
+        id=row.id,
+        stakeholder=row.stakeholder,
+        status=row.status,
+        goal=row.goal,
+        planned_date=row.planned_date,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -1,0 +1,53 @@
+"""Building the coach and its database from one `Settings` (nothing is built at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.coach import Coach
+from bot.playbook.library import load_library
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.crypto import NoteCipher
+from bot.storage.db import create_database, session_factory
+from bot.templates import load_brief_templates
+
+
+class DatabaseNotReady(RuntimeError):
+    """The database schema is behind the code; `prep-talk db upgrade` brings it up to date."""
+
+
+def prepare_database(settings: Settings) -> None:
+    """Migrate a local SQLite file automatically; a shared PostgreSQL is migrated explicitly."""
+    url = settings.database_url
+    if migrate.is_up_to_date(url):
+        return
+    if url.startswith("sqlite"):
+        migrate.upgrade(url)
+        return
+    raise DatabaseNotReady("PREPTALK_DATABASE_URL: schema is not up to date; run prep-talk db upgrade")
+
+
+def build_coach(settings: Settings) -> tuple[Coach, AsyncEngine]:
+    """The coach and its connection pool (no connection is opened until the first turn)."""
+    engine = create_database(settings.database_url)
+    coach = Coach(
+        session_factory(engine),
+        load_library(settings.playbooks_dir),
+        NoteCipher(settings.note_keys),
+        load_brief_templates(),
+    )
+    return coach, engine
+
+
+@asynccontextmanager
+async def open_coach(settings: Settings) -> AsyncIterator[Coach]:
+    """A ready coach; the connection pool closes on exit."""
+    coach, engine = build_coach(settings)
+    try:
+        yield coach
+    finally:
+        await engine.dispose()

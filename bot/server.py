@@ -1,0 +1,46 @@
+"""The one aiohttp server: health check, web playground (and, later, Slack and Teams)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.runtime import build_coach, prepare_database
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 256 * 1024
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Everything the server needs, built from one Settings; the DB pool closes on cleanup."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    coach, engine = build_coach(settings)
+
+    async def dispose(_app: web.Application) -> None:
+        await engine.dispose()
+
+    app.on_cleanup.append(dispose)
+    app.router.add_get("/healthz", _healthz)
+    if settings.playground_enabled:
+        from bot.web.playground import add_playground
+
+        add_playground(app, coach, settings)
+    return app
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+    """Run until interrupted. The playground stays on loopback unless a host is given."""
+    bind_host = host or settings.host
+    bind_port = settings.port if port is None else port
+    logging.getLogger().setLevel(logging.INFO)
+    prepare_database(settings)
+    if settings.playground_enabled and not settings.model_copy(update={"host": bind_host}).host_is_loopback:
+        log.warning("the playground is reachable beyond this machine on %s", bind_host)
+    web.run_app(create_app(settings), host=bind_host, port=bind_port, print=None)
+    return 0

@@ -1,0 +1,269 @@
+"""Transcripts of the coaching dialog, step by step, on the pure engine (no DB, no HTTP)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.engine.messages import Expects, Step
+from bot.engine.state import Stage, Status
+from tests.conftest import ContextFactory
+from tests.engine.dialog import Dialog
+
+
+def through_feel(d: Dialog) -> None:
+    d.say("They see the training as generic IT content")
+    d.pick("next")
+    d.pick("q1")
+    d.pick("next")
+
+
+def through_focus(d: Dialog) -> None:
+    through_feel(d)
+    d.say("Sales finish the training before the quiet weeks end, so customers keep trusting us")
+    d.pick("next")
+
+
+def through_timing(d: Dialog) -> None:
+    through_focus(d)
+    d.say("2027-01-12")
+    d.pick("next")
+
+
+def through_simplify(d: Dialog) -> None:
+    through_timing(d)
+    d.say("Your sellers work from hotels and airports. I want them to reach customer files safely.")
+    d.pick("next")
+
+
+def test_a_sales_prep_runs_from_feel_to_the_brief(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    assert d.last.step is Step.FEEL and d.last.expects is Expects.TEXT
+    assert "Reasons we often hear" in d.text
+    through_simplify(d)
+    assert d.state.step is Step.WHY
+    d.say("Keeping customer data safe protects the trust that wins renewals.")
+    replies = d.pick("next")
+    brief = replies[0].text
+    assert d.state.status is Status.BRIEFED
+    assert not d.waiting()
+    for part in (
+        "Sales finish the training",
+        "They see the training as generic IT content",
+        "Tue 12 Jan 2027",
+        "reach customer files safely",
+        "trust that wins renewals",
+    ):
+        assert part in brief
+    assert d.notes["brief"] == brief
+    assert set(d.notes) >= {"feel", "focus", "timing", "simplify", "why", "brief"}
+
+
+def test_feel_needs_a_hypothesis_before_moving_on(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    d.pick("next")
+    assert "at least one hypothesis" in d.text
+    assert d.state.stage is Stage.HYPOTHESES
+
+
+def test_feel_offers_the_playbooks_questions_and_accepts_the_users_own(
+    make_context: ContextFactory,
+) -> None:
+    ctx = make_context()
+    d = Dialog.start(ctx)
+    d.say("No manager asks about it")
+    d.pick("next")
+    offered = [c.label for c in d.last.choices if c.value.startswith("q")]
+    assert offered == ctx.playbook.listening_questions
+    d.pick("q2")
+    assert "q2" not in d.choices()
+    d.say("What would make the training worth an hour of your team's time")
+    assert d.state.questions == [
+        ctx.playbook.listening_questions[1],
+        "What would make the training worth an hour of your team's time?",
+    ]
+    assert not d.findings("closed_question")
+
+
+def test_a_yes_no_question_gets_a_tip(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    d.say("Too busy")
+    d.pick("next")
+    d.say("Do you think the training is useful?")
+    [finding] = d.findings("closed_question")
+    assert "What" in str(finding["suggestion"])
+
+
+def test_several_goals_are_flagged_and_one_is_picked(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_feel(d)
+    d.say("Get sales to finish the training by March and also turn on MFA on every laptop.")
+    [finding] = d.findings("multiple_goals")
+    assert finding["goals"] == ["Get sales to finish the training by March", "Turn on MFA on every laptop"]
+    assert d.last.expects is Expects.CHOICE
+    d.pick("next")
+    assert "Pick one outcome" in d.text
+    d.pick("goal2")
+    assert d.state.goal == "Turn on MFA on every laptop"
+    assert d.findings("priorities"), "a goal about laptops says nothing of what sales needs"
+
+
+def test_a_list_of_goals_counts_as_several(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_feel(d)
+    d.say("- finish the training\n- enable MFA on phones\n- stop sharing passwords")
+    assert len(d.findings("multiple_goals")[0]["goals"]) == 3  # type: ignore[arg-type]
+
+
+def test_a_date_in_the_quarter_end_crunch_gets_a_quiet_window(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("2026-12-17")
+    [crunch] = d.findings("crunch_period")
+    assert (crunch["start"], crunch["end"]) == ("2026-11-20", "2026-12-31")
+    [quiet] = d.findings("quiet_window")
+    assert (quiet["start"], quiet["end"]) == ("2027-01-01", "2027-03-10")
+    assert d.state.planned_date is None
+    d.pick("use_suggested")
+    assert d.state.planned_date == date(2027, 1, 4)  # 1 Jan is a holiday, 2-3 Jan a weekend
+    assert d.state.stage is Stage.GATHER
+    assert "Before you talk, gather" in d.last.text
+
+
+def test_keeping_a_crunch_date_is_allowed(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("17 December")
+    d.pick("keep")
+    assert d.state.planned_date == date(2026, 12, 17)
+
+
+def test_a_holiday_in_the_stakeholders_regions_is_flagged(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("2027-05-31")  # Memorial Day in the US, a sales region
+    [holiday] = d.findings("holiday")
+    assert holiday["region"] == "US" and "Memorial" in str(holiday["term"])
+    assert d.state.suggested_date == date(2027, 6, 1)
+
+
+def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context(stakeholder="engineering"))
+    through_focus(d)
+    d.say("in two weeks")
+    assert date(2026, 12, 11) in (d.state.planned_date, d.state.proposed_date)
+
+
+def test_past_and_unreadable_dates_are_asked_again(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    before = d.state
+    d.say("2026-11-01")
+    assert "already passed" in d.text and d.state == before
+    d.say("whenever suits")
+    assert "couldn't read a date" in d.text and d.state == before
+    assert d.last.expects is Expects.TEXT
+
+
+def test_suggest_a_date_picks_a_quiet_working_day(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.pick("suggest")
+    assert d.state.planned_date == date(2027, 1, 4)
+
+
+def test_simplify_flags_jargon_acronyms_fear_and_grade(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_timing(d)
+    d.say(
+        "Attackers breached 60% of companies last year through lateral movement. "
+        "We need MFA and ZTNA for everyone immediately, notwithstanding the organisational "
+        "inconvenience it unavoidably introduces across distributed commercial operations."
+    )
+    terms = {f["term"] for f in d.findings("jargon") + d.findings("acronym")}
+    assert {"lateral movement", "MFA", "ZTNA"} <= terms
+    mfa = next(f for f in d.findings("acronym") if f["term"] == "MFA")
+    assert mfa["suggestion"]
+    assert d.findings("fear")
+    [grade] = d.findings("readability")
+    assert float(grade["grade"]) > float(grade["target"])  # type: ignore[arg-type]
+    d.say("Your sellers work from hotels and airports. I want them to reach customer files safely.")
+    assert not d.findings("fear") and not d.findings("jargon")
+    assert "nothing to fix" in d.text
+    d.pick("next")
+    assert d.state.step is Step.WHY
+    assert "reach customer files safely" in str(d.state.opening)
+
+
+def test_an_acronym_spelled_out_is_not_flagged(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_timing(d)
+    d.say("We will add MFA (a second check when you sign in) so deals with customers stay safe.")
+    assert not [f for f in d.findings("acronym") if f["term"] == "MFA"]
+
+
+def test_a_why_without_business_words_gets_an_example(make_context: ContextFactory) -> None:
+    ctx = make_context(mission="Make travel simple for every family")
+    d = Dialog.start(ctx)
+    through_simplify(d)
+    assert "Make travel simple for every family" in d.text
+    d.say("Because policy says so.")
+    [missing] = d.findings("missing_why")
+    assert missing["suggestion"] in ctx.playbook.why_examples
+    d.say("So every family can keep travelling simply, without worrying about their data.")
+    assert not d.findings("missing_why")
+
+
+def test_debrief_attaches_to_the_briefed_prep(make_context: ContextFactory) -> None:
+    from bot.engine import flow
+
+    ctx = make_context()
+    d = Dialog.start(ctx)
+    through_simplify(d)
+    d.say("It protects customer trust.")
+    d.pick("next")
+    d._apply(flow.start_debrief(d.state, ctx))
+    assert d.state.step is Step.DEBRIEF
+    d.say("The training lands at quarter-end and feels generic.")
+    d.say("A 20-minute sales-specific module in week 3 of Q1.")
+    d.say("I draft it with sales enablement by 15 January.")
+    assert d.state.status is Status.CLOSED and not d.waiting()
+    for part in ("feels generic", "20-minute", "15 January"):
+        assert part in d.notes["debrief"]
+
+
+def test_back_keeps_answers_and_returns_to_the_previous_step(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.pick("back")
+    assert d.state.step is Step.FOCUS and d.state.goal
+    d.pick("back")
+    assert d.state.step is Step.FEEL and d.state.hypotheses
+    d.pick("back")
+    assert "first step" in d.text
+
+
+def test_pause_and_resume_where_it_stopped(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("pause")
+    assert d.state.status is Status.PAUSED and not d.waiting()
+    d.resume()
+    assert d.state.status is Status.IN_PROGRESS and d.state.step is Step.TIMING
+    assert "Welcome back" in d.text and d.last.expects is Expects.TEXT
+
+
+def test_restart_clears_answers_and_their_notes(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("restart")
+    assert d.state.step is Step.FEEL and not d.state.hypotheses and d.state.goal is None
+    assert d.notes["feel"] == "" and d.notes["focus"] == ""
+
+
+def test_help_explains_without_changing_anything(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_feel(d)
+    before = d.state
+    d.say("help")
+    assert "next" in d.text and "pause" in d.text
+    assert d.state == before and d.last.expects is Expects.TEXT
