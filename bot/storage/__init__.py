@@ -1,0 +1,1 @@
+"""Storage: the SQL schema, migrations, note encryption and per-person queries."""

@@ -1,0 +1,51 @@
+"""The database engine and session factory, built on request from a URL (never at import).
+
+SQLite runs with foreign keys on (so deleting a conversation cascades to its state and
+notes), a busy timeout so a second writer waits instead of failing, and WAL so readers do
+not block the writer. Commits stay durable: `synchronous` keeps SQLite's default.
+
+The sqlite3 driver's default ("legacy") transaction control is kept on purpose: it begins
+a transaction at the first write, not the first read, so a turn that read a dialog state
+another turn has since changed fails the `version` check (`ConcurrentTurn`) instead of a
+"database is locked" error. The cost: a SAVEPOINT taken before any write commits when it is
+released, which `PrepStore.ensure_person` (an idempotent get-or-create) can live with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_database(url: str) -> AsyncEngine:
+    """Create the async engine for `url` (`sqlite+aiosqlite://…` or `postgresql+asyncpg://…`)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for one turn each; objects stay readable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()

@@ -1,0 +1,345 @@
+"""Per-person storage for the coach: conversations, dialog state, notes and settings.
+
+A `PrepStore` is built for one turn and one person. Every query it runs filters on that
+person's platform, tenant and user, so another person's conversation id is simply not found.
+The store flushes but never commits: the caller owns the transaction (one per turn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, CursorResult, Select, and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.storage.crypto import NoteCipher, NoteKeyError
+from bot.storage.models import (
+    ConversationStatus,
+    DialogState,
+    Note,
+    OwnedByPerson,
+    PrepConversation,
+    Tenant,
+    User,
+    utcnow,
+)
+from bot.users import UserRef
+
+NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
+OPEN_STATUSES = (ConversationStatus.IN_PROGRESS.value, ConversationStatus.PAUSED.value)
+STEP_LENGTH = 16
+STAKEHOLDER_LENGTH = 64
+ROTATE_BATCH = 500
+
+Row = TypeVar("Row", Tenant, User)
+
+
+class ConcurrentTurn(RuntimeError):
+    """Another turn saved this conversation first. Roll back, reload and try again."""
+
+
+class ConversationNotFound(LookupError):
+    """No such conversation for this person (it may be someone else's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSettings:
+    fiscal_year_start_month: int
+    mission: str | None
+    time_zone: str
+    nudges_opt_in: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    step: str
+    text: str
+    updated_at: datetime
+
+
+class PrepStore:
+    """The queries one person's turn needs, all scoped to that person."""
+
+    def __init__(self, session: AsyncSession, user: UserRef, cipher: NoteCipher) -> None:
+        self._session = session
+        self._user = user
+        self._cipher = cipher
+
+    async def ensure_person(self) -> PersonSettings:
+        """Get or create this person's tenant and user rows; safe when two turns race."""
+        tenant = await self._get_or_create(self._tenant_query(), self._new_tenant)
+        user = await self._get_or_create(self._user_query(), self._new_user)
+        return PersonSettings(
+            fiscal_year_start_month=tenant.fiscal_year_start_month,
+            mission=tenant.mission,
+            time_zone=user.time_zone,
+            nudges_opt_in=user.nudges_opt_in,
+        )
+
+    async def start_conversation(
+        self, stakeholder: str, step: str, data: dict[str, Any]
+    ) -> PrepConversation:
+        """Begin preparing a talk with `stakeholder`, with the dialog at `step`."""
+        _check_length(stakeholder, STAKEHOLDER_LENGTH, "stakeholder")
+        _check_length(step, STEP_LENGTH, "step")
+        now = utcnow()
+        conversation = PrepConversation(
+            **self._owner(),
+            stakeholder=stakeholder,
+            status=ConversationStatus.IN_PROGRESS.value,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(conversation)
+        await self._session.flush()
+        self._session.add(
+            DialogState(
+                conversation_id=conversation.id,
+                **self._owner(),
+                step=step,
+                data=dict(data),
+                updated_at=now,
+            )
+        )
+        await self._session.flush()
+        return conversation
+
+    async def open_conversation_for(self, stakeholder: str) -> PrepConversation | None:
+        """The most recently updated unfinished (in progress or paused) talk with `stakeholder`."""
+        query = self._conversations().where(
+            PrepConversation.stakeholder == stakeholder,
+            PrepConversation.status.in_(OPEN_STATUSES),
+        )
+        return await self._session.scalar(_latest_updated(query))
+
+    async def active_conversation(self) -> PrepConversation | None:
+        """The most recently updated conversation in progress."""
+        query = self._conversations().where(
+            PrepConversation.status == ConversationStatus.IN_PROGRESS.value
+        )
+        return await self._session.scalar(_latest_updated(query))
+
+    async def pause_others(self, keep_id: int) -> None:
+        """Pause this person's other conversations in progress (`updated_at` is kept)."""
+        await self._session.execute(
+            update(PrepConversation)
+            .where(
+                self._owned(PrepConversation),
+                PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+                PrepConversation.id != keep_id,
+            )
+            .values(status=ConversationStatus.PAUSED.value)
+        )
+
+    async def get_conversation(self, conversation_id: int) -> PrepConversation | None:
+        query = self._conversations().where(PrepConversation.id == conversation_id)
+        return await self._session.scalar(query)
+
+    async def list_conversations(self, limit: int = 50) -> list[PrepConversation]:
+        """This person's conversations, newest first."""
+        query = self._conversations().order_by(
+            PrepConversation.created_at.desc(), PrepConversation.id.desc()
+        )
+        return list(await self._session.scalars(query.limit(limit)))
+
+    async def load_state(self, conversation: PrepConversation) -> DialogState:
+        """The dialog state of `conversation`; raises `ConversationNotFound` if not ours."""
+        state = await self._session.scalar(
+            select(DialogState).where(
+                self._owned(DialogState), DialogState.conversation_id == conversation.id
+            )
+        )
+        if state is None:
+            raise ConversationNotFound(f"no dialog state for conversation {conversation.id}")
+        return state
+
+    async def save_turn(
+        self,
+        conversation: PrepConversation,
+        state_row: DialogState,
+        *,
+        step: str,
+        data: dict[str, Any],
+        status: str,
+        goal: str | None,
+        planned_date: date | None,
+        notes: Mapping[str, str],
+    ) -> None:
+        """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first."""
+        self._check_turn(conversation, state_row, step, status, notes)
+        conversation_id, now = conversation.id, utcnow()
+        state_row.step = step
+        state_row.data = dict(data)
+        state_row.updated_at = now
+        flag_modified(state_row, "data")  # always an UPDATE, so `version` always moves on
+        conversation.status = ConversationStatus(status).value
+        conversation.goal = goal
+        conversation.planned_date = planned_date
+        conversation.updated_at = now
+        try:
+            await self._session.flush()
+        except StaleDataError as error:
+            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile") from error
+        for note_step, text in notes.items():
+            await self._put_note(conversation_id, note_step, text, now)
+        await self._session.flush()
+
+    async def notes_of(self, conversation: PrepConversation) -> list[NoteView]:
+        """The notes of `conversation`, opened, in coaching-step order."""
+        rows = await self._session.scalars(
+            select(Note).where(self._owned(Note), Note.conversation_id == conversation.id)
+        )
+        views = [
+            NoteView(note.step, self._cipher.open(note.body, note.encrypted), note.updated_at)
+            for note in rows
+        ]
+        return sorted(views, key=_step_rank)
+
+    async def forget_everything(self) -> int:
+        """Delete this person's conversations, states, notes and user row; count conversations."""
+        await self._session.execute(delete(Note).where(self._owned(Note)))
+        await self._session.execute(delete(DialogState).where(self._owned(DialogState)))
+        deleted = await self._session.execute(
+            delete(PrepConversation).where(self._owned(PrepConversation))
+        )
+        await self._session.execute(delete(User).where(self._owned(User)))
+        return cast(CursorResult[Any], deleted).rowcount
+
+    async def set_nudges(self, opt_in: bool) -> None:
+        user = await self._get_or_create(self._user_query(), self._new_user)
+        user.nudges_opt_in = opt_in
+        await self._session.flush()
+
+    async def set_time_zone(self, tz: str) -> None:
+        """Set this person's IANA time zone; raises ValueError for an unknown zone."""
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {tz!r}; use a name like Europe/Paris") from None
+        _check_length(tz, 64, "time zone")
+        user = await self._get_or_create(self._user_query(), self._new_user)
+        user.time_zone = tz
+        await self._session.flush()
+
+    async def _get_or_create(self, query: Select[Row], make: Callable[[], Row]) -> Row:
+        found = await self._find(query)
+        if found is not None:
+            return found
+        row = make()
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError:
+            # A concurrent turn inserted it first; the savepoint kept our transaction usable.
+            found = await self._find(query)
+            if found is None:
+                raise
+            return found
+        return row
+
+    async def _find(self, query: Select[Row]) -> Row | None:
+        return await self._session.scalar(query)
+
+    async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
+        body, encrypted = self._cipher.seal(text)
+        note = await self._session.scalar(
+            select(Note).where(
+                self._owned(Note), Note.conversation_id == conversation_id, Note.step == step
+            )
+        )
+        if note is None:
+            note = Note(conversation_id=conversation_id, **self._owner(), step=step, created_at=now)
+            self._session.add(note)
+        note.body, note.encrypted, note.updated_at = body, encrypted, now
+
+    def _check_turn(
+        self,
+        conversation: PrepConversation,
+        state_row: DialogState,
+        step: str,
+        status: str,
+        notes: Mapping[str, str],
+    ) -> None:
+        if not self._is_mine(conversation) or state_row.conversation_id != conversation.id:
+            raise ConversationNotFound(f"conversation {conversation.id} is not this person's")
+        ConversationStatus(status)  # ValueError for an unknown status
+        for name in (step, *notes):
+            _check_length(name, STEP_LENGTH, "step")
+
+    def _owner(self) -> dict[str, str]:
+        return {
+            "platform": self._user.platform,
+            "tenant_id": self._user.tenant,
+            "user_id": self._user.user,
+        }
+
+    def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:
+        return and_(
+            model.platform == self._user.platform,
+            model.tenant_id == self._user.tenant,
+            model.user_id == self._user.user,
+        )
+
+    def _is_mine(self, row: OwnedByPerson) -> bool:
+        return (row.platform, row.tenant_id, row.user_id) == tuple(self._owner().values())
+
+    def _conversations(self) -> Select[PrepConversation]:
+        return select(PrepConversation).where(self._owned(PrepConversation))
+
+    def _tenant_query(self) -> Select[Tenant]:
+        return select(Tenant).where(
+            Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
+        )
+
+    def _user_query(self) -> Select[User]:
+        return select(User).where(self._owned(User))
+
+    def _new_tenant(self) -> Tenant:
+        return Tenant(platform=self._user.platform, tenant_id=self._user.tenant)
+
+    def _new_user(self) -> User:
+        return User(**self._owner())
+
+
+async def rotate_notes(session: AsyncSession, cipher: NoteCipher) -> int:
+    """Re-encrypt every note (everyone's) with the cipher's first key; return how many.
+
+    Plain notes get encrypted too. Flushes in batches; the caller commits or rolls back.
+    """
+    if not cipher.encrypts:
+        raise NoteKeyError("no key to rotate to; set PREPTALK_ENCRYPTION_KEYS")
+    rotated, last_id = 0, 0
+    while True:
+        batch = list(
+            await session.scalars(
+                select(Note).where(Note.id > last_id).order_by(Note.id).limit(ROTATE_BATCH)
+            )
+        )
+        if not batch:
+            return rotated
+        for note in batch:
+            note.body, note.encrypted = cipher.rotate(note.body, note.encrypted), True
+        await session.flush()
+        rotated += len(batch)
+        last_id = batch[-1].id
+
+
+def _latest_updated(query: Select[PrepConversation]) -> Select[PrepConversation]:
+    return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
+
+
+def _step_rank(note: NoteView) -> tuple[int, str]:
+    known = note.step in NOTE_STEP_ORDER
+    return (NOTE_STEP_ORDER.index(note.step) if known else len(NOTE_STEP_ORDER), note.step)
+
+
+def _check_length(value: str, limit: int, what: str) -> None:
+    if not value or len(value) > limit:
+        raise ValueError(f"{what} must be 1 to {limit} characters")
