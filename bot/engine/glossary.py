@@ -13,6 +13,8 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     "NY OK OKR OKRS PM PR PS Q1 Q2 Q3 Q4 QBR ROI SLA TV UK UN US USA VP VPS ASAP ETA FYI H1 "
     "H2 ID PDF UI UX YOY".split()
 )
+# "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
+_PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)
 _ACRONYM_TOKEN = re.compile(r"\b[A-Z][A-Z0-9&]{1,7}s?\b")
 
 
@@ -45,6 +47,8 @@ class GlossaryIndex:
         """Glossary terms and unexplained acronyms in `text`, once each, in order of appearance."""
         hits: dict[str, TermHit] = {}
         for match in self._jargon.finditer(text) if self._jargon else ():
+            if match.group(0).lower().endswith("ing") and _PHRASAL.match(text, match.end()):
+                continue
             entry = self._by_form[match.group(0).lower()]
             hits.setdefault(entry.term, TermHit(entry, match.group(0), match.start()))
         for match in self._acronyms.finditer(text) if self._acronyms else ():

@@ -66,3 +66,11 @@ def test_the_glossary_is_large_and_every_entry_has_a_plain_alternative(
     entries = library.glossary.entries
     assert len(entries) >= 150
     assert all(entry.plain and entry.plain.lower() != entry.term.lower() for entry in entries)
+
+
+def test_everyday_phrasal_verbs_are_not_jargon(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = kinds("Let's meet for hashing out the deal and patching things up.", glossary, library)
+    assert "jargon" not in found
+    assert "jargon" in kinds("Patching laptops keeps customer deals moving.", glossary, library)

@@ -1,0 +1,141 @@
+"""The `prep-talk` command as operators and programs use it: JSON chat, notes, check, playbooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FULL_PREP = [
+    {"text": "They think the training is generic"},
+    {"choice": "next"},
+    {"choice": "q1"},
+    {"choice": "next"},
+    {"text": "Sales finish the course so deals stay safe"},
+    {"choice": "next"},
+    {"choice": "suggest"},
+    {"choice": "next"},
+    {"text": "Your sellers work from hotels. I want customer files safe anywhere."},
+    {"choice": "next"},
+    {"text": "Customer trust wins renewals."},
+    {"choice": "next"},
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PREPTALK_", "SLACK_"))}
+    clean["PREPTALK_DATABASE_URL"] = f"sqlite:///{tmp_path}/cli.db"
+    return clean
+
+
+def prep_talk(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def chat(env: dict[str, str], lines: list[dict[str, str]], *extra: str) -> list[dict[str, object]]:
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    done = prep_talk(env, "chat", "sales", "--json", *extra, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_json_chat_runs_a_full_prep_and_exits_when_finished(env: dict[str, str]) -> None:
+    replies = chat(env, [*FULL_PREP, {"text": "ignored after the end"}])
+    assert replies[-1]["expects"] == "none" and replies[-1]["step"] == "brief"
+    brief = replies[-2]["text"]
+    assert isinstance(brief, str) and "Sales finish the course" in brief
+    turn_ends = [r for r in replies if r["expects"] != "none"]
+    assert len(turn_ends) == len(FULL_PREP), "every turn but the last ends with a question"
+
+
+def test_notes_list_show_and_export_are_private_to_their_author(env: dict[str, str]) -> None:
+    chat(env, FULL_PREP, "--user", "slack:T1:U1")
+    listed = json.loads(prep_talk(env, "notes", "list", "--json", "--user", "slack:T1:U1").stdout)
+    [item] = listed["items"]
+    assert item["stakeholder"] == "sales" and item["status"] == "briefed"
+    assert {"id", "created_at"} <= item.keys()
+    shown = prep_talk(env, "notes", "show", str(item["id"]), "--json", "--user", "slack:T1:U1")
+    notes = {note["step"]: note["text"] for note in json.loads(shown.stdout)["notes"]}
+    assert "generic" in notes["feel"] and "Sales finish the course" in notes["brief"]
+    exported = prep_talk(env, "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1")
+    assert exported.stdout.startswith("# Prep notes: Sales") and "## Brief" in exported.stdout
+    for stranger in ("slack:T1:U2", "slack:T2:U1", "teams:T1:U1"):
+        other = prep_talk(env, "notes", "show", str(item["id"]), "--user", stranger)
+        assert other.returncode == 1 and "not found" in other.stderr
+        assert "generic" not in other.stdout
+        listed = prep_talk(env, "notes", "list", "--json", "--user", stranger)
+        assert json.loads(listed.stdout)["items"] == []
+
+
+def test_a_paused_prep_resumes_where_it_stopped(env: dict[str, str]) -> None:
+    first = chat(env, [FULL_PREP[0], {"text": "pause"}])
+    assert first[-1]["expects"] == "none" and "Paused" in str(first[-1]["text"])
+    again = chat(env, [])
+    assert "Welcome back" in str(again[0]["text"])
+    assert "They think the training is generic" in str(again[-1]["text"])
+
+
+def test_debrief_after_the_brief(env: dict[str, str]) -> None:
+    chat(env, FULL_PREP)
+    lines = [{"text": "They want shorter modules"}, {"text": "A 20-minute module"}, {"text": "Me, by Friday"}]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    done = prep_talk(env, "debrief", "1", "--json", stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(prep_talk(env, "notes", "show", "1", "--json").stdout)
+    assert shown["status"] == "closed"
+    debrief = next(n["text"] for n in shown["notes"] if n["step"] == "debrief")
+    assert "shorter modules" in debrief and "Me, by Friday" in debrief
+
+
+def test_a_bad_json_line_is_answered_and_the_chat_goes_on(env: dict[str, str]) -> None:
+    stdin = 'not json\n{"nothing": 1}\n' + json.dumps(FULL_PREP[0]) + "\n"
+    done = prep_talk(env, "chat", "sales", "--json", stdin=stdin)
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    errors = [r for r in replies if r["step"] == "info" and "JSON" in str(r["text"])]
+    assert len(errors) == 2 and all(r["expects"] == "text" for r in errors)
+    assert "They think the training is generic" in replies[-1]["text"]
+
+
+def test_unknown_stakeholder_exits_2_with_the_list(env: dict[str, str]) -> None:
+    done = prep_talk(env, "chat", "marketingg")
+    assert done.returncode == 2
+    assert "sales" in done.stderr and "finance" in done.stderr
+
+
+def test_check_gives_findings_and_grade_as_json(env: dict[str, str]) -> None:
+    done = prep_talk(env, "check", "--json", "--stakeholder", "sales", stdin="We must enforce MFA now.")
+    document = json.loads(done.stdout)
+    assert isinstance(document["grade"], float)
+    assert any(f["kind"] == "acronym" and f["term"] == "MFA" for f in document["findings"])
+
+
+def test_playbooks_list_and_a_broken_playbook_named_by_file_field_reason(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    listed = prep_talk(env, "playbooks", "list")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 8
+    broken = tmp_path / "books"
+    broken.mkdir()
+    (broken / "procurement.yaml").write_text("id: procurement\nname: Procurement\n")
+    done = prep_talk(env, "playbooks", "validate", str(broken))
+    assert done.returncode == 1
+    assert "procurement.yaml" in done.stderr and "role" in done.stderr and "required" in done.stderr.lower()
+
+
+def test_a_bad_setting_fails_with_one_line_naming_it(env: dict[str, str]) -> None:
+    done = prep_talk({**env, "PREPTALK_DATABASE_URL": "mysql://x"}, "notes", "list")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "PREPTALK_DATABASE_URL" in done.stderr
