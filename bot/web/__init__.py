@@ -1,0 +1,1 @@
+"""The web playground: try the coach in a browser, without Slack or Teams."""

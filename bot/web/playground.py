@@ -1,0 +1,182 @@
+"""The web playground at `/`: run a prep turn by turn in a browser.
+
+A thin channel adapter like Slack or Teams: it turns a JSON body into an `Inbound`, asks the
+coach, and hands back the neutral replies as JSON; the page's script renders them. Every
+coaching rule stays in the engine. Nothing is built at import: `add_playground` makes the
+Jinja environment and routes for one application.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel
+
+from bot.engine.messages import Inbound, Reply
+from bot.playbook.schema import Playbook
+from bot.settings import Settings
+from bot.users import UserRef
+from bot.web import identity
+from bot.web.guards import SECURITY_HEADERS, Refused, check_host, check_origin, read_json
+from bot.web.turns import BadTurn, parse_turn
+
+API_PREFIX = "/playground/api"
+STATIC_PREFIX = "/static/playground"
+STATIC_ROUTE = "playground-static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+OUR_FAULT = "Something went wrong on our side. Please try again."
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class PlaybookCatalog(Protocol):
+    def all(self) -> list[Playbook]: ...
+
+
+class PlaygroundCoach(Protocol):
+    """What the playground needs from `bot.coach.Coach` (kept narrow so tests can stand in)."""
+
+    @property
+    def playbooks(self) -> PlaybookCatalog: ...
+
+    async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]: ...
+
+    async def preps(self, user: UserRef) -> Sequence[BaseModel]: ...
+
+
+def add_playground(app: web.Application, coach: PlaygroundCoach, settings: Settings) -> None:
+    """Mount the playground page, its JSON API and its static files on `app`."""
+    templates = Environment(
+        loader=PackageLoader("bot.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+    )
+    playground = Playground(coach, settings, templates)
+    app.router.add_get("/", playground.page, name="playground")
+    app.router.add_post(f"{API_PREFIX}/turn", _api(playground.turn))
+    app.router.add_get(f"{API_PREFIX}/preps", _api(playground.preps))
+    app.router.add_get(f"{API_PREFIX}/stakeholders", _api(playground.stakeholders))
+    app.router.add_static(STATIC_PREFIX, STATIC_DIR, name=STATIC_ROUTE, append_version=True)
+    app.on_response_prepare.append(_secure_headers)
+
+
+@dataclass(frozen=True)
+class Playground:
+    """The request handlers, bound to one coach and one set of settings."""
+
+    coach: PlaygroundCoach
+    settings: Settings
+    templates: Environment
+
+    async def page(self, request: web.Request) -> web.Response:
+        """The playground page; the first visit also gets its visitor cookie."""
+        try:
+            check_host(request, self.settings)
+        except Refused as refusal:
+            return web.Response(status=refusal.status, text=refusal.message)
+        user = identity.visitor(request)
+        html = self.templates.get_template("playground.html").render(
+            stakeholders=self.coach.playbooks.all(),
+            css_url=_static_url(request, "playground.css"),
+            js_url=_static_url(request, "playground.js"),
+            icon_url=_static_url(request, "icon.svg"),
+            api_prefix=API_PREFIX,
+        )
+        response = web.Response(text=html, content_type="text/html", charset="utf-8")
+        response.headers["Cache-Control"] = "no-store"
+        if user is None:
+            identity.remember(response, identity.new_visitor())
+        return response
+
+    async def turn(self, request: web.Request) -> web.Response:
+        """Run one turn for the visitor and return the coach's replies."""
+        user = self._guard(request)
+        try:
+            inbound = parse_turn(await read_json(request))
+        except BadTurn as error:
+            raise Refused(400, str(error)) from None
+        try:
+            replies = await self.coach.handle(user, inbound)
+        except Exception:
+            log.exception("playground turn failed for %s (%s)", user, _turn_kind(inbound))
+            return _json({"error": OUR_FAULT}, status=500)
+        return _json(
+            {"replies": [reply.model_dump(mode="json", exclude_none=True) for reply in replies]}
+        )
+
+    async def preps(self, request: web.Request) -> web.Response:
+        """The visitor's own preps, newest as the coach orders them, for the sidebar."""
+        user = self._guard(request)
+        try:
+            preps = await self.coach.preps(user)
+        except Exception:
+            log.exception("listing playground preps failed for %s", user)
+            return _json({"error": OUR_FAULT}, status=500)
+        return _json({"preps": [prep.model_dump(mode="json") for prep in preps]})
+
+    async def stakeholders(self, request: web.Request) -> web.Response:
+        """The stakeholders a prep can be started for."""
+        self._guard(request)
+        return _json(
+            {
+                "stakeholders": [
+                    {"id": book.id, "name": book.name, "role": book.role, "summary": book.summary}
+                    for book in self.coach.playbooks.all()
+                ]
+            }
+        )
+
+    def _guard(self, request: web.Request) -> UserRef:
+        """Host and Origin checks, then the visitor's cookie (401 without one)."""
+        check_host(request, self.settings)
+        check_origin(request)
+        user = identity.visitor(request)
+        if user is None:
+            raise Refused(401, "No playground session: open the playground page first.")
+        return user
+
+
+def _api(handler: Handler) -> Handler:
+    """Turn a refusal into a JSON error body with its status."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except Refused as refusal:
+            return _json({"error": refusal.message}, status=refusal.status)
+
+    return answer
+
+
+def _json(document: dict[str, Any], status: int = 200) -> web.Response:
+    response = web.json_response(document, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _static_url(request: web.Request, filename: str) -> str:
+    return str(request.app.router[STATIC_ROUTE].url_for(filename=filename))
+
+
+def _turn_kind(inbound: Inbound) -> str:
+    """What kind of turn failed, for the log; never the user's words."""
+    if inbound.command is not None:
+        return f"command {inbound.command.value}"
+    return "choice" if inbound.choice is not None else "text"
+
+
+async def _secure_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Security headers on every playground response, the static files included."""
+    path = request.path
+    if path == "/" or path.startswith((API_PREFIX, STATIC_PREFIX)):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
