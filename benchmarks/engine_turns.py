@@ -69,7 +69,9 @@ def engine_alone(coach: Coach, preps: int) -> tuple[list[float], float]:
     latencies: list[float] = []
     started = time.perf_counter()
     for _ in range(preps):
-        ctx = CoachContext(NOW, book, coach.glossary, coach.templates.brief, coach.templates.debrief)
+        ctx = CoachContext(
+            NOW, book, coach.glossary, coach.templates.brief, coach.templates.debrief
+        )
         tick = time.perf_counter()
         turn = flow.begin("sales", ctx)
         latencies.append(time.perf_counter() - tick)

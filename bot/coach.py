@@ -146,13 +146,19 @@ class Coach:
         await store.pause_others(conversation.id)
         return turn.replies
 
-    async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> list[Reply]:
+    async def _reopen(
+        self, store: PrepStore, person: PersonSettings, inbound: Inbound
+    ) -> list[Reply]:
         conversation = await self._pick(store, inbound.argument)
         if conversation is None:
-            return [say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")]
+            return [
+                say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
+            ]
         book = self.playbooks.find(conversation.stakeholder)
         if book is None:
-            return [say(Step.INFO, f"The {conversation.stakeholder} playbook is no longer installed.")]
+            return [
+                say(Step.INFO, f"The {conversation.stakeholder} playbook is no longer installed.")
+            ]
         row = await store.load_state(conversation)
         state = PrepState.model_validate(row.data)
         ctx = self._context(person, book)

@@ -28,7 +28,9 @@ def prepare_database(settings: Settings) -> None:
     if url.startswith("sqlite"):
         migrate.upgrade(url)
         return
-    raise DatabaseNotReady("PREPTALK_DATABASE_URL: schema is not up to date; run prep-talk db upgrade")
+    raise DatabaseNotReady(
+        "PREPTALK_DATABASE_URL: schema is not up to date; run prep-talk db upgrade"
+    )
 
 
 def build_coach(settings: Settings) -> tuple[Coach, AsyncEngine]:

@@ -40,7 +40,10 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     bind_port = settings.port if port is None else port
     logging.getLogger().setLevel(logging.INFO)
     prepare_database(settings)
-    if settings.playground_enabled and not settings.model_copy(update={"host": bind_host}).host_is_loopback:
+    if (
+        settings.playground_enabled
+        and not settings.model_copy(update={"host": bind_host}).host_is_loopback
+    ):
         log.warning("the playground is reachable beyond this machine on %s", bind_host)
     web.run_app(create_app(settings), host=bind_host, port=bind_port, print=None)
     return 0

@@ -64,7 +64,9 @@ def _markdown(detail: PrepDetail, library: PlaybookLibrary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check(library: PlaybookLibrary, stakeholder: str | None, text: str, as_json: bool, out: TextIO) -> int:
+def check(
+    library: PlaybookLibrary, stakeholder: str | None, text: str, as_json: bool, out: TextIO
+) -> int:
     """The Simplify checks on any text, e.g. an email before it goes out."""
     book = library.find(stakeholder) if stakeholder else None
     if stakeholder and book is None:

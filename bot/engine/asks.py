@@ -9,7 +9,8 @@ from bot.playbook.schema import Playbook
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+", re.MULTILINE)
 _JOINERS = re.compile(
-    r"\s*(?:;|\band also\b|\bas well as\b|\balso\b|\bplus\b|\bin addition\b|, and\b|\band then\b)\s*",
+    r"\s*(?:;|\band also\b|\bas well as\b|\balso\b|\bplus\b|\bin addition\b|, and\b|"
+    r"\band then\b)\s*",
     re.IGNORECASE,
 )
 _ASK_VERBS = re.compile(
@@ -60,8 +61,10 @@ _OUTCOME_WORDS = (
     "safety",
 )
 _STOPWORDS = frozenset(
-    "about above after again their there these those which while would could should where "
-    "being every other under with from into that this what when your ours they them".split()
+    """
+    about above after again their there these those which while would could should where
+    being every other under with from into that this what when your ours they them
+    """.split()
 )
 MAX_GOALS = 6
 

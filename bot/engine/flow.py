@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from bot.engine.context import CoachContext
-from bot.engine.messages import COACHING_STEPS, Finding, Inbound, Reply, Step
+from bot.engine.messages import COACHING_STEPS, Finding, Inbound, Step
 from bot.engine.state import FIRST_STAGE, PrepState, Status
 from bot.engine.steps.brief import Debrief, finish_prep
 from bot.engine.steps.feel import Feel
@@ -15,7 +15,7 @@ from bot.engine.steps.guide import StepGuide
 from bot.engine.steps.simplify import Simplify
 from bot.engine.steps.timing import Timing
 from bot.engine.steps.why import Why
-from bot.engine.turn import BACK, HELP, NAVIGATION, NEXT, PAUSE, RESTART, Turn, say, stay
+from bot.engine.turn import BACK, NAVIGATION, NEXT, PAUSE, RESTART, Turn, say, stay
 
 MAX_TEXT = 4000
 GUIDES: dict[Step, StepGuide] = {
@@ -44,7 +44,9 @@ def begin(stakeholder: str, ctx: CoachContext) -> Turn:
 def resume(state: PrepState, ctx: CoachContext) -> Turn:
     """Pick a paused (or interrupted) prep up where it stopped."""
     if state.status in (Status.BRIEFED, Status.CLOSED):
-        return Turn(state, [say(Step.INFO, "This prep is complete; start a debrief or a new prep.")])
+        return Turn(
+            state, [say(Step.INFO, "This prep is complete; start a debrief or a new prep.")]
+        )
     live = state.model_copy(update={"status": Status.IN_PROGRESS})
     note = say(Step.INFO, f"Welcome back. You were at: {GUIDES[live.step].title}.")
     return Turn(live, [note, *GUIDES[live.step].intro(live, ctx)])
@@ -61,14 +63,18 @@ def start_debrief(state: PrepState, ctx: CoachContext) -> Turn:
 def advance(state: PrepState, inbound: Inbound, ctx: CoachContext) -> Turn:
     """One turn: the user's text or choice applied to the current step."""
     if state.status is not Status.IN_PROGRESS or state.step not in GUIDES:
-        return Turn(state, [say(Step.INFO, "This prep is not active. Resume it or start a new one.")])
+        return Turn(
+            state, [say(Step.INFO, "This prep is not active. Resume it or start a new one.")]
+        )
     guide = GUIDES[state.step]
     if inbound.choice is not None:
         turn = _on_choice(state, inbound.choice.strip().lower(), guide, ctx)
     elif inbound.text is not None:
         turn = _on_text(state, inbound.text, guide, ctx)
     else:
-        turn = stay(state, say(Step.INFO, "I expected an answer or a choice."), guide.ask(state, ctx))
+        turn = stay(
+            state, say(Step.INFO, "I expected an answer or a choice."), guide.ask(state, ctx)
+        )
     return _with_notes(state, turn, ctx)
 
 

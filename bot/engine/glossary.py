@@ -9,9 +9,11 @@ from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
 
 # Abbreviations every business audience already knows; never flagged as unexplained.
 FAMILIAR_ABBREVIATIONS = frozenset(
-    "AI AM CEO CFO CHRO CIO CISO CMO COO CRM CRO CTO EU EMEA APAC FAQ FY GC HR IT KPI KPIS LA "
-    "NY OK OKR OKRS PM PR PS Q1 Q2 Q3 Q4 QBR ROI SLA TV UK UN US USA VP VPS ASAP ETA FYI H1 "
-    "H2 ID PDF UI UX YOY".split()
+    """
+    AI AM CEO CFO CHRO CIO CISO CMO COO CRM CRO CTO EU EMEA APAC FAQ FY GC HR IT KPI KPIS LA
+    NY OK OKR OKRS PM PR PS Q1 Q2 Q3 Q4 QBR ROI SLA TV UK UN US USA VP VPS ASAP ETA FYI H1
+    H2 ID PDF UI UX YOY
+    """.split()
 )
 # "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
 _PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)

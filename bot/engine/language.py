@@ -1,4 +1,4 @@
-"""The Simplify checks: jargon, acronyms, readability, fear-first wording, the stakeholder's stake."""
+"""The Simplify checks: jargon, acronyms, readability, fear-first wording, relevance."""
 
 from __future__ import annotations
 
@@ -132,7 +132,8 @@ def _syllables(word: str) -> int:
     cleaned = word.strip("'’-").lower()
     if not cleaned:
         return 0
-    return max(1, _hyphenator().inserted(cleaned).count("-") + 1)
+    hyphenated: str = _hyphenator().inserted(cleaned)
+    return max(1, hyphenated.count("-") + 1)
 
 
 def reading_grade(text: str) -> float:

@@ -70,7 +70,9 @@ def test_notes_list_show_and_export_are_private_to_their_author(env: dict[str, s
     shown = prep_talk(env, "notes", "show", str(item["id"]), "--json", "--user", "slack:T1:U1")
     notes = {note["step"]: note["text"] for note in json.loads(shown.stdout)["notes"]}
     assert "generic" in notes["feel"] and "Sales finish the course" in notes["brief"]
-    exported = prep_talk(env, "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1")
+    exported = prep_talk(
+        env, "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1"
+    )
     assert exported.stdout.startswith("# Prep notes: Sales") and "## Brief" in exported.stdout
     for stranger in ("slack:T1:U2", "slack:T2:U1", "teams:T1:U1"):
         other = prep_talk(env, "notes", "show", str(item["id"]), "--user", stranger)
@@ -90,7 +92,11 @@ def test_a_paused_prep_resumes_where_it_stopped(env: dict[str, str]) -> None:
 
 def test_debrief_after_the_brief(env: dict[str, str]) -> None:
     chat(env, FULL_PREP)
-    lines = [{"text": "They want shorter modules"}, {"text": "A 20-minute module"}, {"text": "Me, by Friday"}]
+    lines = [
+        {"text": "They want shorter modules"},
+        {"text": "A 20-minute module"},
+        {"text": "Me, by Friday"},
+    ]
     stdin = "".join(json.dumps(line) + "\n" for line in lines)
     done = prep_talk(env, "debrief", "1", "--json", stdin=stdin)
     assert done.returncode == 0, done.stderr
@@ -116,7 +122,9 @@ def test_unknown_stakeholder_exits_2_with_the_list(env: dict[str, str]) -> None:
 
 
 def test_check_gives_findings_and_grade_as_json(env: dict[str, str]) -> None:
-    done = prep_talk(env, "check", "--json", "--stakeholder", "sales", stdin="We must enforce MFA now.")
+    done = prep_talk(
+        env, "check", "--json", "--stakeholder", "sales", stdin="We must enforce MFA now."
+    )
     document = json.loads(done.stdout)
     assert isinstance(document["grade"], float)
     assert any(f["kind"] == "acronym" and f["term"] == "MFA" for f in document["findings"])
@@ -132,7 +140,11 @@ def test_playbooks_list_and_a_broken_playbook_named_by_file_field_reason(
     (broken / "procurement.yaml").write_text("id: procurement\nname: Procurement\n")
     done = prep_talk(env, "playbooks", "validate", str(broken))
     assert done.returncode == 1
-    assert "procurement.yaml" in done.stderr and "role" in done.stderr and "required" in done.stderr.lower()
+    assert (
+        "procurement.yaml" in done.stderr
+        and "role" in done.stderr
+        and "required" in done.stderr.lower()
+    )
 
 
 def test_a_bad_setting_fails_with_one_line_naming_it(env: dict[str, str]) -> None:

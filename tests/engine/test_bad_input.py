@@ -75,18 +75,38 @@ actions = st.one_of(
     st.builds(
         lambda c: ("pick", c),
         st.sampled_from(
-            ["next", "back", "pause", "restart", "help", "q1", "q3", "goal1", "goal9",
-             "suggest", "use_suggested", "keep", "nonsense"]
+            [
+                "next",
+                "back",
+                "pause",
+                "restart",
+                "help",
+                "q1",
+                "q3",
+                "goal1",
+                "goal9",
+                "suggest",
+                "use_suggested",
+                "keep",
+                "nonsense",
+            ]
         ),
     ),
     st.sampled_from(
-        [("say", "2027-02-10"), ("say", "2026-12-20"), ("say", "next Tuesday"),
-         ("say", "We need MFA. And also EDR; plus a SIEM."), ("say", "Customers trust us.")]
+        [
+            ("say", "2027-02-10"),
+            ("say", "2026-12-20"),
+            ("say", "next Tuesday"),
+            ("say", "We need MFA. And also EDR; plus a SIEM."),
+            ("say", "Customers trust us."),
+        ]
     ),
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=st.lists(actions, max_size=40))
 def test_any_sequence_of_inputs_always_gets_a_reply(
     make_context: ContextFactory, steps: list[tuple[str, str]]
@@ -100,7 +120,9 @@ def test_any_sequence_of_inputs_always_gets_a_reply(
         answers_before = len(d.state.hypotheses)
         replies = d.say(value) if kind == "say" else d.pick(value)
         assert replies, "every turn answers"
-        waiting_or_done = d.last.expects is not Expects.NONE or d.state.status is not Status.IN_PROGRESS
+        waiting_or_done = (
+            d.last.expects is not Expects.NONE or d.state.status is not Status.IN_PROGRESS
+        )
         assert waiting_or_done, "an active prep always ends its turn with a question"
         if value not in ("restart",):
             assert len(d.state.hypotheses) >= answers_before, "earlier answers are never lost"

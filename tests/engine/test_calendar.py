@@ -23,9 +23,7 @@ from bot.playbook.library import PlaybookLibrary
         (date(2024, 2, 29), 10, "Q2 FY2024", date(2024, 1, 1), date(2024, 3, 31)),
     ],
 )
-def test_fiscal_quarters(
-    day: date, start_month: int, label: str, start: date, end: date
-) -> None:
+def test_fiscal_quarters(day: date, start_month: int, label: str, start: date, end: date) -> None:
     quarter = calendar.fiscal_quarter(day, start_month)
     assert (quarter.label, quarter.start, quarter.end) == (label, start, end)
 
@@ -62,7 +60,8 @@ def test_quiet_windows_sit_between_busy_periods(library: PlaybookLibrary) -> Non
 
 def test_fixed_windows_wrap_over_new_year(library: PlaybookLibrary) -> None:
     fixed = [
-        book for book in library.all()
+        book
+        for book in library.all()
         if any(w.relative_to.value == "fixed" for w in book.busy_windows)
     ]
     assert fixed, "at least one playbook has a fixed-date season"

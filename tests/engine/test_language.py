@@ -25,7 +25,9 @@ def test_glossary_terms_are_found_case_insensitively_once(
 def test_unknown_acronyms_are_flagged_and_familiar_ones_are_not(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
-    found = kinds("The CEO and the VP asked about the QZX rollout for customers.", glossary, library)
+    found = kinds(
+        "The CEO and the VP asked about the QZX rollout for customers.", glossary, library
+    )
     assert found["acronym"] == ["QZX"]
 
 
@@ -48,9 +50,12 @@ def test_fear_first_openings_and_scary_statistics(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
     assert "fear" in kinds("Ransomware gangs will destroy us. Let's talk deals.", glossary, library)
-    assert "fear" in kinds("Good news on deals. But 91% of breaches start with email.", glossary, library)
-    assert "fear" not in kinds("Your customers trust us with their files. Let's keep it that way.",
-                               glossary, library)
+    assert "fear" in kinds(
+        "Good news on deals. But 91% of breaches start with email.", glossary, library
+    )
+    assert "fear" not in kinds(
+        "Your customers trust us with their files. Let's keep it that way.", glossary, library
+    )
 
 
 def test_a_pitch_without_the_stakeholders_priorities_is_flagged(

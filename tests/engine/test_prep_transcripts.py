@@ -98,7 +98,10 @@ def test_several_goals_are_flagged_and_one_is_picked(make_context: ContextFactor
     through_feel(d)
     d.say("Get sales to finish the training by March and also turn on MFA on every laptop.")
     [finding] = d.findings("multiple_goals")
-    assert finding["goals"] == ["Get sales to finish the training by March", "Turn on MFA on every laptop"]
+    assert finding["goals"] == [
+        "Get sales to finish the training by March",
+        "Turn on MFA on every laptop",
+    ]
     assert d.last.expects is Expects.CHOICE
     d.pick("next")
     assert "Pick one outcome" in d.text

@@ -77,7 +77,9 @@ class Debrief:
         closed = state.model_copy(update={"status": Status.CLOSED, "stage": Stage.DONE})
         text = self.note(closed, ctx)
         closing = Reply(
-            step=self.step, text="Debrief saved with this conversation's notes.", expects=Expects.NONE
+            step=self.step,
+            text="Debrief saved with this conversation's notes.",
+            expects=Expects.NONE,
         )
         return Turn(closed, [say(self.step, text), closing], {self.step.value: text})
 

@@ -98,7 +98,9 @@ class Feel:
                     suggestion="Start with What, How or Tell me about… to invite the real reasons.",
                 ),
             )
-        return Turn(new, [say(self.step, f"Added {quoted(question)}", *findings), self.ask(new, ctx)])
+        return Turn(
+            new, [say(self.step, f"Added {quoted(question)}", *findings), self.ask(new, ctx)]
+        )
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
         offered = {c.value for c in self.ask(state, ctx).choices}

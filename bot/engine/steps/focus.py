@@ -30,7 +30,8 @@ class Focus:
         book = ctx.playbook
         text = (
             f"Step 2 of 5 · {self.title}\n"
-            f"{book.role[0].upper()}{book.role[1:]} is juggling ten things. Agree on one outcome for this "
+            f"{book.role[0].upper()}{book.role[1:]} is juggling ten things. "
+            "Agree on one outcome for this "
             f"talk, and frame it around what {book.team} needs.\n"
             f"What {book.team} is measured on:\n{bullets(book.priorities)}"
         )
@@ -105,7 +106,9 @@ class Focus:
         if state.stage is Stage.PICK_GOAL:
             return stay(state, say(self.step, "Pick one outcome first."), self.ask(state, ctx))
         if not state.goal:
-            return stay(state, say(self.step, "Write your one outcome first."), self.ask(state, ctx))
+            return stay(
+                state, say(self.step, "Write your one outcome first."), self.ask(state, ctx)
+            )
         return None
 
     def note(self, state: PrepState, ctx: CoachContext) -> str:

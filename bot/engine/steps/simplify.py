@@ -53,7 +53,9 @@ class Simplify:
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         report = check_text(text, ctx.glossary, ctx.playbook)
         new = state.model_copy(update={"opening": text, "opening_grade": report.grade})
-        return Turn(new, [say(self.step, report_summary(report), *report.findings), self.ask(new, ctx)])
+        return Turn(
+            new, [say(self.step, report_summary(report), *report.findings), self.ask(new, ctx)]
+        )
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
         return None

@@ -119,8 +119,11 @@ class Timing:
         better = calendar.best_day_near(book, start_month, day, ctx.today + timedelta(days=1))
         if better:
             window = next(
-                (w for w in calendar.quiet_windows(book, start_month, ctx.today)
-                 if w.start <= better <= w.end),
+                (
+                    w
+                    for w in calendar.quiet_windows(book, start_month, ctx.today)
+                    if w.start <= better <= w.end
+                ),
                 None,
             )
             if window:
@@ -153,7 +156,9 @@ class Timing:
                 ctx.playbook, ctx.fiscal_year_start_month, wanted, ctx.today + timedelta(days=1)
             )
             if day is None:
-                return stay(state, say(self.step, "I found no quiet day soon."), self.ask(state, ctx))
+                return stay(
+                    state, say(self.step, "I found no quiet day soon."), self.ask(state, ctx)
+                )
             return self._accept(state, day, ctx)
         if value == USE_SUGGESTED and state.suggested_date:
             return self._accept(state, state.suggested_date, ctx)

@@ -37,7 +37,8 @@ class Why:
             )
         return ask_text(
             self.step,
-            f"In a sentence or two: why does this matter, to the company and to {ctx.playbook.team}?",
+            "In a sentence or two: why does this matter, to the company and to "
+            f"{ctx.playbook.team}?",
             BACK_CHOICE,
             PAUSE_CHOICE,
         )
@@ -45,7 +46,9 @@ class Why:
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         new = state.model_copy(update={"why": text})
         if why_connects(text, ctx.playbook, ctx.mission):
-            return Turn(new, [say(self.step, "That connects the ask to what matters."), self.ask(new, ctx)])
+            return Turn(
+                new, [say(self.step, "That connects the ask to what matters."), self.ask(new, ctx)]
+            )
         finding = Finding(
             kind="missing_why",
             message="This names no business outcome, priority of theirs, or part of the mission.",
