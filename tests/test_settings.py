@@ -1,0 +1,68 @@
+"""Settings from the environment: defaults, driver choice, and one clear line when wrong."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "PREPTALK_DATABASE_URL",
+        "PREPTALK_ENCRYPTION_KEYS",
+        "PREPTALK_PORT",
+        "PREPTALK_PLAYGROUND",
+        "SLACK_BOT_TOKEN",
+        "MICROSOFT_APP_ID",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir("/")  # no stray .env
+
+
+def test_defaults_are_a_local_sqlite_file_and_the_playground_on_loopback() -> None:
+    settings = load_settings()
+    assert settings.database_url == "sqlite+aiosqlite:///prep-talk.db"
+    assert (settings.host, settings.port) == ("127.0.0.1", 3978)
+    assert settings.playground_enabled and settings.host_is_loopback
+
+
+def test_plain_postgres_urls_get_the_async_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREPTALK_DATABASE_URL", "postgresql://u:p@db/prep")
+    assert load_settings().database_url == "postgresql+asyncpg://u:p@db/prep"
+
+
+def test_platform_credentials_turn_the_playground_off_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert not load_settings().playground_enabled
+    monkeypatch.setenv("PREPTALK_PLAYGROUND", "1")
+    assert load_settings().playground_enabled
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PREPTALK_PORT", "eighty"),
+        ("PREPTALK_DATABASE_URL", "mysql://db/prep"),
+        ("PREPTALK_ENCRYPTION_KEYS", "not-a-key"),
+        ("PREPTALK_PLAYGROUND", "maybe"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith(f"{name}: ") and "\n" not in str(error.value)
+    assert value not in str(error.value) or name != "PREPTALK_ENCRYPTION_KEYS"
+
+
+def test_encryption_keys_rotate_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    new, old = Fernet.generate_key(), Fernet.generate_key()
+    monkeypatch.setenv("PREPTALK_ENCRYPTION_KEYS", f"{new.decode()}, {old.decode()}")
+    assert load_settings().note_keys == [new, old]
