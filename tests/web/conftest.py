@@ -7,7 +7,6 @@ database, so the HTTP rules hold for what users actually run.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from bot.server import create_app
 from bot.settings import Settings
 from bot.web.playground import add_playground
 from tests.web.fake_coach import FakeCoach
@@ -34,14 +34,7 @@ def fake_app(tmp_path: Path) -> web.Application:
 
 def real_app(request: pytest.FixtureRequest) -> web.Application:
     """The whole server as `prep-talk serve` builds it, on a freshly migrated database."""
-    if importlib.util.find_spec("bot.server") is None:
-        pytest.skip("bot.server is not there yet")
-    try:
-        settings: Settings = request.getfixturevalue("migrated_settings")
-    except pytest.FixtureLookupError:
-        pytest.skip("tests/conftest.py has no migrated_settings fixture yet")
-    from bot.server import create_app
-
+    settings: Settings = request.getfixturevalue("migrated_settings")
     return create_app(settings)
 
 
