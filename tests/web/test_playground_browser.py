@@ -101,6 +101,7 @@ async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_marku
     playground_app: web.Application,
 ) -> None:
     dialogs: list[str] = []
+    errors: list[str] = []
     async with serving(playground_app) as url, launch_chromium() as browser:
         context = await browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
@@ -108,6 +109,8 @@ async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_marku
         page = await context.new_page()
         page.set_default_timeout(15_000)
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
         await page.goto(url)
 
         await page.locator('[data-stakeholder="sales"]').click()
@@ -128,6 +131,13 @@ async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_marku
         assert plain
         assert await highlighted.get_attribute("title") == plain
         await page.screenshot(path=SCREENSHOT)
+
+        await page.reload()
+        await page.locator("#preps .resume").first.click()
+        await page.wait_for_selector('body[data-turns="1"]')
+        resumed = page.locator(".message.coach").last
+        assert await resumed.get_attribute("data-expects") in {"text", "choice"}
         await context.close()
 
     assert dialogs == []
+    assert errors == []  # no script errors, no Content-Security-Policy violations
