@@ -71,11 +71,17 @@ class PrepStore:
         self._session = session
         self._user = user
         self._cipher = cipher
+        self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
 
     async def ensure_person(self) -> PersonSettings:
         """Get or create this person's tenant and user rows; safe when two turns race."""
-        tenant = await self._get_or_create(self._tenant_query(), self._new_tenant)
-        user = await self._get_or_create(self._user_query(), self._new_user)
+        tenant = await self._get_or_create(
+            select(Tenant).where(
+                Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
+            ),
+            lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
+        )
+        user = await self._user_row()
         return PersonSettings(
             fiscal_year_start_month=tenant.fiscal_year_start_month,
             mission=tenant.mission,
@@ -91,7 +97,7 @@ class PrepStore:
         _check_length(step, STEP_LENGTH, "step")
         now = utcnow()
         conversation = PrepConversation(
-            **self._owner(),
+            **self._owner,
             stakeholder=stakeholder,
             status=ConversationStatus.IN_PROGRESS.value,
             created_at=now,
@@ -99,15 +105,9 @@ class PrepStore:
         )
         self._session.add(conversation)
         await self._session.flush()
-        self._session.add(
-            DialogState(
-                conversation_id=conversation.id,
-                **self._owner(),
-                step=step,
-                data=dict(data),
-                updated_at=now,
-            )
-        )
+        state = DialogState(conversation_id=conversation.id, **self._owner, step=step)
+        state.data, state.updated_at = dict(data), now
+        self._session.add(state)
         await self._session.flush()
         return conversation
 
@@ -175,14 +175,10 @@ class PrepStore:
         """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
-        state_row.step = step
-        state_row.data = dict(data)
-        state_row.updated_at = now
+        state_row.step, state_row.data, state_row.updated_at = step, dict(data), now
         flag_modified(state_row, "data")  # always an UPDATE, so `version` always moves on
-        conversation.status = ConversationStatus(status).value
-        conversation.goal = goal
-        conversation.planned_date = planned_date
-        conversation.updated_at = now
+        conversation.status, conversation.goal = ConversationStatus(status).value, goal
+        conversation.planned_date, conversation.updated_at = planned_date, now
         try:
             await self._session.flush()
         except StaleDataError as error:
@@ -213,8 +209,7 @@ class PrepStore:
         return cast(CursorResult[Any], deleted).rowcount
 
     async def set_nudges(self, opt_in: bool) -> None:
-        user = await self._get_or_create(self._user_query(), self._new_user)
-        user.nudges_opt_in = opt_in
+        (await self._user_row()).nudges_opt_in = opt_in
         await self._session.flush()
 
     async def set_time_zone(self, tz: str) -> None:
@@ -224,8 +219,7 @@ class PrepStore:
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {tz!r}; use a name like Europe/Paris") from None
         _check_length(tz, 64, "time zone")
-        user = await self._get_or_create(self._user_query(), self._new_user)
-        user.time_zone = tz
+        (await self._user_row()).time_zone = tz
         await self._session.flush()
 
     async def _get_or_create(self, query: Select[Row], make: Callable[[], Row]) -> Row:
@@ -244,6 +238,10 @@ class PrepStore:
             return found
         return row
 
+    async def _user_row(self) -> User:
+        query = select(User).where(self._owned(User))
+        return await self._get_or_create(query, lambda: User(**self._owner))
+
     async def _find(self, query: Select[Row]) -> Row | None:
         return await self._session.scalar(query)
 
@@ -255,7 +253,7 @@ class PrepStore:
             )
         )
         if note is None:
-            note = Note(conversation_id=conversation_id, **self._owner(), step=step, created_at=now)
+            note = Note(conversation_id=conversation_id, **self._owner, step=step, created_at=now)
             self._session.add(note)
         note.body, note.encrypted, note.updated_at = body, encrypted, now
 
@@ -267,18 +265,12 @@ class PrepStore:
         status: str,
         notes: Mapping[str, str],
     ) -> None:
-        if not self._is_mine(conversation) or state_row.conversation_id != conversation.id:
+        owner = (conversation.platform, conversation.tenant_id, conversation.user_id)
+        if owner != tuple(self._owner.values()) or state_row.conversation_id != conversation.id:
             raise ConversationNotFound(f"conversation {conversation.id} is not this person's")
         ConversationStatus(status)  # ValueError for an unknown status
         for name in (step, *notes):
             _check_length(name, STEP_LENGTH, "step")
-
-    def _owner(self) -> dict[str, str]:
-        return {
-            "platform": self._user.platform,
-            "tenant_id": self._user.tenant,
-            "user_id": self._user.user,
-        }
 
     def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:
         return and_(
@@ -287,25 +279,8 @@ class PrepStore:
             model.user_id == self._user.user,
         )
 
-    def _is_mine(self, row: OwnedByPerson) -> bool:
-        return (row.platform, row.tenant_id, row.user_id) == tuple(self._owner().values())
-
     def _conversations(self) -> Select[PrepConversation]:
         return select(PrepConversation).where(self._owned(PrepConversation))
-
-    def _tenant_query(self) -> Select[Tenant]:
-        return select(Tenant).where(
-            Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
-        )
-
-    def _user_query(self) -> Select[User]:
-        return select(User).where(self._owned(User))
-
-    def _new_tenant(self) -> Tenant:
-        return Tenant(platform=self._user.platform, tenant_id=self._user.tenant)
-
-    def _new_user(self) -> User:
-        return User(**self._owner())
 
 
 async def rotate_notes(session: AsyncSession, cipher: NoteCipher) -> int:
