@@ -1,0 +1,25 @@
+"""Storage fixtures: each test gets a fresh, migrated database — SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.storage.db import create_database, session_factory
+from tests.support.db_fixtures import database_url, empty_database_url, postgres_server
+
+__all__ = ["database_url", "empty_database_url", "engine", "postgres_server", "sessions"]
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_database(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
