@@ -85,3 +85,8 @@ async def test_upgrading_again_changes_nothing(database_url: str) -> None:
             assert list(months.scalars()) == [4]
     finally:
         await engine.dispose()
+
+
+def test_check_refuses_a_database_that_is_behind(empty_database_url: str) -> None:
+    with pytest.raises(migrate.SchemaMismatch, match="revision None"):
+        migrate.check(empty_database_url)

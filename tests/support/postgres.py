@@ -86,16 +86,18 @@ class TempPostgres:
             self._admin = _asyncpg_url(configured)
         else:
             self._admin = self._start_local()
-        try:
-            self.url = self.create_database()
+        try:  # a shared server may serve several runs at once: their databases get unique names
+            self.url = self.create_database(None if configured else "preptalk")
         except (OSError, asyncpg.PostgresError) as error:
             self.stop()
             raise PostgresUnavailable(f"cannot create a database: {error}") from error
         return self
 
-    def create_database(self) -> str:
-        """Create an empty database with a unique name; return its SQLAlchemy URL."""
-        name = f"preptalk_{uuid.uuid4().hex[:12]}"
+    def create_database(self, name: str | None = None) -> str:
+        """Create an empty database (by default with a unique name); return its SQLAlchemy URL."""
+        name = name or f"preptalk_{uuid.uuid4().hex[:12]}"
+        if not name.isidentifier() or not name.islower():
+            raise ValueError(f"{name!r}: use lower-case letters, digits and _ only")
         self._admin_sql(f'CREATE DATABASE "{name}"')
         self._created.append(name)
         return self._require_admin().set(database=name).render_as_string(hide_password=False)
