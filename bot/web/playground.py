@@ -107,7 +107,9 @@ class Playground:
         try:
             replies = await self.coach.handle(user, inbound)
         except Exception:
-            log.exception("playground turn failed for %s (%s)", user, _turn_kind(inbound))
+            log.exception(
+                "playground turn failed for %s (%s)", _log_name(user), _turn_kind(inbound)
+            )
             return _json({"error": OUR_FAULT}, status=500)
         return _json(
             {"replies": [reply.model_dump(mode="json", exclude_none=True) for reply in replies]}
@@ -119,7 +121,7 @@ class Playground:
         try:
             preps = await self.coach.preps(user)
         except Exception:
-            log.exception("listing playground preps failed for %s", user)
+            log.exception("listing playground preps failed for %s", _log_name(user))
             return _json({"error": OUR_FAULT}, status=500)
         return _json({"preps": [prep.model_dump(mode="json") for prep in preps]})
 
@@ -165,6 +167,11 @@ def _json(document: dict[str, Any], status: int = 200) -> web.Response:
 
 def _static_url(request: web.Request, filename: str) -> str:
     return str(request.app.router[STATIC_ROUTE].url_for(filename=filename))
+
+
+def _log_name(user: UserRef) -> str:
+    """The visitor id is their only credential: logs get a recognisable prefix, not all of it."""
+    return f"{user.platform}:{user.tenant}:{user.user[:6]}…"
 
 
 def _turn_kind(inbound: Inbound) -> str:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from bot.engine.messages import Inbound, Reply
+from bot.settings import Settings
+from bot.users import UserRef
 from bot.web.identity import COOKIE_NAME
+from bot.web.playground import add_playground
+from tests.web.fake_coach import FakeCoach
 
 Client = TestClient[web.Request, web.Application]
 
@@ -199,3 +205,25 @@ async def test_static_files_are_served_with_the_same_headers(visitor: Client) ->
     script = await response.text()
     for sink in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
+
+
+class BrokenCoach(FakeCoach):
+    async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
+        raise RuntimeError("database went away")
+
+
+async def test_a_failure_on_our_side_is_a_polite_500_and_the_log_keeps_the_cookie_secret(
+    aiohttp_client: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = web.Application()
+    add_playground(app, BrokenCoach(), Settings(database_url=f"sqlite:///{tmp_path}/x.db"))
+    client = await aiohttp_client(app)
+    await client.get("/")
+
+    response = await post_turn(client, {"text": "They are busy."})
+
+    assert response.status == 500
+    assert (await response.json())["error"] == "Something went wrong on our side. Please try again."
+    assert "playground turn failed" in caplog.text
+    assert the_cookie(client) not in caplog.text
+    assert "They are busy" not in caplog.text
