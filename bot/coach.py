@@ -29,7 +29,7 @@ from bot.templates import BriefTemplates
 from bot.users import UserRef
 
 log = logging.getLogger(__name__)
-TURN_ATTEMPTS = 3
+TURN_ATTEMPTS = 5
 
 
 class PrepSummary(BaseModel):

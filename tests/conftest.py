@@ -15,6 +15,9 @@ from bot.settings import Settings
 from bot.storage import migrate
 from bot.templates import load_brief_templates
 from tests.engine.dialog import FRIDAY_MORNING
+from tests.support.db_fixtures import database_url, empty_database_url, postgres_server
+
+__all__ = ["database_url", "empty_database_url", "postgres_server"]
 
 ContextFactory = Callable[..., CoachContext]
 

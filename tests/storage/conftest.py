@@ -8,9 +8,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.db import create_database, session_factory
-from tests.support.db_fixtures import database_url, empty_database_url, postgres_server
-
-__all__ = ["database_url", "empty_database_url", "engine", "postgres_server", "sessions"]
 
 
 @pytest.fixture
