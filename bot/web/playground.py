@@ -87,6 +87,7 @@ class Playground:
         html = self.templates.get_template("playground.html").render(
             stakeholders=self.coach.playbooks.all(),
             css_url=_static_url(request, "playground.css"),
+            render_js_url=_static_url(request, "render.js"),
             js_url=_static_url(request, "playground.js"),
             icon_url=_static_url(request, "icon.svg"),
             api_prefix=API_PREFIX,
