@@ -3,6 +3,7 @@
 #   make run    install, migrate the SQLite file, serve the playground on http://127.0.0.1:3978
 #   make test   install, then ruff, mypy, import-linter and the whole pytest suite
 #   make bench  install, then the engine/coach benchmark (BENCH_ARGS="--preps 60 --skip-postgres")
+#   make constraints  re-pin constraints.txt after a dependency change in pyproject.toml
 #
 # The install is skipped when nothing changed: its stamp file is named after a hash of
 # pyproject.toml and constraints.txt, so editing either (or a fresh clone) reinstalls.
@@ -14,7 +15,7 @@ INSTALL_KEY := $(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-
 STAMP := $(VENV)/.installed-$(INSTALL_KEY)
 BENCH_ARGS ?= --preps 60
 
-.PHONY: install run lint test bench clean
+.PHONY: install run lint test bench constraints clean
 
 install: $(STAMP)
 
@@ -41,6 +42,15 @@ test: lint
 
 bench: install
 	$(BIN)/python -m benchmarks.engine_turns $(BENCH_ARGS)
+
+# Resolve the project's dependencies in a scratch venv, keeping today's pins where they still
+# fit, and freeze exactly that set (nothing else that happens to sit in .venv).
+constraints:
+	scratch=$$(mktemp -d) \
+	&& $(PYTHON) -m venv "$$scratch" \
+	&& "$$scratch/bin/python" -m pip install --quiet -c constraints.txt -e '.[dev]' \
+	&& "$$scratch/bin/python" -m pip freeze --exclude-editable > constraints.txt \
+	; status=$$?; rm -rf "$$scratch"; exit $$status
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis
