@@ -25,6 +25,7 @@ from bot.playbook.schema import Playbook
 from bot.storage.crypto import NoteCipher
 from bot.storage.models import DialogState, PrepConversation
 from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
+from bot.storage.tenants import TenantSettings, configure_tenant
 from bot.templates import BriefTemplates
 from bot.users import UserRef
 
@@ -105,6 +106,31 @@ class Coach:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
         async with self.sessions.begin() as session:
             return await self._store(session, user).forget_everything()
+
+    async def configure_tenant(
+        self,
+        platform: str,
+        tenant: str,
+        *,
+        fiscal_year_start_month: int | None,
+        mission: str | None,
+    ) -> TenantSettings:
+        """Set a workspace's fiscal-year start month and mission (shown in the Spark step)."""
+        async with self.sessions.begin() as session:
+            return await configure_tenant(
+                session,
+                platform,
+                tenant,
+                fiscal_year_start_month=fiscal_year_start_month,
+                mission=mission,
+            )
+
+    async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
+        """The user's IANA time zone, so "today" and dates are theirs."""
+        async with self.sessions.begin() as session:
+            store = self._store(session, user)
+            await store.ensure_person()
+            await store.set_time_zone(time_zone)
 
     def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
         return PrepStore(session, user, self.cipher)

@@ -161,3 +161,15 @@ async def test_notes_are_encrypted_at_rest_when_keys_are_set(database_url: str) 
         [prep] = await coach.preps(ALICE)
         detail = await coach.prep(ALICE, prep.id)
         assert detail and "A secret worry about the VP" in detail.notes[0].text
+
+
+async def test_the_tenants_mission_shows_in_the_spark_step(coach: Coach) -> None:
+    await coach.configure_tenant(
+        "slack", "T1", fiscal_year_start_month=None, mission="Serve patients"
+    )
+    replies = []
+    for inbound in FULL[:11]:
+        replies = await coach.handle(ALICE, inbound)
+    assert any("Serve patients" in reply.text for reply in replies)
+    with pytest.raises(ValueError, match="month"):
+        await coach.configure_tenant("slack", "T1", fiscal_year_start_month=0, mission=None)

@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     validate = books_sub.add_parser("validate")
     validate.add_argument("dir", nargs="?", type=Path)
 
+    tenant = sub.add_parser("tenant", help="workspace settings: fiscal year and mission")
+    tenant_set = tenant.add_subparsers(dest="tenant_command", required=True).add_parser("set")
+    tenant_set.add_argument("tenant", help="platform:tenant, e.g. slack:T0123 or local:local")
+    tenant_set.add_argument("--fiscal-year-start", type=int, metavar="MONTH")
+    tenant_set.add_argument("--mission", help="the company's mission, shown in the Spark step")
+
+    person = sub.add_parser("user", help="your own settings")
+    person_set = person.add_subparsers(dest="user_command", required=True).add_parser("set")
+    person_set.add_argument("--user", default=_default_user(), help="platform:tenant:user")
+    person_set.add_argument("--time-zone", required=True, help="IANA name, e.g. Europe/Paris")
+
     db = sub.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser("upgrade")
     keys = sub.add_parser("keys", help="note encryption keys")
@@ -82,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
-    except (SettingsError, PlaybookError, DatabaseNotReady, BadUserRef) as error:
+    except (SettingsError, PlaybookError, DatabaseNotReady, BadUserRef, ValueError) as error:
         sys.stderr.write(f"prep-talk: {error}\n")
         return commands.EXIT_USAGE
     except KeyboardInterrupt:
@@ -114,7 +125,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         listed = ", ".join(book.id for book in library.all())
         sys.stderr.write(f"unknown stakeholder {args.stakeholder!r}; available: {listed}\n")
         return commands.EXIT_USAGE
-    user = UserRef.parse(args.user)
+    user = UserRef.parse(args.user if "user" in args else "local:local:operator")
     prepare_database(settings)
     return asyncio.run(_with_coach(settings, lambda coach: _coach_command(args, coach, user)))
 
@@ -135,11 +146,31 @@ async def _coach_command(args: argparse.Namespace, coach: Coach, user: UserRef) 
             return commands.EXIT_NOT_FOUND
         first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
         return await run_chat(coach, user, first, args.json, sys.stdin, out)
+    if args.command == "tenant":
+        return await _configure_tenant(args, coach)
+    if args.command == "user":
+        await coach.set_time_zone(user, args.time_zone)
+        out.write(f"time zone of {user} is {args.time_zone}\n")
+        return commands.EXIT_OK
     if args.notes_command == "list":
         return await commands.notes_list(coach, user, args.json, out)
     as_json = getattr(args, "json", False)
     markdown = args.notes_command == "export"
     return await commands.notes_show(coach, user, args.id, as_json, markdown, out)
+
+
+async def _configure_tenant(args: argparse.Namespace, coach: Coach) -> int:
+    platform, _, tenant = args.tenant.partition(":")
+    UserRef.parse(f"{platform}:{tenant}:operator")  # same rules as user refs
+    settings = await coach.configure_tenant(
+        platform, tenant, fiscal_year_start_month=args.fiscal_year_start, mission=args.mission
+    )
+    mission = f"“{settings.mission}”" if settings.mission else "not set"
+    sys.stdout.write(
+        f"{platform}:{tenant}: fiscal year starts in month "
+        f"{settings.fiscal_year_start_month}; mission {mission}\n"
+    )
+    return commands.EXIT_OK
 
 
 if __name__ == "__main__":

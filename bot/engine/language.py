@@ -94,24 +94,12 @@ def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
     advice = f"Open with what {who} gains; keep one fact for later, as support rather than threat."
     scary_stats = [s for s in sentences if _STATISTIC.search(s) and _FEAR_WORDS.search(s)]
     if scary_stats:
-        return [
-            Finding(
-                kind="fear",
-                message="A frightening statistic puts people on the defensive.",
-                suggestion=advice,
-                quote=scary_stats[0][:160],
-            )
-        ]
-    if _FEAR_WORDS.search(sentences[0]):
-        return [
-            Finding(
-                kind="fear",
-                message="The opening leads with threat and breach talk.",
-                suggestion=advice,
-                quote=sentences[0][:160],
-            )
-        ]
-    return []
+        message, quote = "A frightening statistic puts people on the defensive.", scary_stats[0]
+    elif _FEAR_WORDS.search(sentences[0]):
+        message, quote = "The opening leads with threat and breach talk.", sentences[0]
+    else:
+        return []
+    return [Finding(kind="fear", message=message, suggestion=advice, quote=quote[:160])]
 
 
 def split_sentences(text: str) -> list[str]:

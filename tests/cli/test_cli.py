@@ -6,9 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from bot.engine.calendar import fiscal_quarter
 
 FULL_PREP = [
     {"text": "They think the training is generic"},
@@ -151,3 +154,32 @@ def test_a_bad_setting_fails_with_one_line_naming_it(env: dict[str, str]) -> Non
     done = prep_talk({**env, "PREPTALK_DATABASE_URL": "mysql://x"}, "notes", "list")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "PREPTALK_DATABASE_URL" in done.stderr
+
+
+def test_a_tenants_mission_and_fiscal_year_reach_the_coach(env: dict[str, str]) -> None:
+    done = prep_talk(
+        env,
+        "tenant",
+        "set",
+        "slack:T9",
+        "--fiscal-year-start",
+        "2",
+        "--mission",
+        "Keep families travelling",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [*FULL_PREP[:9], {"choice": "next"}]
+    replies = chat(env, lines, "--user", "slack:T9:U1")
+    timing = next(r for r in replies if str(r["text"]).startswith("Step 3 of 5"))
+    expected = fiscal_quarter(datetime.now(UTC).date(), 2).label
+    assert f"Today is in {expected}" in str(timing["text"])
+    why_intro = [r for r in replies if "Keep families travelling" in str(r["text"])]
+    assert why_intro, "the mission is shown in the Spark step"
+    bad = prep_talk(env, "tenant", "set", "slack:T9", "--fiscal-year-start", "13")
+    assert bad.returncode == 2 and "month" in bad.stderr
+
+
+def test_a_user_time_zone_is_validated(env: dict[str, str]) -> None:
+    assert prep_talk(env, "user", "set", "--time-zone", "Pacific/Kiritimati").returncode == 0
+    bad = prep_talk(env, "user", "set", "--time-zone", "Mars/Olympus")
+    assert bad.returncode == 2 and "time zone" in bad.stderr
