@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
@@ -31,6 +32,21 @@ from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5
+
+
+STALE_PREP = (
+    "That button belongs to a prep that is finished or not the one in progress. "
+    "Use history to pick a prep up again."
+)
+NO_SUCH_PREP = "I found no such prep of yours. Your preps are listed in history."
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The replies of one turn and the prep they belong to (None when no prep is involved)."""
+
+    prep_id: int | None
+    replies: list[Reply]
 
 
 class PrepSummary(BaseModel):
@@ -75,13 +91,20 @@ class Coach:
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
         """Apply one inbound message for `user` and return the replies to show."""
+        return (await self.answer(user, inbound)).replies
+
+    async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
+        """Like `handle`, also naming the prep the replies belong to (for buttons)."""
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:
                     return await self._turn(self._store(session, user), inbound)
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
-        return [say(Step.INFO, "This prep changed elsewhere at the same moment. Please try again.")]
+        return Answer(
+            None,
+            [say(Step.INFO, "This prep changed elsewhere at the same moment. Please try again.")],
+        )
 
     async def preps(self, user: UserRef, limit: int = 50) -> list[PrepSummary]:
         """The user's own preps, newest first."""
@@ -125,6 +148,13 @@ class Coach:
                 mission=mission,
             )
 
+    async def set_nudges(self, user: UserRef, opt_in: bool) -> None:
+        """Opt in to (or out of) reminders before the stakeholders' busy seasons."""
+        async with self.sessions.begin() as session:
+            store = self._store(session, user)
+            await store.ensure_person()
+            await store.set_nudges(opt_in)
+
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
         """The user's IANA time zone, so "today" and dates are theirs."""
         async with self.sessions.begin() as session:
@@ -135,28 +165,32 @@ class Coach:
     def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
         return PrepStore(session, user, self.cipher)
 
-    async def _turn(self, store: PrepStore, inbound: Inbound) -> list[Reply]:
+    async def _turn(self, store: PrepStore, inbound: Inbound) -> Answer:
         person = await store.ensure_person()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
         if inbound.command in (Command.RESUME, Command.DEBRIEF):
             return await self._reopen(store, person, inbound)
         conversation = await store.active_conversation()
+        if inbound.prep_id is not None and (
+            conversation is None or conversation.id != inbound.prep_id
+        ):
+            return Answer(None, [say(Step.INFO, STALE_PREP)])
         if conversation is None:
-            return [say(Step.INFO, self._nothing_active())]
+            return Answer(None, [say(Step.INFO, self._nothing_active())])
         row = await store.load_state(conversation)
         state = PrepState.model_validate(row.data)
         book = self.playbooks.find(state.stakeholder)
         if book is None:
-            return [say(Step.INFO, f"The {state.stakeholder} playbook is no longer installed.")]
+            return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
         turn = flow.advance(state, inbound, self._context(person, book))
         await self._save(store, conversation, row, turn)
-        return turn.replies
+        return Answer(conversation.id, turn.replies)
 
-    async def _start(self, store: PrepStore, person: PersonSettings, name: str) -> list[Reply]:
+    async def _start(self, store: PrepStore, person: PersonSettings, name: str) -> Answer:
         book = self.playbooks.find(name)
         if book is None:
-            return [say(Step.INFO, self.unknown_stakeholder(name))]
+            return Answer(None, [say(Step.INFO, self.unknown_stakeholder(name))])
         ctx = self._context(person, book)
         existing = await store.open_conversation_for(book.id)
         if existing is not None:
@@ -164,27 +198,21 @@ class Coach:
             turn = flow.resume(PrepState.model_validate(row.data), ctx)
             await store.pause_others(existing.id)
             await self._save(store, existing, row, turn)
-            return turn.replies
+            return Answer(existing.id, turn.replies)
         turn = flow.begin(book.id, ctx)
         conversation = await store.start_conversation(
             book.id, turn.state.step.value, turn.state.model_dump(mode="json")
         )
         await store.pause_others(conversation.id)
-        return turn.replies
+        return Answer(conversation.id, turn.replies)
 
-    async def _reopen(
-        self, store: PrepStore, person: PersonSettings, inbound: Inbound
-    ) -> list[Reply]:
+    async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> Answer:
         conversation = await self._pick(store, inbound.argument)
         if conversation is None:
-            return [
-                say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
-            ]
+            return Answer(None, [say(Step.INFO, NO_SUCH_PREP)])
         book = self.playbooks.find(conversation.stakeholder)
         if book is None:
-            return [
-                say(Step.INFO, f"The {conversation.stakeholder} playbook is no longer installed.")
-            ]
+            return Answer(None, [say(Step.INFO, self._uninstalled(conversation.stakeholder))])
         row = await store.load_state(conversation)
         state = PrepState.model_validate(row.data)
         ctx = self._context(person, book)
@@ -192,7 +220,7 @@ class Coach:
         turn = move(state, ctx)
         await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
-        return turn.replies
+        return Answer(conversation.id, turn.replies)
 
     async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
         if argument and argument.strip().isdigit():
@@ -235,6 +263,9 @@ class Coach:
         hint = f"Did you mean {guess}? " if guess else ""
         listed = ", ".join(book.id for book in self.playbooks.all())
         return f"I have no playbook for “{name.strip()[:40]}”. {hint}Available: {listed}."
+
+    def _uninstalled(self, stakeholder: str) -> str:
+        return f"The {stakeholder} playbook is no longer installed. Ask your admin to restore it."
 
     def _nothing_active(self) -> str:
         listed = ", ".join(book.id for book in self.playbooks.all())

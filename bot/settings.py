@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PLAYBOOKS_DIR = Path(__file__).resolve().parent.parent / "playbooks"
@@ -38,13 +47,39 @@ class Settings(BaseSettings):
     playground: bool | None = Field(
         default=None, validation_alias=AliasChoices("PREPTALK_PLAYGROUND", "playground")
     )
+    public_url: AnyHttpUrl | None = Field(
+        default=None, validation_alias=AliasChoices("PREPTALK_PUBLIC_URL", "public_url")
+    )
+
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_CLIENT_SECRET"
+    )
+    slack_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://slack.com/api/"), validation_alias="SLACK_API_URL"
+    )
+
     microsoft_app_id: str | None = Field(default=None, validation_alias="MICROSOFT_APP_ID")
     microsoft_app_password: SecretStr | None = Field(
         default=None, validation_alias="MICROSOFT_APP_PASSWORD"
+    )
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        default="MultiTenant", validation_alias="MICROSOFT_APP_TYPE"
+    )
+    microsoft_app_tenant_id: str | None = Field(
+        default=None, validation_alias="MICROSOFT_APP_TENANT_ID"
+    )
+    teams_local: bool = Field(
+        default=False, validation_alias=AliasChoices("PREPTALK_TEAMS_LOCAL", "teams_local")
+    )
+    tab_jwks_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+        validation_alias=AliasChoices("PREPTALK_TAB_JWKS_URL", "tab_jwks_url"),
     )
 
     @field_validator("database_url")
@@ -84,6 +119,30 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a directory")
         return value
 
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        """Slack needs its signing secret with either a bot token or an OAuth client."""
+        slack = (self.slack_bot_token, self.slack_client_id, self.slack_client_secret)
+        if any(slack) and self.slack_signing_secret is None:
+            raise ValueError("SLACK_SIGNING_SECRET: required when Slack is configured")
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ValueError(
+                "SLACK_CLIENT_SECRET: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET together"
+            )
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_signing_secret is not None
+
+    @property
+    def slack_oauth(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.microsoft_app_id) or self.teams_local
+
     @property
     def note_keys(self) -> list[bytes]:
         if self.encryption_keys is None:
@@ -93,7 +152,7 @@ class Settings(BaseSettings):
 
     @property
     def platforms_configured(self) -> bool:
-        return bool(self.slack_bot_token or self.slack_signing_secret or self.microsoft_app_id)
+        return self.slack_enabled or bool(self.microsoft_app_id)
 
     @property
     def playground_enabled(self) -> bool:
@@ -117,6 +176,9 @@ _ENV_NAMES = {
     "host": "PREPTALK_HOST",
     "port": "PREPTALK_PORT",
     "playground": "PREPTALK_PLAYGROUND",
+    "public_url": "PREPTALK_PUBLIC_URL",
+    "teams_local": "PREPTALK_TEAMS_LOCAL",
+    "tab_jwks_url": "PREPTALK_TAB_JWKS_URL",
 }
 
 
@@ -126,7 +188,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        name = _ENV_NAMES.get(field, field.upper())
         message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a check across settings names its variable itself
+            raise SettingsError(message) from None
+        field = str(first["loc"][0])
+        name = _ENV_NAMES.get(field, field.upper())
         raise SettingsError(f"{name}: {message}") from None

@@ -17,10 +17,11 @@ from sqlalchemy.pool import NullPool
 
 from bot.settings import load_settings
 from bot.storage.migrate import URL_ATTRIBUTE
-from bot.storage.models import Base, UtcDateTime
+from bot.storage.models import UtcDateTime
+from bot.storage.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 if config.config_file_name is not None and URL_ATTRIBUTE not in config.attributes:
     fileConfig(config.config_file_name, disable_existing_loggers=False)

@@ -38,6 +38,7 @@ def test_platform_credentials_turn_the_playground_off_unless_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
     assert not load_settings().playground_enabled
     monkeypatch.setenv("PREPTALK_PLAYGROUND", "1")
     assert load_settings().playground_enabled
@@ -60,6 +61,12 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
         load_settings()
     assert str(error.value).startswith(f"{name}: ") and "\n" not in str(error.value)
     assert value not in str(error.value) or name != "PREPTALK_ENCRYPTION_KEYS"
+
+
+def test_slack_without_its_signing_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    with pytest.raises(SettingsError, match="^SLACK_SIGNING_SECRET: "):
+        load_settings()
 
 
 def test_encryption_keys_rotate_in_order(monkeypatch: pytest.MonkeyPatch) -> None:

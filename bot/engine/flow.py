@@ -18,6 +18,7 @@ from bot.engine.steps.why import Why
 from bot.engine.turn import BACK, NAVIGATION, NEXT, PAUSE, RESTART, Turn, say, stay
 
 MAX_TEXT = 4000
+STALE_CHOICE = "That option belongs to an earlier question. Here is where you are:"
 GUIDES: dict[Step, StepGuide] = {
     Step.FEEL: Feel(),
     Step.FOCUS: Focus(),
@@ -67,7 +68,9 @@ def advance(state: PrepState, inbound: Inbound, ctx: CoachContext) -> Turn:
             state, [say(Step.INFO, "This prep is not active. Resume it or start a new one.")]
         )
     guide = GUIDES[state.step]
-    if inbound.choice is not None:
+    if inbound.step is not None and inbound.step is not state.step:
+        turn = stay(state, say(Step.INFO, STALE_CHOICE), guide.ask(state, ctx))
+    elif inbound.choice is not None:
         turn = _on_choice(state, inbound.choice.strip().lower(), guide, ctx)
     elif inbound.text is not None:
         turn = _on_text(state, inbound.text, guide, ctx)
@@ -110,8 +113,7 @@ def _on_choice(state: PrepState, value: str, guide: StepGuide, ctx: CoachContext
     turn = guide.on_choice(state, value, ctx)
     if turn is not None:
         return turn
-    stale = say(Step.INFO, "That option belongs to an earlier question. Here is where you are:")
-    return stay(state, stale, guide.ask(state, ctx))
+    return stay(state, say(Step.INFO, STALE_CHOICE), guide.ask(state, ctx))
 
 
 def _navigate(state: PrepState, move: str, guide: StepGuide, ctx: CoachContext) -> Turn:

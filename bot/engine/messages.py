@@ -84,6 +84,9 @@ class Inbound(BaseModel):
     choice: str | None = None
     command: Command | None = None
     argument: str | None = None
+    # Where a button was shown: a click from another prep or an earlier step is stale.
+    prep_id: int | None = None
+    step: Step | None = None
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> Inbound:

@@ -1,0 +1,61 @@
+"""Commands outside the dialog (list, history, resume, notes, debrief, nudges, check, forget)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.coach import Coach
+from bot.commands import UserCommand, Word, did_you_mean, parse_command, run_command
+from bot.runtime import open_coach
+from bot.settings import Settings
+from bot.users import UserRef
+from tests.test_coach import ALICE, FULL, NOW, run
+
+
+@pytest.fixture
+async def coach(database_url: str) -> AsyncIterator[Coach]:
+    async with open_coach(Settings(database_url=database_url)) as ready:
+        ready.clock = lambda: NOW
+        yield ready
+
+
+async def do(coach: Coach, words: str, user: UserRef = ALICE) -> str:
+    command = parse_command(words, coach)
+    assert command is not None, words
+    answer = await run_command(coach, user, command, "/prep-talk ")
+    return "\n".join(reply.text for reply in answer.replies)
+
+
+def test_words_become_commands_and_other_words_do_not(coach: Coach) -> None:
+    assert parse_command("sales", coach) == UserCommand(Word.START, "sales")
+    assert parse_command("prep cfo", coach) == UserCommand(Word.START, "cfo")
+    assert parse_command("debrief 12", coach) == UserCommand(Word.DEBRIEF, "12")
+    assert parse_command("", coach) == UserCommand(Word.HELP)
+    assert parse_command("They think it is generic", coach) is None
+    [hint] = did_you_mean("finanse", coach, "/prep-talk ")
+    assert "Did you mean /prep-talk finance?" in hint.text
+
+
+async def test_history_resume_notes_and_debrief(coach: Coach) -> None:
+    await run(coach, ALICE, *FULL)
+    history = await do(coach, "history")
+    assert "sales — briefed" in history
+    [prep] = await coach.preps(ALICE)
+    assert "Sales finish the course" in await do(coach, f"notes {prep.id}")
+    assert "no such prep" in await do(coach, f"notes {prep.id}", UserRef("slack", "T1", "U9"))
+    assert "What did you hear?" in await do(coach, f"debrief {prep.id}")
+    assert "You were at: Debrief" in await do(coach, f"resume {prep.id}")
+
+
+async def test_nudges_check_and_forget_with_confirmation(coach: Coach) -> None:
+    assert "Nudges are on" in await do(coach, "nudges on")
+    assert "nudges on or" in await do(coach, "nudges maybe")
+    checked = await do(coach, "check We must enforce MFA now")
+    assert "thing to look at" in checked or "things to look at" in checked
+    await run(coach, ALICE, *FULL[:3])
+    asked = await do(coach, "forget")
+    assert "cannot be undone" in asked and len(await coach.preps(ALICE)) == 1
+    assert "deleted 1 prep" in await do(coach, "forget confirmed")
+    assert await coach.preps(ALICE) == []
