@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.coach import Coach
 from bot.playbook.library import load_library
@@ -31,6 +32,20 @@ def prepare_database(settings: Settings) -> None:
     raise DatabaseNotReady(
         "PREPTALK_DATABASE_URL: schema is not up to date; run prep-talk db upgrade"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What a channel adapter may use: the settings, the coach, and the database pool
+    (for channel bookkeeping such as installations and event ids — never for notes)."""
+
+    settings: Settings
+    coach: Coach
+    engine: AsyncEngine
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self.coach.sessions
 
 
 def build_coach(settings: Settings) -> tuple[Coach, AsyncEngine]:

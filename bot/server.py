@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime import build_coach, prepare_database
+from bot.runtime import Services, build_coach, prepare_database
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -17,12 +17,21 @@ def create_app(settings: Settings) -> web.Application:
     """Everything the server needs, built from one Settings; the DB pool closes on cleanup."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     coach, engine = build_coach(settings)
+    services = Services(settings, coach, engine)
 
     async def dispose(_app: web.Application) -> None:
         await engine.dispose()
 
     app.on_cleanup.append(dispose)
     app.router.add_get("/healthz", _healthz)
+    # Each channel mounts its own routes and decides what it does when not configured.
+    if settings.slack_enabled:
+        from bot.channels.slack import add_slack
+
+        add_slack(app, services)
+    from bot.channels.teams import add_teams
+
+    add_teams(app, services)
     if settings.playground_enabled:
         from bot.web.playground import add_playground
 

@@ -65,7 +65,7 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
 
 def test_slack_without_its_signing_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    with pytest.raises(SettingsError, match="^SLACK_SIGNING_SECRET: "):
+    with pytest.raises(SettingsError, match=r"^SLACK_SIGNING_SECRET: "):
         load_settings()
 
 

@@ -10,9 +10,20 @@ from sqlalchemy import inspect, text
 
 from bot.storage import migrate
 from bot.storage.db import create_database
-from bot.storage.models import Base
+from bot.storage.schema import metadata
 
-ORM_TABLES = {"tenants", "users", "conversations", "dialog_states", "notes"}
+ORM_TABLES = {
+    "tenants",
+    "users",
+    "conversations",
+    "dialog_states",
+    "notes",
+    "processed_events",
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
+    "teams_conversation_references",
+}
 
 
 async def table_names(url: str) -> set[str]:
@@ -34,7 +45,7 @@ async def execute(url: str, sql: str) -> None:
 
 
 def test_the_orm_tables_are_the_ones_the_migrations_create() -> None:
-    assert set(Base.metadata.tables) == ORM_TABLES
+    assert set(metadata.tables) == ORM_TABLES
 
 
 async def test_upgrading_an_empty_database_creates_every_table(empty_database_url: str) -> None:

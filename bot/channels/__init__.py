@@ -1,0 +1,1 @@
+"""Chat platform adapters: translate platform payloads to the coach and back; nothing more."""
