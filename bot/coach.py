@@ -148,6 +148,11 @@ class Coach:
                 mission=mission,
             )
 
+    async def settings_of(self, user: UserRef) -> PersonSettings:
+        """The user's own settings and their workspace's (fiscal year, mission)."""
+        async with self.sessions.begin() as session:
+            return await self._store(session, user).ensure_person()
+
     async def set_nudges(self, user: UserRef, opt_in: bool) -> None:
         """Opt in to (or out of) reminders before the stakeholders' busy seasons."""
         async with self.sessions.begin() as session:

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Application:
     """Everything the server needs, built from one Settings; the DB pool closes on cleanup."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     coach, engine = build_coach(settings)
@@ -28,7 +28,7 @@ def create_app(settings: Settings) -> web.Application:
     if settings.slack_enabled:
         from bot.channels.slack import add_slack
 
-        add_slack(app, services)
+        add_slack(app, services, socket_mode=slack_socket_mode)
     from bot.channels.teams import add_teams
 
     add_teams(app, services)
@@ -43,7 +43,12 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    slack_socket_mode: bool = False,
+) -> int:
     """Run until interrupted. The playground stays on loopback unless a host is given."""
     bind_host = host or settings.host
     bind_port = settings.port if port is None else port
@@ -54,5 +59,6 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
         and not settings.model_copy(update={"host": bind_host}).host_is_loopback
     ):
         log.warning("the playground is reachable beyond this machine on %s", bind_host)
-    web.run_app(create_app(settings), host=bind_host, port=bind_port, print=None)
+    app = create_app(settings, slack_socket_mode=slack_socket_mode)
+    web.run_app(app, host=bind_host, port=bind_port, print=None)
     return 0

@@ -121,9 +121,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:
-        """Slack needs its signing secret with either a bot token or an OAuth client."""
+        """Slack needs its signing secret (or, for Socket Mode, an app token) with a bot token
+        or an OAuth client."""
         slack = (self.slack_bot_token, self.slack_client_id, self.slack_client_secret)
-        if any(slack) and self.slack_signing_secret is None:
+        if any(slack) and self.slack_signing_secret is None and self.slack_app_token is None:
             raise ValueError("SLACK_SIGNING_SECRET: required when Slack is configured")
         if bool(self.slack_client_id) != bool(self.slack_client_secret):
             raise ValueError(
@@ -133,7 +134,7 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        return self.slack_signing_secret is not None
+        return self.slack_signing_secret is not None or self.slack_app_token is not None
 
     @property
     def slack_oauth(self) -> bool:

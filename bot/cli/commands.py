@@ -14,6 +14,7 @@ from bot.coach import Coach, PrepDetail
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text
 from bot.engine.steps.simplify import report_summary
+from bot.exports import prep_markdown
 from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library
 from bot.users import UserRef
 
@@ -44,24 +45,13 @@ async def notes_show(
     if as_json:
         out.write(detail.model_dump_json() + "\n")
     else:
-        out.write(_markdown(detail, coach.playbooks) if markdown else _plain(detail))
+        out.write(prep_markdown(detail, coach.playbooks) if markdown else _plain(detail))
     return EXIT_OK
 
 
 def _plain(detail: PrepDetail) -> str:
     head = f"Prep {detail.id}: {detail.stakeholder} ({detail.status})\n"
     return head + "".join(f"\n[{note.step}]\n{note.text}\n" for note in detail.notes)
-
-
-def _markdown(detail: PrepDetail, library: PlaybookLibrary) -> str:
-    book = library.find(detail.stakeholder)
-    title = f"{book.name} — {book.role}" if book else detail.stakeholder
-    lines = [f"# Prep notes: {title}", "", f"Status: {detail.status}"]
-    if detail.planned_date:
-        lines.append(f"Planned date: {detail.planned_date.isoformat()}")
-    for note in detail.notes:
-        lines += ["", f"## {note.step.capitalize()}", "", note.text]
-    return "\n".join(lines) + "\n"
 
 
 def check(

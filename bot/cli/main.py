@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import re
 import sys
@@ -80,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web server (playground, Slack, Teams)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--socket-mode", action="store_true", help="reach Slack over Socket Mode (SLACK_APP_TOKEN)"
+    )
+
+    slack = sub.add_parser("slack", help="Slack app set-up")
+    manifest = slack.add_subparsers(dest="slack_command", required=True).add_parser("manifest")
+    manifest.add_argument("--socket-mode", action="store_true")
     return parser
 
 
@@ -114,7 +122,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from bot.server import serve
 
-        return serve(settings, host=args.host, port=args.port)
+        return serve(settings, host=args.host, port=args.port, slack_socket_mode=args.socket_mode)
+    if args.command == "slack":
+        from bot.channels.slack.manifest import slack_manifest
+
+        public = str(settings.public_url) if settings.public_url else None
+        out.write(json.dumps(slack_manifest(public, args.socket_mode), indent=2) + "\n")
+        return commands.EXIT_OK
     library = load_library(settings.playbooks_dir)
     if args.command == "playbooks":
         return commands.playbooks_list(library, out)

@@ -1,9 +1,67 @@
-"""Slack: /prep-talk, the coaching dialog in DM, App Home (being built)."""
+"""Slack: `/prep-talk`, the coaching dialog in the app's DM, App Home, multi-workspace install.
+
+Bolt's AsyncApp is mounted in the one aiohttp server through Bolt's own aiohttp
+translators; every request's signature is checked by Bolt before anything runs.
+"""
+
+from __future__ import annotations
 
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 
+from bot.channels.slack.bolt_app import build_bolt_app, installation_store
+from bot.channels.slack.listeners import register
 from bot.runtime import Services
+from bot.settings import SettingsError
+
+SLACK_APP_KEY = web.AppKey("slack_app", AsyncApp)
 
 
-def add_slack(app: web.Application, services: Services) -> None:
-    """Mount the Slack routes (none until the Slack channel lands)."""
+def add_slack(app: web.Application, services: Services, socket_mode: bool = False) -> None:
+    """Mount /slack/events (and the OAuth install routes when a client id is set), or with
+    `socket_mode` connect out to Slack over a WebSocket instead."""
+    store = installation_store(services)
+    bolt = build_bolt_app(services, store)
+    register(bolt, services, store)
+    app[SLACK_APP_KEY] = bolt
+    if socket_mode:
+        _connect_socket_mode(app, bolt, services)
+        return
+
+    async def dispatch(request: web.Request) -> web.Response:
+        response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    app.router.add_post("/slack/events", dispatch)
+    flow = bolt.oauth_flow
+    if flow is None:
+        return
+
+    async def install(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
+
+    async def oauth_redirect(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+    app.router.add_get(flow.install_path, install)
+    app.router.add_get(flow.redirect_uri_path, oauth_redirect)
+
+
+def _connect_socket_mode(app: web.Application, bolt: AsyncApp, services: Services) -> None:
+    token = services.settings.slack_app_token
+    if token is None:
+        raise SettingsError("SLACK_APP_TOKEN: required for --socket-mode (an xapp- token)")
+    handler = AsyncSocketModeHandler(bolt, token.get_secret_value())
+
+    async def connect(_app: web.Application) -> None:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+
+    async def close(_app: web.Application) -> None:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+    app.on_startup.append(connect)
+    app.on_cleanup.append(close)

@@ -1,0 +1,110 @@
+"""Turning Slack payloads into coach calls, and coach answers into DM messages."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.slack.blocks import fallback_text, turn_blocks
+from bot.coach import Answer
+from bot.commands import COMMAND_CHOICE, did_you_mean, parse_command, run_command
+from bot.engine.messages import Inbound, Reply, Step
+from bot.runtime import Services
+from bot.users import UserRef
+
+log = logging.getLogger(__name__)
+PREFIX = "/prep-talk "
+APOLOGY = "Sorry — Slack didn't accept my last message. Please try again in a moment."
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A button press: the choice, and where the button was shown."""
+
+    choice: str
+    prep_id: int | None
+    step: Step | None
+
+    @classmethod
+    def from_value(cls, value: str) -> Click | None:
+        try:
+            data = json.loads(value)
+            step = Step(data["s"]) if data.get("s") else None
+            prep = data.get("p")
+            return cls(str(data["c"]), prep if isinstance(prep, int) else None, step)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    @property
+    def is_command(self) -> bool:
+        return self.choice.startswith(COMMAND_CHOICE)
+
+
+def person(team_id: str | None, user_id: str) -> UserRef:
+    return UserRef("slack", team_id or "none", user_id)
+
+
+async def command_answer(services: Services, user: UserRef, words: str) -> tuple[Answer, bool]:
+    """The answer to `/prep-talk words`, and whether it belongs in the DM dialog."""
+    coach = services.coach
+    command = parse_command(words, coach)
+    if command is None:
+        return Answer(None, did_you_mean(words, coach, PREFIX)), False
+    answer = await run_command(coach, user, command, PREFIX)
+    return answer, answer.prep_id is not None
+
+
+async def click_answer(services: Services, user: UserRef, click: Click) -> tuple[Answer, bool]:
+    if click.is_command:
+        return await command_answer(services, user, click.choice.removeprefix(COMMAND_CHOICE))
+    inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
+    return await services.coach.answer(user, inbound), True
+
+
+async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> None:
+    """Send a turn's replies to the user's DM with the app; failures are logged, not raised."""
+    try:
+        opened = await client.conversations_open(users=user.user)
+        channel = opened["channel"]["id"]
+        await client.chat_postMessage(
+            channel=channel,
+            text=fallback_text(answer.replies),
+            blocks=turn_blocks(answer.replies, answer.prep_id),
+        )
+    except SlackApiError as error:
+        log.warning(
+            "Slack %s failed for %s: %s",
+            error.response.api_url.rsplit("/", 1)[-1],
+            user,
+            error.response.get("error"),
+        )
+
+
+async def post_in_channel(
+    client: AsyncWebClient, channel: str, user: UserRef, replies: list[Reply], prep_id: int | None
+) -> None:
+    try:
+        await client.chat_postMessage(
+            channel=channel, text=fallback_text(replies), blocks=turn_blocks(replies, prep_id)
+        )
+    except SlackApiError as error:
+        log.warning("Slack chat.postMessage failed for %s: %s", user, error.response.get("error"))
+        await _apologise(client, channel, user)
+
+
+async def _apologise(client: AsyncWebClient, channel: str, user: UserRef) -> None:
+    try:
+        await client.chat_postMessage(channel=channel, text=APOLOGY)
+    except SlackApiError:
+        log.warning("Slack apology to %s failed too", user)
+
+
+def chosen_label(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    text = actions[0].get("text") or {}
+    return str(text.get("text", ""))

@@ -1,0 +1,203 @@
+"""Bolt listeners: each acks at once; the coach turn and Web API calls run lazily after."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.slack.blocks import CHOICE_ACTION, escape, turn_blocks
+from bot.channels.slack.conversation import (
+    PREFIX,
+    Click,
+    chosen_label,
+    click_answer,
+    command_answer,
+    person,
+    post_in_channel,
+    post_to_dm,
+)
+from bot.channels.slack.home import home_view
+from bot.commands import Word, parse_command
+from bot.engine.messages import Inbound
+from bot.runtime import Services
+from bot.storage.workspaces import first_delivery, forget_workspace
+
+log = logging.getLogger(__name__)
+DIALOG_WORDS = (Word.START, Word.RESUME, Word.DEBRIEF)
+
+
+def register(app: AsyncApp, services: Services, store: AsyncInstallationStore | None) -> None:
+    app.middleware(_dedupe_events(services))
+    app.command("/prep-talk")(ack=_ack_command(services), lazy=[_run_command(services)])
+    app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
+        ack=_ack, lazy=[_run_click(services)]
+    )
+    app.event({"type": "message", "channel_type": "im"})(_on_dm(services))
+    app.event("message")(_ignore)
+    app.event("app_home_opened")(_on_home(services))
+    app.event("app_uninstalled")(_on_uninstalled(services, store))
+    app.event("tokens_revoked")(_on_tokens_revoked(store))
+
+
+def _dedupe_events(services: Services) -> Callable[..., Awaitable[Any]]:
+    async def dedupe(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            async with services.sessions.begin() as session:
+                if not await first_delivery(session, "slack", str(event_id)):
+                    log.info("duplicate Slack event %s ignored", event_id)
+                    return BoltResponse(status=200, body="")
+        return await next()
+
+    return dedupe
+
+
+async def _ack(ack: AsyncAck) -> None:
+    await ack()
+
+
+def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
+    async def ack_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        parsed = parse_command(command.get("text", ""), services.coach)
+        if parsed is not None and parsed.word in DIALOG_WORDS:
+            await ack(text="On it — I've sent you a direct message to prepare.")
+        else:
+            await ack()
+
+    return ack_command
+
+
+def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
+    async def run(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        user = person(command.get("team_id"), command["user_id"])
+        answer, in_dm = await command_answer(services, user, command.get("text", ""))
+        if in_dm:
+            await post_to_dm(client, user, answer)
+        else:
+            await respond(
+                response_type="ephemeral",
+                text=escape(answer.replies[-1].text)[:3000] if answer.replies else "",
+                blocks=turn_blocks(answer.replies, answer.prep_id),
+            )
+
+    return run
+
+
+def _run_click(services: Services) -> Callable[..., Awaitable[None]]:
+    async def run(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        user = person(body.get("team", {}).get("id"), body["user"]["id"])
+        click = Click.from_value(str((body.get("actions") or [{}])[0].get("value", "")))
+        if click is None:
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="That button is no longer valid.",
+            )
+            return
+        await _mark_chosen(client, body)
+        answer, in_dm = await click_answer(services, user, click)
+        if in_dm:
+            await post_to_dm(client, user, answer)
+        else:
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=escape(answer.replies[-1].text)[:3000] if answer.replies else "",
+                blocks=turn_blocks(answer.replies, answer.prep_id),
+            )
+
+    return run
+
+
+async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
+    """Replace the clicked message's buttons with what was chosen, so it cannot be re-clicked."""
+    message, channel = body.get("message"), (body.get("channel") or {}).get("id")
+    if not message or not channel or (body.get("container") or {}).get("is_ephemeral"):
+        return
+    kept = [block for block in message.get("blocks", []) if block.get("type") != "actions"]
+    chosen = {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": f"✓ {escape(chosen_label(body))}"}],
+    }
+    try:
+        await client.chat_update(
+            channel=channel,
+            ts=message["ts"],
+            blocks=[*kept, chosen],
+            text=message.get("text", "prep-talk"),
+        )
+    except SlackApiError as error:
+        log.info("could not mark the clicked message: %s", error.response.get("error"))
+
+
+def _on_dm(services: Services) -> Callable[..., Awaitable[None]]:
+    async def on_dm(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("subtype") or event.get("bot_id") or "user" not in event:
+            return  # edits, deletions, bot posts and joins are not answers
+        user = person(body.get("team_id") or event.get("team"), event["user"])
+        text = event.get("text") or ""
+        if text.strip().lower().startswith(PREFIX.strip()):
+            answer, _ = await command_answer(services, user, text.strip()[len(PREFIX) :])
+        else:
+            answer = await services.coach.answer(user, Inbound(text=text))
+        await post_in_channel(client, event["channel"], user, answer.replies, answer.prep_id)
+
+    return on_dm
+
+
+async def _ignore() -> None:
+    """Messages outside the DM (and their edits or deletions) are not for us."""
+
+
+def _on_home(services: Services) -> Callable[..., Awaitable[None]]:
+    async def on_home(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = person(body.get("team_id"), event["user"])
+        view = await home_view(services, user)
+        try:
+            await client.views_publish(user_id=event["user"], view=view)
+        except SlackApiError as error:
+            log.warning("Slack views.publish failed for %s: %s", user, error.response.get("error"))
+
+    return on_home
+
+
+def _on_uninstalled(
+    services: Services, store: AsyncInstallationStore | None
+) -> Callable[..., Awaitable[None]]:
+    async def on_uninstalled(body: dict[str, Any]) -> None:
+        team_id = body.get("team_id")
+        if store is not None:
+            await store.async_delete_all(enterprise_id=body.get("enterprise_id"), team_id=team_id)
+        if team_id:
+            async with services.sessions.begin() as session:
+                deleted = await forget_workspace(session, "slack", team_id)
+            log.info("Slack workspace %s uninstalled: %d preps deleted", team_id, deleted)
+
+    return on_uninstalled
+
+
+def _on_tokens_revoked(store: AsyncInstallationStore | None) -> Callable[..., Awaitable[None]]:
+    async def on_revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if store is None:
+            log.warning("Slack tokens revoked; remove SLACK_BOT_TOKEN from the settings")
+            return
+        tokens = event.get("tokens") or {}
+        enterprise, team = body.get("enterprise_id"), body.get("team_id")
+        for user_id in tokens.get("oauth") or []:
+            await store.async_delete_installation(
+                enterprise_id=enterprise, team_id=team, user_id=user_id
+            )
+        if tokens.get("bot"):
+            await store.async_delete_bot(enterprise_id=enterprise, team_id=team)
+
+    return on_revoked

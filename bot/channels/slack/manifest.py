@@ -1,0 +1,72 @@
+"""The Slack app manifest: create the app from it at api.slack.com ("From an app manifest")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.channels.slack.bolt_app import BOT_SCOPES
+
+EVENTS = ["app_home_opened", "message.im", "app_uninstalled", "tokens_revoked"]
+USAGE = (
+    "sales | list | history | resume | notes N | debrief N | check TEXT | nudges on|off | forget"
+)
+
+
+def slack_manifest(public_url: str | None, socket_mode: bool = False) -> dict[str, Any]:
+    """Everything the app needs: slash command, DM events, App Home, interactivity, scopes.
+
+    With Socket Mode no public URL is needed; otherwise every request URL points at
+    `<public url>/slack/events`.
+    """
+    base = (public_url or "https://prep-talk.example.com").rstrip("/")
+    events_url = f"{base}/slack/events"
+    command: dict[str, Any] = {
+        "command": "/prep-talk",
+        "description": "Prepare a hard conversation with a business stakeholder",
+        "usage_hint": USAGE,
+        "should_escape": False,
+    }
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": EVENTS},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": socket_mode,
+        "token_rotation_enabled": False,
+    }
+    if not socket_mode:
+        command["url"] = events_url
+        settings["event_subscriptions"]["request_url"] = events_url
+        settings["interactivity"]["request_url"] = events_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "prep-talk",
+            "description": "Coaching before hard security conversations with the business",
+            "long_description": _long_description(),
+            "background_color": "#2c3e91",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
+            "bot_user": {"display_name": "prep-talk", "always_online": True},
+            "slash_commands": [command],
+        },
+        "oauth_config": {
+            "redirect_urls": [f"{base}/slack/oauth_redirect"],
+            "scopes": {"bot": BOT_SCOPES},
+        },
+        "settings": settings,
+    }
+
+
+def _long_description() -> str:
+    return (
+        "prep-talk coaches security leaders before a hard conversation with a business "
+        "stakeholder — the VP of Sales, the CFO, the board. It walks you through five habits "
+        "(Feel, Focus, Slow down, Simplify, Spark), checks your draft for jargon and fear, "
+        "proposes a quiet time outside their busy season, and keeps a private one-page brief. "
+        "Everything you write stays private to you."
+    )
