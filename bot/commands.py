@@ -16,6 +16,7 @@ from bot.engine.language import check_text
 from bot.engine.messages import Command, Finding, Inbound, Reply, Step
 from bot.engine.steps.simplify import report_summary
 from bot.engine.turn import choice, say
+from bot.exports import prep_markdown
 from bot.users import UserRef
 
 COMMAND_CHOICE = "cmd:"
@@ -29,6 +30,7 @@ class Word(StrEnum):
     HISTORY = "history"
     RESUME = "resume"
     NOTES = "notes"
+    EXPORT = "export"
     DEBRIEF = "debrief"
     NUDGES = "nudges"
     CHECK = "check"
@@ -94,6 +96,8 @@ async def _informational(
         return [await _history(coach, user)]
     if command.word is Word.NOTES:
         return [await _notes(coach, user, command.argument)]
+    if command.word is Word.EXPORT:
+        return [await _export(coach, user, command.argument)]
     if command.word is Word.NUDGES:
         return [await _nudges(coach, user, command.argument, prefix)]
     if command.word is Word.CHECK:
@@ -111,6 +115,7 @@ def help_text(prefix: str, coach: Coach) -> str:
         f"{prefix}history — your recent preps\n"
         f"{prefix}resume [N] — pick a prep up where it stopped\n"
         f"{prefix}notes N — the notes of prep N\n"
+        f"{prefix}export N — prep N as a Markdown document\n"
         f"{prefix}debrief N — after the talk: what you heard and agreed\n"
         f"{prefix}check TEXT — plain-language checks on any draft\n"
         f"{prefix}nudges on|off — reminders before busy seasons\n"
@@ -153,15 +158,30 @@ async def _history(coach: Coach, user: UserRef) -> Reply:
 
 
 async def _notes(coach: Coach, user: UserRef, argument: str) -> Reply:
-    if not argument.strip().lstrip("#").isdigit():
+    number = prep_number(argument)
+    if number is None:
         return say(Step.INFO, "Which prep? Give its number, e.g. notes 12 (see history).")
-    detail = await coach.prep(user, int(argument.strip().lstrip("#")))
+    detail = await coach.prep(user, number)
     if detail is None:
         return say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
     if not detail.notes:
         return say(Step.INFO, f"Prep #{detail.id} has no notes yet.")
     body = "\n\n".join(f"[{note.step}]\n{note.text}" for note in detail.notes)
     return say(Step.INFO, f"Notes of prep #{detail.id} ({detail.stakeholder}):\n\n{body}")
+
+
+def prep_number(argument: str) -> int | None:
+    """The prep id in `12` or `#12`; None when there is none."""
+    cleaned = argument.strip().lstrip("#")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+async def _export(coach: Coach, user: UserRef, argument: str) -> Reply:
+    number = prep_number(argument)
+    detail = await coach.prep(user, number) if number is not None else None
+    if detail is None:
+        return say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
+    return say(Step.INFO, prep_markdown(detail, coach.playbooks))
 
 
 async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Reply:

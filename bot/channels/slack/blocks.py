@@ -11,12 +11,13 @@ import json
 import re
 from typing import Any
 
-from bot.engine.messages import Choice, Finding, Reply, Step
+from bot.engine.messages import Choice, Expects, Finding, Reply, Step
 
 Block = dict[str, Any]
 SECTION_LIMIT = 2900  # Slack allows 3000 characters in a section's text
 BUTTON_LABEL_LIMIT = 75
 MAX_BUTTONS = 25
+MAX_BLOCKS = 50
 CHOICE_ACTION = "choice"
 
 _STEP_LABELS = {
@@ -114,11 +115,15 @@ def _label(label: str) -> str:
 
 
 def turn_blocks(replies: list[Reply], prep_id: int | None) -> list[Block]:
-    """One message for a whole turn, with a step header when a step is shown."""
+    """One message for a whole turn; a finished brief or debrief offers its Markdown file."""
     blocks: list[Block] = []
     for reply in replies:
         blocks += reply_blocks(reply, prep_id)
-    return blocks[:50]
+    finished = replies and replies[-1].step in (Step.BRIEF, Step.DEBRIEF)
+    if finished and prep_id is not None and replies[-1].expects is Expects.NONE:
+        download = Choice(value=f"cmd:export {prep_id}", label="Download as Markdown")
+        blocks.append(_buttons(replies[-1].model_copy(update={"choices": (download,)}), prep_id))
+    return blocks[:MAX_BLOCKS]
 
 
 def fallback_text(replies: list[Reply]) -> str:

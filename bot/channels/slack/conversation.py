@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -12,7 +13,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import fallback_text, turn_blocks
 from bot.coach import Answer
-from bot.commands import COMMAND_CHOICE, did_you_mean, parse_command, run_command
+from bot.commands import (
+    COMMAND_CHOICE,
+    Word,
+    did_you_mean,
+    parse_command,
+    prep_number,
+    run_command,
+)
 from bot.engine.messages import Inbound, Reply, Step
 from bot.runtime import Services
 from bot.users import UserRef
@@ -49,21 +57,50 @@ def person(team_id: str | None, user_id: str) -> UserRef:
     return UserRef("slack", team_id or "none", user_id)
 
 
-async def command_answer(services: Services, user: UserRef, words: str) -> tuple[Answer, bool]:
-    """The answer to `/prep-talk words`, and whether it belongs in the DM dialog."""
+class Destination(Enum):
+    """Where an answer goes: the DM dialog, a private reply where the user asked, or a file."""
+
+    DM = "dm"
+    PRIVATE = "private"
+    FILE = "file"
+
+
+async def command_answer(
+    services: Services, user: UserRef, words: str
+) -> tuple[Answer, Destination]:
+    """The answer to `/prep-talk words`, and where it belongs."""
     coach = services.coach
     command = parse_command(words, coach)
     if command is None:
-        return Answer(None, did_you_mean(words, coach, PREFIX)), False
+        return Answer(None, did_you_mean(words, coach, PREFIX)), Destination.PRIVATE
     answer = await run_command(coach, user, command, PREFIX)
-    return answer, answer.prep_id is not None
+    if command.word is Word.EXPORT and prep_number(command.argument) is not None:
+        found = await coach.prep(user, prep_number(command.argument) or 0)
+        return answer, Destination.FILE if found else Destination.PRIVATE
+    return answer, Destination.DM if answer.prep_id is not None else Destination.PRIVATE
 
 
-async def click_answer(services: Services, user: UserRef, click: Click) -> tuple[Answer, bool]:
+async def click_answer(
+    services: Services, user: UserRef, click: Click
+) -> tuple[Answer, Destination]:
     if click.is_command:
         return await command_answer(services, user, click.choice.removeprefix(COMMAND_CHOICE))
     inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
-    return await services.coach.answer(user, inbound), True
+    return await services.coach.answer(user, inbound), Destination.DM
+
+
+async def upload_to_dm(client: AsyncWebClient, user: UserRef, markdown: str) -> None:
+    """The prep as a Markdown file in the user's DM."""
+    try:
+        opened = await client.conversations_open(users=user.user)
+        await client.files_upload_v2(
+            channel=opened["channel"]["id"],
+            content=markdown,
+            filename="prep-talk-brief.md",
+            title="prep-talk brief",
+        )
+    except SlackApiError as error:
+        log.warning("Slack file upload failed for %s: %s", user, error.response.get("error"))
 
 
 async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> None:

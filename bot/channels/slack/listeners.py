@@ -13,22 +13,25 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import CHOICE_ACTION, escape, turn_blocks
+from bot.channels.slack.blocks import CHOICE_ACTION, escape, fallback_text, turn_blocks
 from bot.channels.slack.conversation import (
-    PREFIX,
     Click,
+    Destination,
     chosen_label,
     click_answer,
     command_answer,
     person,
     post_in_channel,
     post_to_dm,
+    upload_to_dm,
 )
 from bot.channels.slack.home import home_view
+from bot.coach import Answer
 from bot.commands import Word, parse_command
 from bot.engine.messages import Inbound
 from bot.runtime import Services
 from bot.storage.workspaces import first_delivery, forget_workspace
+from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 DIALOG_WORDS = (Word.START, Word.RESUME, Word.DEBRIEF)
@@ -78,15 +81,8 @@ def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
 def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
     async def run(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = person(command.get("team_id"), command["user_id"])
-        answer, in_dm = await command_answer(services, user, command.get("text", ""))
-        if in_dm:
-            await post_to_dm(client, user, answer)
-        else:
-            await respond(
-                response_type="ephemeral",
-                text=escape(answer.replies[-1].text)[:3000] if answer.replies else "",
-                blocks=turn_blocks(answer.replies, answer.prep_id),
-            )
+        answer, destination = await command_answer(services, user, command.get("text", ""))
+        await deliver(client, respond, user, answer, destination)
 
     return run
 
@@ -103,18 +99,35 @@ def _run_click(services: Services) -> Callable[..., Awaitable[None]]:
             )
             return
         await _mark_chosen(client, body)
-        answer, in_dm = await click_answer(services, user, click)
-        if in_dm:
-            await post_to_dm(client, user, answer)
-        else:
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=escape(answer.replies[-1].text)[:3000] if answer.replies else "",
-                blocks=turn_blocks(answer.replies, answer.prep_id),
-            )
+        answer, destination = await click_answer(services, user, click)
+        await deliver(client, respond, user, answer, destination)
 
     return run
+
+
+async def deliver(
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    user: UserRef,
+    answer: Answer,
+    destination: Destination,
+) -> None:
+    if destination is Destination.DM:
+        await post_to_dm(client, user, answer)
+    elif destination is Destination.FILE:
+        await upload_to_dm(client, user, answer.replies[-1].text)
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="I've put the brief in our DM as a Markdown file.",
+        )
+    else:
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=fallback_text(answer.replies),
+            blocks=turn_blocks(answer.replies, answer.prep_id),
+        )
 
 
 async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
@@ -143,11 +156,7 @@ def _on_dm(services: Services) -> Callable[..., Awaitable[None]]:
         if event.get("subtype") or event.get("bot_id") or "user" not in event:
             return  # edits, deletions, bot posts and joins are not answers
         user = person(body.get("team_id") or event.get("team"), event["user"])
-        text = event.get("text") or ""
-        if text.strip().lower().startswith(PREFIX.strip()):
-            answer, _ = await command_answer(services, user, text.strip()[len(PREFIX) :])
-        else:
-            answer = await services.coach.answer(user, Inbound(text=text))
+        answer = await services.coach.answer(user, Inbound(text=event.get("text") or ""))
         await post_in_channel(client, event["channel"], user, answer.replies, answer.prep_id)
 
     return on_dm
