@@ -11,6 +11,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
+SERVICES_KEY = web.AppKey("services", Services)
 
 
 def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Application:
@@ -18,6 +19,7 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     coach, engine = build_coach(settings)
     services = Services(settings, coach, engine)
+    app[SERVICES_KEY] = services
 
     async def dispose(_app: web.Application) -> None:
         await engine.dispose()

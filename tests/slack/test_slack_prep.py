@@ -1,0 +1,76 @@
+"""A user in Slack runs /prep-talk sales to the brief, over signed HTTP, against the stand-in."""
+
+from __future__ import annotations
+
+import json
+
+from tests.slack.conftest import SlackWorkspace, buttons, choice_of, text_of
+from tests.support.slack_requests import url_verification_body
+
+
+async def test_url_verification_echoes_the_challenge(slack: SlackWorkspace) -> None:
+    response = await slack.post(
+        url_verification_body("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    )
+    assert response.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in await response.text()
+
+
+async def test_slash_command_to_the_brief_in_dm_with_notes_stored(slack: SlackWorkspace) -> None:
+    mark = slack.api.mark()
+    ack = await slack.command("sales")
+    assert ack.status == 200 and "direct message" in await ack.text()
+    first = await slack.next_dm(since=mark)
+    assert "Step 1 of 5" in text_of(first) and "the sales team" in text_of(first)
+
+    reply = await slack.turn(slack.say("They see the training as generic IT content"))
+    assert "Noted" in text_of(reply)
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    reply = await slack.turn(slack.click(choice_of(reply, "q1")))
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    assert "Step 2 of 5" in text_of(reply)
+    reply = await slack.turn(slack.say("Sales finish the course so deals stay safe on the road"))
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    assert "Step 3 of 5" in text_of(reply)
+    reply = await slack.turn(slack.click(choice_of(reply, "suggest")))
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    assert "Step 4 of 5" in text_of(reply)
+    reply = await slack.turn(slack.say("We need MFA on every laptop."))
+    assert "`MFA`" in text_of(reply) and "second check" in text_of(reply)
+    reply = await slack.turn(
+        slack.say("Your sellers work from hotels. I want customer files safe.")
+    )
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    assert "Step 5 of 5" in text_of(reply)
+    reply = await slack.turn(slack.say("Customer trust wins renewals."))
+    brief = await slack.turn(slack.click(choice_of(reply, "next")))
+
+    assert "*Prep brief: Sales" in text_of(brief)
+    assert "Download as Markdown" in buttons(brief)
+    detail = await slack.prep_of()
+    assert detail.status == "briefed"
+    notes = {note.step: note.text for note in detail.notes}
+    assert "generic IT content" in notes["feel"] and "customer files safe" in notes["brief"]
+
+
+async def test_the_clicked_message_loses_its_buttons(slack: SlackWorkspace) -> None:
+    await slack.turn(slack.command("sales"))
+    reply = await slack.turn(slack.say("No manager asks about it"))
+    mark = slack.api.mark()
+    await slack.click(choice_of(reply, "next"))
+    update = await slack.api.wait_for_call("chat.update", since=mark)
+    assert all(block["type"] != "actions" for block in update.body["blocks"])
+
+
+async def test_the_brief_downloads_as_a_markdown_file(slack: SlackWorkspace) -> None:
+    await slack.turn(slack.command("sales"))
+    await slack.turn(slack.say("Too busy at quarter end"))
+    detail = await slack.prep_of()
+    mark = slack.api.mark()
+    download = json.dumps({"c": f"cmd:export {detail.id}", "p": None, "s": "info"})
+    await slack.click(download)
+    done = await slack.api.wait_for_call("files.completeUploadExternal", since=mark)
+    assert done.ok
+    [upload] = [u for u in slack.api.uploads.values() if u.completed]
+    assert upload.content.decode().startswith("# Prep notes: Sales")
+    assert "Too busy at quarter end" in upload.content.decode()
