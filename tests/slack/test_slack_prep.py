@@ -74,3 +74,12 @@ async def test_the_brief_downloads_as_a_markdown_file(slack: SlackWorkspace) -> 
     [upload] = [u for u in slack.api.uploads.values() if u.completed]
     assert upload.content.decode().startswith("# Prep notes: Sales")
     assert "Too busy at quarter end" in upload.content.decode()
+
+
+async def test_the_users_slack_time_zone_is_kept(slack: SlackWorkspace) -> None:
+    from bot.users import UserRef
+
+    slack.api.set_user("U123", tz="Pacific/Auckland")
+    await slack.turn(slack.command("sales"))
+    settings = await slack.coach.settings_of(UserRef("slack", "T0ACME", "U123"))
+    assert settings.time_zone == "Pacific/Auckland"

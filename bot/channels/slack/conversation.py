@@ -89,6 +89,17 @@ async def click_answer(
     return await services.coach.answer(user, inbound), Destination.DM
 
 
+async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:
+    """Keep the user's Slack time zone, so their "today" and nudge hours are theirs."""
+    try:
+        info = await client.users_info(user=user.user)
+        zone = (info.get("user") or {}).get("tz")
+        if zone and zone != (await services.coach.settings_of(user)).time_zone:
+            await services.coach.set_time_zone(user, zone)
+    except (SlackApiError, ValueError) as error:
+        log.info("no time zone for %s: %s", user, type(error).__name__)
+
+
 async def upload_to_dm(client: AsyncWebClient, user: UserRef, markdown: str) -> None:
     """The prep as a Markdown file in the user's DM."""
     try:

@@ -23,6 +23,7 @@ from bot.channels.slack.conversation import (
     person,
     post_in_channel,
     post_to_dm,
+    remember_time_zone,
     upload_to_dm,
 )
 from bot.channels.slack.home import home_view
@@ -81,6 +82,7 @@ def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
 def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
     async def run(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = person(command.get("team_id"), command["user_id"])
+        await remember_time_zone(services, client, user)
         answer, destination = await command_answer(services, user, command.get("text", ""))
         await deliver(client, respond, user, answer, destination)
 
