@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from pytest_aiohttp import AiohttpClient
 
 from bot.server import create_app
@@ -18,7 +19,11 @@ async def test_the_playground_is_off_when_platform_credentials_are_configured(
     aiohttp_client: AiohttpClient, migrated_settings: Settings
 ) -> None:
     slack_only = migrated_settings.model_copy(
-        update={"playground": None, "microsoft_app_id": "00000000-0000-0000-0000-000000000001"}
+        update={
+            "playground": None,
+            "microsoft_app_id": "00000000-0000-0000-0000-000000000001",
+            "microsoft_app_password": SecretStr("test-password"),
+        }
     )
     client = await aiohttp_client(create_app(slack_only))
     assert (await client.get("/")).status == 404
@@ -30,7 +35,11 @@ async def test_the_playground_can_be_turned_on_beside_a_platform(
     aiohttp_client: AiohttpClient, migrated_settings: Settings
 ) -> None:
     both = migrated_settings.model_copy(
-        update={"playground": True, "microsoft_app_id": "00000000-0000-0000-0000-000000000001"}
+        update={
+            "playground": True,
+            "microsoft_app_id": "00000000-0000-0000-0000-000000000001",
+            "microsoft_app_password": SecretStr("test-password"),
+        }
     )
     client = await aiohttp_client(create_app(both))
     assert (await client.get("/")).status == 200

@@ -1,0 +1,113 @@
+"""POST /api/messages: authenticate the activity first, then run the turn on the CloudAdapter.
+
+Authentication is done here, before anything else, rather than inside `CloudAdapter.process`:
+the SDK raises assorted exceptions for bad tokens (a missing `kid`, an undecodable JWT) that
+its aiohttp integration would turn into 500s. Every failure here is a 401 with nothing
+processed, and the turn then runs on the already-authenticated result.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import Bot, serializer_helper  # type: ignore[import-untyped]
+from botbuilder.integration.aiohttp import CloudAdapter  # type: ignore[import-untyped]
+from botbuilder.schema import Activity  # type: ignore[import-untyped]
+from botframework.connector.auth import BotFrameworkAuthentication  # type: ignore[import-untyped]
+
+from bot.channels.teams.adapter import TeamsMode
+
+log = logging.getLogger(__name__)
+
+NOT_CONFIGURED = (
+    "Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD "
+    "(or PREPTALK_TEAMS_LOCAL=1 for local testing)."
+)
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+class MessagesEndpoint:
+    """The Bot Framework messaging endpoint for one adapter, bot and mode."""
+
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        bot: Bot,
+        authentication: BotFrameworkAuthentication,
+        mode: TeamsMode,
+    ) -> None:
+        self.adapter = adapter
+        self.bot = bot
+        self.authentication = authentication
+        self.mode = mode
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if self.mode is TeamsMode.LOCAL and not _from_this_machine(request):
+            return _error(403, "Local Teams mode answers loopback clients only.")
+        try:
+            activity = await _read_activity(request)
+        except web.HTTPException as refusal:
+            return _error(refusal.status, refusal.text or refusal.reason)
+        if self.mode is TeamsMode.LOCAL and not _loopback_url(activity.service_url):
+            return _error(400, "Local Teams mode replies to a loopback serviceUrl only.")
+        header = request.headers.get("Authorization", "")
+        try:
+            authenticated = await self.authentication.authenticate_request(activity, header)
+        except Exception as error:  # every way a token can be bad ends here
+            log.info("refused a Teams activity: %s", type(error).__name__)
+            return _error(401, "Unauthorized.")
+        response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        if response is not None:
+            return web.json_response(serializer_helper(response.body), status=response.status)
+        return web.Response(status=201)
+
+
+async def teams_off(_request: web.Request) -> web.Response:
+    """The endpoint when Teams is not configured: an error, and nothing processed."""
+    return _error(503, NOT_CONFIGURED)
+
+
+async def _read_activity(request: web.Request) -> Activity:
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
+    try:
+        body: Any = json.loads(await request.read())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise web.HTTPBadRequest(text="The body is not valid JSON.") from None
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        raise web.HTTPBadRequest(text="The body is not a Bot Framework activity.")
+    try:
+        return Activity().deserialize(body)
+    except Exception:  # msrest raises its own DeserializationError family
+        raise web.HTTPBadRequest(text="The body is not a Bot Framework activity.") from None
+
+
+def _from_this_machine(request: web.Request) -> bool:
+    """A loopback peer, and no proxy headers (a local reverse proxy would look loopback too)."""
+    if any(name in request.headers for name in PROXY_HEADERS):
+        return False
+    return _is_loopback(request.remote or "")
+
+
+def _loopback_url(url: str | None) -> bool:
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return False
+    return host == "localhost" or _is_loopback(host)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
