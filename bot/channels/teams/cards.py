@@ -4,7 +4,7 @@ Every piece of text goes into `TextRun`s of `RichTextBlock`s, which Adaptive Car
 parse as Markdown, so a user's `[x](https://evil)`, `**`, `<at>` or a `{{DATE(…)}}` function
 stays literal. On top of that, `plain` breaks what clients might still auto-link (URLs,
 `www.`), so nothing a user typed can become a link or a mention. The coach's own light markup
-(`# ` headings, `- ` bullets, `**bold**`) is turned into TextRun styles instead.
+(`# ` headings, `- ` bullets, a leading `**Label:**`) is turned into TextRun styles instead.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.engine.messages import Choice, Finding, Reply, Step
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
-MAX_BUTTONS = 6  # a row of Action.Submit buttons stays readable on a phone
+BUTTONS_PER_ROW = 5  # Teams shows at most 6 actions in one ActionSet; more go in new rows
 
 STEP_LABELS = {
     Step.FEEL: "Feel — listen first",
@@ -49,11 +49,11 @@ FINDING_LABELS = {
 }
 Element = dict[str, Any]
 
-_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|www(?=\.)|@)")
 _HEADING = re.compile(r"^#{1,3}\s+")
 _BULLET = re.compile(r"^\s*[-•*]\s+")
 _CHECKBOX = re.compile(r"^\s*[-•*]\s+\[ \]\s+")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LABEL = re.compile(r"^\*\*([^*\n]{1,60}:)\*\*")
 WORD_JOINER = "\u2060"
 CHAT_DEEP_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
@@ -75,7 +75,7 @@ def personal_chat_link(bot_id: str) -> Link | None:
 
 def plain(text: str) -> str:
     """Text that no Teams client turns into a link, mention or date function."""
-    text = _AUTOLINK.sub(lambda match: WORD_JOINER + match.group(1), text)
+    text = _AUTOLINK.sub(lambda match: match.group(1) + WORD_JOINER, text)
     return text.replace("{{", "{" + WORD_JOINER + "{")
 
 
@@ -103,8 +103,9 @@ def _reply_container(reply: Reply, prep_id: int | None) -> Element:
     items = _rich_text(reply.text)
     if reply.findings:
         items.append(_findings(reply.findings))
-    if reply.choices:
-        items.append(_buttons(reply.choices[:MAX_BUTTONS], reply.step, prep_id))
+    for row in range(0, len(reply.choices), BUTTONS_PER_ROW):
+        choices = reply.choices[row : row + BUTTONS_PER_ROW]
+        items.append(_buttons(choices, reply.step, prep_id))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
@@ -144,17 +145,16 @@ def _runs(inlines: list[Element], spacing: str | None = None) -> Element:
 
 
 def _inline(line: str, **style: Any) -> list[Element]:
-    """A line with `**bold**` spans as bold TextRuns; the rest literal."""
-    parts = _BOLD.split(line)
+    """A line as TextRuns: a leading `**Label:**` of the brief in bold, the rest literal
+    (a user's own `**` elsewhere stays as typed)."""
+    label = _LABEL.match(line)
+    if label is None:
+        return [_run(line, **style)]
+    rest = line[label.end() :]
     return [
-        _run(part, weight="Bolder" if index % 2 else style.get("weight"), **_without_weight(style))
-        for index, part in enumerate(parts)
-        if part
+        _run(label.group(1), **(style | {"weight": "Bolder"})),
+        *([_run(rest, **style)] if rest else []),
     ]
-
-
-def _without_weight(style: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in style.items() if key != "weight"}
 
 
 def _rich_text(text: str) -> list[Element]:

@@ -116,6 +116,8 @@ class ProactiveMessenger:
         failures: list[Exception] = []
 
         async def deliver(turn_context: TurnContext) -> None:
+            # A new message, not a reply to the SDK's synthetic continuation activity.
+            turn_context.activity.id = None
             # The adapter's error handler would swallow an exception: keep it for the outcome.
             try:
                 await turn_context.send_activity(card_activity(replies, prep_id))
