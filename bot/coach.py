@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -159,6 +159,15 @@ class Coach:
             store = self._store(session, user)
             await store.ensure_person()
             await store.set_nudges(opt_in)
+
+    async def snooze_nudges(self, user: UserRef, days: int) -> datetime:
+        """No nudges for `days`; returns when they resume."""
+        until = self.clock() + timedelta(days=days)
+        async with self.sessions.begin() as session:
+            store = self._store(session, user)
+            await store.ensure_person()
+            await store.snooze_nudges(until)
+        return until
 
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
         """The user's IANA time zone, so "today" and dates are theirs."""

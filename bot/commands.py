@@ -22,6 +22,7 @@ from bot.users import UserRef
 COMMAND_CHOICE = "cmd:"
 FORGET_CONFIRMED = "forget confirmed"
 HISTORY_LIMIT = 10
+SNOOZE_DAYS = 7
 
 
 class Word(StrEnum):
@@ -118,7 +119,7 @@ def help_text(prefix: str, coach: Coach) -> str:
         f"{prefix}export N — prep N as a Markdown document\n"
         f"{prefix}debrief N — after the talk: what you heard and agreed\n"
         f"{prefix}check TEXT — plain-language checks on any draft\n"
-        f"{prefix}nudges on|off — reminders before busy seasons\n"
+        f"{prefix}nudges on|off|snooze — reminders before busy seasons\n"
         f"{prefix}forget — delete all your preps, notes and settings"
     )
 
@@ -186,8 +187,13 @@ async def _export(coach: Coach, user: UserRef, argument: str) -> Reply:
 
 async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Reply:
     setting = argument.strip().lower()
+    if setting == "snooze":
+        until = await coach.snooze_nudges(user, days=SNOOZE_DAYS)
+        return say(Step.INFO, f"Snoozed: no nudges from me until {until:%a %d %b}.")
     if setting not in ("on", "off"):
-        return say(Step.INFO, f"Say {prefix}nudges on or {prefix}nudges off.")
+        return say(
+            Step.INFO, f"Say {prefix}nudges on, {prefix}nudges off or {prefix}nudges snooze."
+        )
     await coach.set_nudges(user, setting == "on")
     if setting == "on":
         return say(

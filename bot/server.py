@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
+from bot.senders import nudge_runner
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,10 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
 
     app.on_cleanup.append(dispose)
     app.router.add_get("/healthz", _healthz)
+    metrics = NudgeMetrics.create()
+    app.router.add_get("/metrics", _metrics_page(metrics))
+    if settings.nudge_interval and (settings.slack_enabled or settings.teams_enabled):
+        app.cleanup_ctx.append(_nudging(services, metrics))
     # Each channel mounts its own routes and decides what it does when not configured.
     if settings.slack_enabled:
         from bot.channels.slack import add_slack
@@ -43,6 +53,39 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
 
 async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+def _metrics_page(metrics: NudgeMetrics) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def page(_request: web.Request) -> web.Response:
+        body = generate_latest(metrics.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return page
+
+
+def _nudging(
+    services: Services, metrics: NudgeMetrics
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up."""
+
+    async def background(_app: web.Application) -> AsyncIterator[None]:
+        runner = nudge_runner(services, metrics)
+
+        async def loop() -> None:
+            while True:
+                try:
+                    await runner.run_once(services.coach.clock())
+                except Exception:
+                    log.exception("nudge run failed; trying again next interval")
+                await asyncio.sleep(services.settings.nudge_interval)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return background
 
 
 def serve(

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     playground: bool | None = Field(
         default=None, validation_alias=AliasChoices("PREPTALK_PLAYGROUND", "playground")
     )
+    nudge_interval: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        validation_alias=AliasChoices("PREPTALK_NUDGE_INTERVAL", "nudge_interval"),
+    )
     public_url: AnyHttpUrl | None = Field(
         default=None, validation_alias=AliasChoices("PREPTALK_PUBLIC_URL", "public_url")
     )
@@ -178,6 +184,7 @@ _ENV_NAMES = {
     "port": "PREPTALK_PORT",
     "playground": "PREPTALK_PLAYGROUND",
     "public_url": "PREPTALK_PUBLIC_URL",
+    "nudge_interval": "PREPTALK_NUDGE_INTERVAL",
     "teams_local": "PREPTALK_TEAMS_LOCAL",
     "tab_jwks_url": "PREPTALK_TAB_JWKS_URL",
 }

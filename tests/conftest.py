@@ -58,4 +58,4 @@ def migrated_settings(tmp_path: Path) -> Iterator[Settings]:
     """Settings on a fresh, migrated SQLite file with the playground on."""
     url = f"sqlite+aiosqlite:///{tmp_path}/prep-talk.db"
     migrate.upgrade(url)
-    yield Settings(database_url=url, playground=True)
+    yield Settings(database_url=url, playground=True, nudge_interval=0)

@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.cli import commands
+from bot.cli import nudges as nudges_cli
 from bot.cli.chat import run_chat
 from bot.coach import Coach
 from bot.engine.messages import Command, Inbound
 from bot.playbook.library import PlaybookError, load_library
-from bot.runtime import DatabaseNotReady, open_coach, prepare_database
+from bot.runtime import DatabaseNotReady, Services, build_coach, open_coach, prepare_database
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import migrate
 from bot.users import BadUserRef, UserRef
@@ -85,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
         "--socket-mode", action="store_true", help="reach Slack over Socket Mode (SLACK_APP_TOKEN)"
     )
 
+    nudges = sub.add_parser("nudges", help="reminders before stakeholders' busy seasons")
+    nudges_sub = nudges.add_subparsers(dest="nudges_command", required=True)
+    nudge_plan = nudges_sub.add_parser("plan", help="what would be sent, to whom and why")
+    nudge_plan.add_argument("--now", required=True, help="ISO date-time, e.g. 2026-11-10T10:00Z")
+    nudge_plan.add_argument("--json", action="store_true")
+    nudge_run = nudges_sub.add_parser("run", help="a worker that sends due nudges")
+    nudge_run.add_argument("--once", action="store_true")
+    nudge_run.add_argument("--now", help="ISO date-time to plan for (operators and tests)")
+
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = slack.add_subparsers(dest="slack_command", required=True).add_parser("manifest")
     manifest.add_argument("--socket-mode", action="store_true")
@@ -129,6 +139,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         public = str(settings.public_url) if settings.public_url else None
         out.write(json.dumps(slack_manifest(public, args.socket_mode), indent=2) + "\n")
         return commands.EXIT_OK
+    if args.command == "nudges":
+        prepare_database(settings)
+        return asyncio.run(_nudges(args, settings))
     library = load_library(settings.playbooks_dir)
     if args.command == "playbooks":
         return commands.playbooks_list(library, out)
@@ -171,6 +184,19 @@ async def _coach_command(args: argparse.Namespace, coach: Coach, user: UserRef) 
     as_json = getattr(args, "json", False)
     markdown = args.notes_command == "export"
     return await commands.notes_show(coach, user, args.id, as_json, markdown, out)
+
+
+async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
+    now = nudges_cli.parse_now(args.now)
+    coach, engine = build_coach(settings)
+    services = Services(settings, coach, engine)
+    try:
+        if args.nudges_command == "plan":
+            assert now is not None
+            return await nudges_cli.plan(services, now, args.json, sys.stdout)
+        return await nudges_cli.run(services, now, args.once, sys.stdout)
+    finally:
+        await engine.dispose()
 
 
 async def _configure_tenant(args: argparse.Namespace, coach: Coach) -> int:

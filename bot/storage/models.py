@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -122,6 +123,8 @@ class User(OwnedByPerson, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     nudges_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    nudges_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    nudges_snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.storage.channel_models import TeamsConversationReference
 from bot.storage.crypto import NoteCipher, NoteKeyError
 from bot.storage.models import (
     ConversationStatus,
@@ -30,6 +31,7 @@ from bot.storage.models import (
     User,
     utcnow,
 )
+from bot.storage.nudge_models import Nudge
 from bot.users import UserRef
 
 NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
@@ -199,9 +201,10 @@ class PrepStore:
         return sorted(views, key=_step_rank)
 
     async def forget_everything(self) -> int:
-        """Delete this person's conversations, states, notes and user row; count conversations."""
-        await self._session.execute(delete(Note).where(self._owned(Note)))
-        await self._session.execute(delete(DialogState).where(self._owned(DialogState)))
+        """Delete this person's conversations, states, notes, nudges, Teams reference and user
+        row; count conversations."""
+        for model in (Note, DialogState, Nudge, TeamsConversationReference):
+            await self._session.execute(delete(model).where(self._owned(model)))
         deleted = await self._session.execute(
             delete(PrepConversation).where(self._owned(PrepConversation))
         )
@@ -209,7 +212,13 @@ class PrepStore:
         return cast(CursorResult[Any], deleted).rowcount
 
     async def set_nudges(self, opt_in: bool) -> None:
-        (await self._user_row()).nudges_opt_in = opt_in
+        """Opt in, or out: out also stops nudges about open preps, at once."""
+        row = await self._user_row()
+        row.nudges_opt_in, row.nudges_opt_out = opt_in, not opt_in
+        await self._session.flush()
+
+    async def snooze_nudges(self, until: datetime) -> None:
+        (await self._user_row()).nudges_snoozed_until = until
         await self._session.flush()
 
     async def set_time_zone(self, tz: str) -> None:

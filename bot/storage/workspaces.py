@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.channel_models import ProcessedEvent, TeamsConversationReference
 from bot.storage.models import DialogState, Note, PrepConversation, Tenant, User, utcnow
+from bot.storage.nudge_models import Nudge
 
 EVENT_MEMORY = timedelta(days=2)
 
@@ -40,7 +41,7 @@ async def forget_old_events(session: AsyncSession, now: datetime | None = None) 
 async def forget_workspace(session: AsyncSession, platform: str, tenant: str) -> int:
     """Delete every prep, note, setting and reference of one workspace; returns preps deleted."""
     scope = {"platform": platform, "tenant_id": tenant}
-    for model in (Note, DialogState, TeamsConversationReference, User):
+    for model in (Note, DialogState, Nudge, TeamsConversationReference, User):
         await session.execute(delete(model).filter_by(**scope))
     deleted = await session.execute(delete(PrepConversation).filter_by(**scope))
     await session.execute(delete(Tenant).filter_by(**scope))

@@ -122,6 +122,7 @@ def slack_settings(database_url: str, api: SlackApiStandIn, **extra: Any) -> Set
         "slack_signing_secret": SECRET,
         "slack_api_url": api.url,
         "playground": False,
+        "nudge_interval": 0,
     }
     return Settings(**{**values, **extra})
 

@@ -23,6 +23,7 @@ ORM_TABLES = {
     "slack_bots",
     "slack_oauth_states",
     "teams_conversation_references",
+    "nudges",
 }
 
 

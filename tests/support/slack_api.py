@@ -144,10 +144,12 @@ class SlackApiStandIn:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
+        self._holds: dict[str, asyncio.Event] = {}
         self._runner: web.AppRunner | None = None
         self._answers: dict[str, Callable[[Body, Workspace], Body]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
+            "conversations.history": self._history,
             "chat.update": self._update_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._open_conversation,
@@ -270,6 +272,12 @@ class SlackApiStandIn:
         """Answer the next `times` calls to `method` with HTTP 429 and `Retry-After`."""
         self._faults.append(_Fault(method, 429, "ratelimited", retry_after, times, where))
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Record calls to `method` but keep their answers until the returned event is set:
+        for killing a client after Slack acted but before the client heard back."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
+
     def clear_faults(self) -> None:
         self._faults.clear()
 
@@ -319,6 +327,8 @@ class SlackApiStandIn:
         error = None if payload.get("ok") else str(payload.get("error"))
         call = Call(method, body, token, at, request.path, status, error, request.content_type)
         await self._record(call)
+        if method in self._holds:
+            await self._holds[method].wait()  # the call happened; its answer is held back
         return web.json_response(payload, status=status, headers=headers)
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
@@ -461,8 +471,23 @@ class SlackApiStandIn:
         }
         if body.get("thread_ts"):
             message["thread_ts"] = body["thread_ts"]
+        if body.get("metadata"):
+            message["metadata"] = body["metadata"]
         self._messages.setdefault(channel, {})[ts] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _history(self, body: Body, ws: Workspace) -> Body:
+        """conversations.history: newest first; metadata only when include_all_metadata."""
+        channel = str(body.get("channel") or "")
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = []
+        for message in reversed(self.messages_in(channel)):
+            shown = dict(message)
+            if not with_metadata:
+                shown.pop("metadata", None)
+            messages.append(shown)
+        limit = int(body.get("limit") or 100)
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _update_message(self, body: Body, ws: Workspace) -> Body:
         channel, ts = str(body.get("channel") or ""), str(body.get("ts") or "")

@@ -1,0 +1,24 @@
+"""Where nudges go: one sender per configured platform (the composition root for delivery)."""
+
+from __future__ import annotations
+
+from bot.nudges.metrics import NudgeMetrics
+from bot.nudges.runner import NudgeRunner, NudgeSender
+from bot.runtime import Services
+
+
+def nudge_senders(services: Services) -> dict[str, NudgeSender]:
+    senders: dict[str, NudgeSender] = {}
+    settings = services.settings
+    if settings.slack_enabled:
+        from bot.channels.slack.bolt_app import installation_store
+        from bot.channels.slack.nudges import SlackNudgeSender
+
+        senders["slack"] = SlackNudgeSender(services, installation_store(services))
+    return senders
+
+
+def nudge_runner(services: Services, metrics: NudgeMetrics) -> NudgeRunner:
+    return NudgeRunner(
+        services.sessions, services.coach.playbooks, nudge_senders(services), metrics
+    )

@@ -1,0 +1,253 @@
+"""Nudges from the outbox to Slack DMs: once, with working buttons, honouring settings,
+errors and crashes. Real database (SQLite and PostgreSQL), real slack_sdk client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.engine.messages import Command, Inbound
+from bot.nudges.messages import nudge_reply
+from bot.nudges.metrics import NudgeMetrics
+from bot.nudges.runner import NudgeRunner, RunReport
+from bot.runtime import Services, build_coach
+from bot.senders import nudge_runner
+from bot.settings import Settings
+from bot.storage import nudge_outbox
+from bot.storage.nudge_models import Nudge
+from bot.users import UserRef
+from tests.slack.conftest import BOT_TOKEN, SECRET
+from tests.support.slack_api import Call, SlackApiStandIn, slack_api
+
+__all__ = ["slack_api"]
+DUE = datetime.fromisoformat("2026-11-10T10:00:00+00:00")  # sales' year-end push starts 20 Nov
+ALICE = UserRef("slack", "T0ACME", "U123")
+BOB = UserRef("slack", "T0ACME", "U456")
+
+
+def settings_for(database_url: str, api: SlackApiStandIn) -> Settings:
+    return Settings(
+        database_url=database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=api.url,
+        nudge_interval=0,
+    )
+
+
+@pytest.fixture
+async def services(database_url: str, slack_api: SlackApiStandIn) -> AsyncIterator[Services]:
+    coach, engine = build_coach(settings_for(database_url, slack_api))
+    try:
+        yield Services(settings_for(database_url, slack_api), coach, engine)
+    finally:
+        await engine.dispose()
+
+
+def runner_for(services: Services) -> NudgeRunner:
+    return nudge_runner(services, NudgeMetrics.create())
+
+
+async def start_sales_prep(services: Services, user: UserRef) -> None:
+    await services.coach.handle(user, Inbound(command=Command.START, argument="sales"))
+
+
+async def statuses(services: Services) -> list[str]:
+    async with services.sessions() as session:
+        return list((await session.execute(select(Nudge.status).order_by(Nudge.id))).scalars())
+
+
+def nudge_posts(api: SlackApiStandIn) -> list[dict[str, object]]:
+    return [c.body for c in api.calls_to("chat.postMessage", only_ok=True)]
+
+
+async def test_an_open_prep_gets_one_well_timed_nudge_with_working_buttons(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    runner = runner_for(services)
+    report = await runner.run_once(DUE, clock=lambda: DUE)
+    assert (report.planned, report.sent) == (1, 1)
+    [post] = nudge_posts(slack_api)
+    assert post["channel"] == "DU123"
+    text = json.dumps(post["blocks"])
+    assert "busy season starts in 10 days" in text and "20 Nov 2026" in text
+    values = {
+        json.loads(b["value"])["c"]
+        for blk in post["blocks"]
+        if blk["type"] == "actions"  # type: ignore[index,union-attr]
+        for b in blk["elements"]
+    }  # type: ignore[index]
+    [prep] = await services.coach.preps(ALICE)
+    assert values == {f"cmd:resume {prep.id}", "cmd:nudges snooze", "cmd:nudges off"}
+
+    again = await runner.run_once(DUE + timedelta(hours=2), clock=lambda: DUE)
+    assert (again.queued, again.sent) == (0, 0)
+    assert len(nudge_posts(slack_api)) == 1, "the same nudge is never sent twice"
+    metrics = runner.metrics
+    assert metrics.sent._value.get() == 1
+
+
+async def test_outside_working_hours_or_the_season_nothing_is_sent(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    runner = runner_for(services)
+    for moment in (
+        "2026-11-10T06:00:00+00:00",
+        "2026-11-14T10:00:00+00:00",
+        "2026-12-01T10:00:00+00:00",
+    ):
+        when = datetime.fromisoformat(moment)
+        assert (await runner.run_once(when, clock=lambda w=when: w)).sent == 0  # type: ignore[misc]
+    assert nudge_posts(slack_api) == []
+
+
+async def test_opt_out_snooze_and_forget_take_effect_at_once(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    carol = UserRef("slack", "T0ACME", "U789")
+    for user in (ALICE, BOB, carol):
+        await start_sales_prep(services, user)
+    runner = runner_for(services)
+    report = RunReport()
+    await runner.queue_due(DUE, report)
+    assert report.queued == 3
+    await services.coach.set_nudges(ALICE, False)
+    await services.coach.forget(BOB)
+    await runner.deliver(lambda: DUE, report)
+    assert [c.body["channel"] for c in slack_api.calls_to("chat.postMessage")] == ["DU789"]
+    assert report.skipped == 1 and report.sent == 1  # Bob's row went with his data
+    services.coach.clock = lambda: DUE
+    await services.coach.snooze_nudges(carol, days=7)
+    later = DUE + timedelta(days=1)
+    follow_up = await runner.run_once(later, clock=lambda: later)
+    assert follow_up.sent == 0
+
+
+async def test_a_user_who_is_gone_is_marked_failed_and_not_retried(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    slack_api.fail("conversations.open", error="user_not_found", times=None)
+    runner = runner_for(services)
+    report = await runner.run_once(DUE, clock=lambda: DUE)
+    assert report.failed == 1 and await statuses(services) == ["failed"]
+    await runner.run_once(DUE + timedelta(hours=1), clock=lambda: DUE + timedelta(hours=1))
+    assert len(slack_api.calls_to("conversations.open")) == 1
+
+
+async def test_rate_limits_are_waited_out_and_the_nudge_still_goes(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    slack_api.rate_limit("chat.postMessage", retry_after=1)
+    report = await runner_for(services).run_once(DUE, clock=lambda: DUE)
+    assert report.sent == 1
+    assert [c.status for c in slack_api.calls_to("chat.postMessage")] == [429, 200]
+
+
+async def test_a_nudge_whose_sender_died_after_posting_is_not_sent_twice(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    runner = runner_for(services)
+    await runner.queue_due(DUE, RunReport())
+    async with services.sessions.begin() as session:
+        [claimed] = await nudge_outbox.claim(session, DUE, runner.lease, 10)
+    # The worker posts, then dies before recording it: the row stays leased.
+
+    await runner.senders["slack"].send(
+        claimed, nudge_reply(claimed, services.coach.playbooks, DUE.date())
+    )
+    assert await statuses(services) == ["sending"]
+    early = DUE + timedelta(minutes=1)
+    assert (await runner.run_once(early, clock=lambda: early)).sent == 0  # still leased
+    later = DUE + runner.lease + timedelta(minutes=1)
+    report = await runner.run_once(later, clock=lambda: later)
+    assert report.sent == 1 and await statuses(services) == ["sent"]
+    assert len(nudge_posts(slack_api)) == 1, "found in the DM history, not posted again"
+
+
+def posts_so_far(calls: list[Call]) -> int:
+    return sum(call.method == "chat.postMessage" for call in calls)
+
+
+async def worker_process(env: dict[str, str], now: datetime) -> asyncio.subprocess.Process:
+    """`prep-talk nudges run --once` as its own process, as an operator would run it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli.main", "nudges", "run", "--once", "--now", now.isoformat(),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
+    database_url: str, slack_api: SlackApiStandIn
+) -> None:
+    coach, engine = build_coach(settings_for(database_url, slack_api))
+    users = [UserRef("slack", "T0ACME", f"U{n:03d}") for n in range(12)]
+    for user in users:
+        await coach.handle(user, Inbound(command=Command.START, argument="sales"))
+    await engine.dispose()
+    env = {
+        **os.environ,
+        "PREPTALK_DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack_api.url,
+    }
+    held = slack_api.hold("chat.postMessage")
+    worker = await worker_process(env, DUE)
+    try:
+        await slack_api.wait_for(lambda calls: posts_so_far(calls) >= 5, timeout=60)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        await worker.wait()
+    held.set()
+    restarted = await worker_process(env, DUE + timedelta(minutes=6))
+    _, errors = await asyncio.wait_for(restarted.communicate(), timeout=120)
+    assert restarted.returncode == 0, errors.decode()
+    per_channel: dict[str, int] = {}
+    for call in slack_api.calls_to("chat.postMessage"):
+        per_channel[str(call.body["channel"])] = per_channel.get(str(call.body["channel"]), 0) + 1
+    assert set(per_channel) == {f"D{u.user}" for u in users}, "every nudge delivered"
+    assert set(per_channel.values()) == {1}, "none twice"
+
+
+@pytest.mark.postgres
+async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
+    postgres_server: object, slack_api: SlackApiStandIn
+) -> None:
+    from tests.support.postgres import TempPostgres
+
+    assert isinstance(postgres_server, TempPostgres)
+    url = postgres_server.create_database()
+    from bot.storage.migrate import upgrade
+
+    upgrade(url)
+    coach, engine = build_coach(settings_for(url, slack_api))
+    users = [UserRef("slack", "T0ACME", f"W{n:03d}") for n in range(300)]
+    for user in users:
+        await coach.handle(user, Inbound(command=Command.START, argument="sales"))
+    await engine.dispose()
+    env = {
+        **os.environ,
+        "PREPTALK_DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack_api.url,
+    }
+    workers = [await worker_process(env, DUE) for _ in range(3)]
+    results = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), 120)
+    assert all(w.returncode == 0 for w in workers), [e.decode() for _, e in results]
+    sent = [line for out, _ in results for line in out.decode().splitlines()]
+    channels = [str(c.body["channel"]) for c in slack_api.calls_to("chat.postMessage")]
+    assert sorted(channels) == sorted(f"D{u.user}" for u in users), sent
