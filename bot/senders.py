@@ -15,6 +15,13 @@ def nudge_senders(services: Services) -> dict[str, NudgeSender]:
         from bot.channels.slack.nudges import SlackNudgeSender
 
         senders["slack"] = SlackNudgeSender(services, installation_store(services))
+    if settings.teams_enabled:
+        from bot.channels.teams.adapter import build_messenger
+        from bot.channels.teams.nudges import TeamsNudgeSender
+
+        messenger = build_messenger(services)
+        if messenger is not None:
+            senders["teams"] = TeamsNudgeSender(messenger, settings.teams_rate)
     return senders
 
 

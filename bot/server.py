@@ -73,11 +73,11 @@ def _nudging(
 
         async def loop() -> None:
             while True:
+                await asyncio.sleep(services.settings.nudge_interval)
                 try:
                     await runner.run_once(services.coach.clock())
                 except Exception:
                     log.exception("nudge run failed; trying again next interval")
-                await asyncio.sleep(services.settings.nudge_interval)
 
         task = asyncio.create_task(loop())
         yield

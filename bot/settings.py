@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     teams_local: bool = Field(
         default=False, validation_alias=AliasChoices("PREPTALK_TEAMS_LOCAL", "teams_local")
     )
+    teams_rate: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        validation_alias=AliasChoices("PREPTALK_TEAMS_RATE", "teams_rate"),
+        description="proactive Teams messages per second per tenant",
+    )
     tab_jwks_url: AnyHttpUrl = Field(
         default=AnyHttpUrl("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
         validation_alias=AliasChoices("PREPTALK_TAB_JWKS_URL", "tab_jwks_url"),
@@ -185,6 +192,7 @@ _ENV_NAMES = {
     "playground": "PREPTALK_PLAYGROUND",
     "public_url": "PREPTALK_PUBLIC_URL",
     "nudge_interval": "PREPTALK_NUDGE_INTERVAL",
+    "teams_rate": "PREPTALK_TEAMS_RATE",
     "teams_local": "PREPTALK_TEAMS_LOCAL",
     "tab_jwks_url": "PREPTALK_TAB_JWKS_URL",
 }
