@@ -43,3 +43,14 @@ async def test_the_playground_can_be_turned_on_beside_a_platform(
     )
     client = await aiohttp_client(create_app(both))
     assert (await client.get("/")).status == 200
+
+
+async def test_metrics_are_served_in_prometheus_text_format(
+    aiohttp_client: AiohttpClient, migrated_settings: Settings
+) -> None:
+    client = await aiohttp_client(create_app(migrated_settings))
+    response = await client.get("/metrics")
+    assert response.status == 200 and response.content_type == "text/plain"
+    body = await response.text()
+    for name in ("planned", "sent", "skipped", "failed"):
+        assert f"# TYPE preptalk_nudges_{name}_total counter" in body
