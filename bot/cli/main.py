@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = slack.add_subparsers(dest="slack_command", required=True).add_parser("manifest")
     manifest.add_argument("--socket-mode", action="store_true")
+
+    teams = sub.add_parser("teams", help="Microsoft Teams app set-up")
+    package = teams.add_subparsers(dest="teams_command", required=True).add_parser("package")
+    package.add_argument("--out", type=Path, default=Path("prep-talk.zip"))
     return parser
 
 
@@ -138,6 +142,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         public = str(settings.public_url) if settings.public_url else None
         out.write(json.dumps(slack_manifest(public, args.socket_mode), indent=2) + "\n")
+        return commands.EXIT_OK
+    if args.command == "teams":
+        from bot.channels.teams.package import write_package
+
+        out.write(f"wrote {write_package(settings, args.out)}\n")
         return commands.EXIT_OK
     if args.command == "nudges":
         prepare_database(settings)

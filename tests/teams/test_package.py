@@ -1,0 +1,163 @@
+"""`prep-talk teams package`: a zip Teams accepts, built from settings.
+
+The manifest is checked against the constraints of the v1.17 schema that matter here
+(required fields, lengths, formats, enums), transcribed below; the icons are read back from
+their PNG headers and pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.channels.teams.package import PERSONAL_COMMANDS
+from bot.cli.main import main
+from bot.commands import parse_command
+from bot.playbook.library import PlaybookLibrary
+from tests.teams.support import APP_ID
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+HTTPS = re.compile(r"^https://\S+$")
+REQUIRED = ["manifestVersion", "version", "id", "developer", "name", "description", "icons",
+            "accentColor"]  # fmt: skip
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("MICROSOFT_APP_ID", "PREPTALK_PUBLIC_URL", "MICROSOFT_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MICROSOFT_APP_ID", APP_ID)
+    monkeypatch.setenv("PREPTALK_PUBLIC_URL", "https://preptalk.example.com")
+    return tmp_path
+
+
+def package(out: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    assert main(["teams", "package", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    return json.loads(files["manifest.json"]), files
+
+
+def png_header(data: bytes) -> tuple[int, int, int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    return width, height, depth, colour
+
+
+def rgba_pixels(data: bytes) -> list[tuple[int, int, int, int]]:
+    width, _, _, _ = png_header(data)
+    position, idat = 8, b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        if kind == b"IDAT":
+            idat += data[position + 8 : position + 8 + length]
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * 4 + 1
+    pixels = []
+    for row in range(len(raw) // stride):
+        line = raw[row * stride + 1 : (row + 1) * stride]  # our rows use filter 0
+        pixels += [tuple(line[i : i + 4]) for i in range(0, len(line), 4)]
+    return pixels  # type: ignore[return-value]
+
+
+def test_the_package_holds_a_complete_manifest_and_both_icons(environment: Path) -> None:
+    manifest, files = package(environment / "prep-talk.zip")
+    assert set(files) == {"manifest.json", "color.png", "outline.png"}
+    assert all(field in manifest for field in REQUIRED)
+    assert manifest["manifestVersion"] == "1.17"
+    assert manifest["$schema"].endswith("/v1.17/MicrosoftTeams.schema.json")
+    assert SEMVER.match(manifest["version"]) and GUID.match(manifest["id"])
+    developer = manifest["developer"]
+    assert len(developer["name"]) <= 32
+    assert all(HTTPS.match(developer[k]) for k in ("websiteUrl", "privacyUrl", "termsOfUseUrl"))
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["name"]["full"]) <= 100
+    assert len(manifest["description"]["short"]) <= 80
+    assert len(manifest["description"]["full"]) <= 4000
+    assert re.match(r"^#[0-9a-fA-F]{6}$", manifest["accentColor"])
+    assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
+
+
+def test_bot_tab_and_sso_name_the_same_app_and_the_public_host(environment: Path) -> None:
+    manifest, _ = package(environment / "prep-talk.zip")
+    [bot] = manifest["bots"]
+    assert bot["botId"] == manifest["id"] == manifest["webApplicationInfo"]["id"] == APP_ID
+    assert set(bot["scopes"]) == {"personal", "team"}
+    [tab] = manifest["configurableTabs"]
+    assert tab["configurationUrl"] == "https://preptalk.example.com/tab/config"
+    assert tab["scopes"] == ["team"] and tab["context"] == ["channelTab"]
+    assert manifest["validDomains"] == ["preptalk.example.com"]
+    assert manifest["webApplicationInfo"]["resource"] == f"api://preptalk.example.com/{APP_ID}"
+
+
+def test_the_command_lists_are_words_the_bot_understands(
+    environment: Path, library: PlaybookLibrary
+) -> None:
+    manifest, _ = package(environment / "prep-talk.zip")
+    lists = {
+        tuple(entry["scopes"]): entry["commands"] for entry in manifest["bots"][0]["commandLists"]
+    }
+    assert set(lists) == {("personal",), ("team",)}
+
+    class Playbooks:
+        playbooks = library
+
+    for commands in lists.values():
+        assert 0 < len(commands) <= 10
+        for command in commands:
+            assert len(command["title"]) <= 32 and len(command["description"]) <= 128
+            parsed = parse_command(command["title"], Playbooks())  # type: ignore[arg-type]
+            assert parsed is not None and parsed.word.value == command["title"]
+    assert [c["title"] for c in lists[("personal",)]] == [w.value for w in PERSONAL_COMMANDS]
+    assert {c["title"] for c in lists[("team",)]} == {"list", "check", "help"}
+
+
+def test_the_icons_have_the_sizes_and_the_outline_is_white_on_transparent(
+    environment: Path,
+) -> None:
+    _, files = package(environment / "prep-talk.zip")
+    assert png_header(files["color.png"]) == (192, 192, 8, 6)
+    assert png_header(files["outline.png"]) == (32, 32, 8, 6)
+    outline = rgba_pixels(files["outline.png"])
+    assert len(outline) == 32 * 32
+    assert all(pixel[:3] == (255, 255, 255) for pixel in outline)
+    assert outline[0][3] == 0  # the corner is transparent
+    assert any(pixel[3] == 255 for pixel in outline)  # and there is an outline
+    colour = rgba_pixels(files["color.png"])
+    assert all(pixel[3] == 255 for pixel in colour)  # the colour icon is opaque
+
+
+@pytest.mark.parametrize(
+    ("unset", "value", "named"),
+    [
+        ("PREPTALK_PUBLIC_URL", None, "PREPTALK_PUBLIC_URL"),
+        ("PREPTALK_PUBLIC_URL", "http://preptalk.example.com", "PREPTALK_PUBLIC_URL"),
+        ("MICROSOFT_APP_ID", None, "MICROSOFT_APP_ID"),
+        ("MICROSOFT_APP_ID", "my-bot", "MICROSOFT_APP_ID"),
+    ],
+)
+def test_a_missing_or_wrong_setting_is_named_and_no_package_is_written(
+    environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    unset: str,
+    value: str | None,
+    named: str,
+) -> None:
+    if value is None:
+        monkeypatch.delenv(unset)
+    else:
+        monkeypatch.setenv(unset, value)
+    assert main(["teams", "package", "--out", str(environment / "x.zip")]) == 2
+    assert capsys.readouterr().err.startswith(f"prep-talk: {named}:")
+    assert not (environment / "x.zip").exists()
