@@ -114,15 +114,18 @@ async def deliver(
     answer: Answer,
     destination: Destination,
 ) -> None:
-    if destination is Destination.DM:
+    # Clicks in App Home carry no response_url: there the DM is the private place to answer.
+    can_respond = respond.response_url is not None
+    if destination is Destination.DM or (destination is Destination.PRIVATE and not can_respond):
         await post_to_dm(client, user, answer)
     elif destination is Destination.FILE:
         await upload_to_dm(client, user, answer.replies[-1].text)
-        await respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="I've put the brief in our DM as a Markdown file.",
-        )
+        if can_respond:
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="I've put the brief in our DM as a Markdown file.",
+            )
     else:
         await respond(
             response_type="ephemeral",
@@ -209,6 +212,9 @@ def _on_tokens_revoked(store: AsyncInstallationStore | None) -> Callable[..., Aw
                 enterprise_id=enterprise, team_id=team, user_id=user_id
             )
         if tokens.get("bot"):
-            await store.async_delete_bot(enterprise_id=enterprise, team_id=team)
+            # The installation rows keep a copy of the bot token (and authorize reads them
+            # first), so deleting the bot row alone would keep using the revoked token.
+            await store.async_delete_all(enterprise_id=enterprise, team_id=team)
+        log.info("Slack tokens revoked in %s (bot: %s)", team, bool(tokens.get("bot")))
 
     return on_revoked
