@@ -6,6 +6,8 @@ translators; every request's signature is checked by Bolt before anything runs.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -55,13 +57,13 @@ def _connect_socket_mode(app: web.Application, bolt: AsyncApp, services: Service
     token = services.settings.slack_app_token
     if token is None:
         raise SettingsError("SLACK_APP_TOKEN: required for --socket-mode (an xapp- token)")
-    handler = AsyncSocketModeHandler(bolt, token.get_secret_value())
 
-    async def connect(_app: web.Application) -> None:
+    async def socket_mode(_app: web.Application) -> AsyncIterator[None]:
+        # slack_sdk's Socket Mode client needs the running event loop when it is built, and
+        # `serve` builds the app before web.run_app starts its loop: so build it here.
+        handler = AsyncSocketModeHandler(bolt, token.get_secret_value())
         await handler.connect_async()  # type: ignore[no-untyped-call]
-
-    async def close(_app: web.Application) -> None:
+        yield
         await handler.close_async()  # type: ignore[no-untyped-call]
 
-    app.on_startup.append(connect)
-    app.on_cleanup.append(close)
+    app.cleanup_ctx.append(socket_mode)
