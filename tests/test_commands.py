@@ -51,7 +51,9 @@ async def test_history_resume_notes_and_debrief(coach: Coach) -> None:
 
 async def test_nudges_check_and_forget_with_confirmation(coach: Coach) -> None:
     assert "Nudges are on" in await do(coach, "nudges on")
-    assert "nudges on or" in await do(coach, "nudges maybe")
+    assert "nudges snooze" in await do(coach, "nudges maybe")
+    assert "Snoozed: no nudges from me until" in await do(coach, "nudges snooze")
+    assert (await coach.settings_of(ALICE)).nudges_opt_in is True
     checked = await do(coach, "check We must enforce MFA now")
     assert "thing to look at" in checked or "things to look at" in checked
     await run(coach, ALICE, *FULL[:3])
