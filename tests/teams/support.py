@@ -1,8 +1,9 @@
 """Stand-ins for what Teams talks to: the Bot Connector, and Microsoft's signing keys.
 
 - `BotConnector`: an aiohttp server on a free port that answers like the Bot Connector
-  (`POST /v3/conversations/{id}/activities[/{replyTo}]`), records method, path, JSON body and
-  Authorization header of every call, and can answer 429 with Retry-After.
+  (`POST /v3/conversations/{id}/activities[/{replyTo}]`), records method, path, JSON body,
+  Authorization header and answered status of every call, and can answer 429 with
+  Retry-After: once on request, or whenever a tenant's token bucket is empty.
 - `KeyServer`: OpenID metadata (`/openid`) and a JWK set (`/keys`) on a free port, in a thread,
   because the Bot Framework SDK fetches them with blocking `requests` calls.
 - `SigningKey`: an RSA key that mints RS256 tokens, as the Bot Framework channel or Entra ID do.
@@ -11,7 +12,9 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+import math
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -43,12 +46,19 @@ CHANNEL_ISSUER = "https://api.botframework.com"
 PUBLIC_URL = "https://preptalk.example.com"
 OUTBOUND_TOKEN = "outbound-token-for-tests"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
+_ACTIVITY_NUMBERS = itertools.count(1)
 
 
 def activity(name: str, service_url: str, **changes: Any) -> dict[str, Any]:
-    """A captured activity from tests/fixtures/teams, sent to our stand-in connector."""
+    """A captured activity from tests/fixtures/teams, sent to our stand-in connector.
+
+    Like Teams, every activity built here gets its own id (the fixture's id plus a suffix),
+    so two activities are never mistaken for a re-delivery of one.
+    """
     document: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
     document["serviceUrl"] = service_url
+    if document.get("id"):
+        document["id"] = f"{document['id']}-{next(_ACTIVITY_NUMBERS)}"
     document.update(copy.deepcopy(changes))
     return document
 
@@ -62,6 +72,16 @@ class ConnectorCall:
     path: str
     body: dict[str, Any]
     authorization: str | None
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)  # arrival, on the monotonic clock
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant the activity is for: its conversation's, else its channel data's."""
+        conversation = self.body.get("conversation") or {}
+        channel_data = self.body.get("channelData") or {}
+        tenant = conversation.get("tenantId") or (channel_data.get("tenant") or {}).get("id")
+        return str(tenant) if tenant else None
 
     @property
     def card(self) -> dict[str, Any]:
@@ -72,28 +92,61 @@ class ConnectorCall:
 
 
 @dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
 class BotConnector:
     url: str = ""
     calls: list[ConnectorCall] = field(default_factory=list)
     refusals: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    tenant_rate: float | None = None
+    tenant_burst: float = 1.0
+    buckets: dict[str, _Bucket] = field(default_factory=dict)
 
     def refuse_next(self, status: int, retry_after: str | None = None) -> None:
         """Answer the next call with `status` (e.g. 429 and a Retry-After) instead of 200."""
         self.refusals.append((status, {"Retry-After": retry_after} if retry_after else {}))
 
+    def limit_per_tenant(self, messages_per_second: float | None, burst: int = 1) -> None:
+        """Teams' per-tenant limit on POSTs: a token bucket per tenant; a call finding it empty
+        gets 429 with the whole seconds until the next token as Retry-After and is not
+        delivered (None turns it off)."""
+        self.tenant_rate, self.tenant_burst = messages_per_second, float(burst)
+        self.buckets.clear()
+
     async def _answer(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else {}
-        self.calls.append(
-            ConnectorCall(request.method, request.path, body, request.headers.get("Authorization"))
+        call = ConnectorCall(
+            request.method, request.path, body, request.headers.get("Authorization")
         )
-        if self.refusals:
-            status, headers = self.refusals.pop(0)
+        status, headers = self.refusals.pop(0) if self.refusals else self._tenant_wait(call)
+        call.status = status
+        self.calls.append(call)
+        if status != 200:
             error = {"error": {"code": "Throttled" if status == 429 else "Forbidden"}}
             return web.json_response(error, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.calls)}"})
 
+    def _tenant_wait(self, call: ConnectorCall) -> tuple[int, dict[str, str]]:
+        rate = self.tenant_rate
+        if rate is None or call.method != "POST":
+            return 200, {}
+        now = time.monotonic()
+        bucket = self.buckets.setdefault(call.tenant or "", _Bucket(self.tenant_burst, now))
+        bucket.tokens = min(self.tenant_burst, bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return 200, {}
+        wait = max(1, math.ceil((1.0 - bucket.tokens) / rate))
+        return 429, {"Retry-After": str(wait)}
+
     @property
     def cards(self) -> list[dict[str, Any]]:
+        """Every card POSTed, refused ones included."""
         return [call.card for call in self.calls if call.method == "POST"]
 
 

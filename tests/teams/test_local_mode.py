@@ -50,17 +50,16 @@ async def test_local_mode_warns_loudly_at_start_up(
 async def test_a_message_starts_a_prep_and_the_card_reaches_the_connector(
     local_client: Client, connector: BotConnector, local_settings: Settings
 ) -> None:
-    response = await local_client.post(
-        "/api/messages", json=activity("message_personal", connector.url)
-    )
+    message = activity("message_personal", connector.url)
+    response = await local_client.post("/api/messages", json=message)
     assert response.status == 201
     [call] = connector.calls
-    conversation = activity("message_personal", connector.url)["conversation"]["id"]
+    conversation = message["conversation"]["id"]
     assert (call.method, call.path) == (
         "POST",
-        f"/v3/conversations/{conversation}/activities/1764234902123",
+        f"/v3/conversations/{conversation}/activities/{message['id']}",
     )
-    assert call.body["replyToId"] == "1764234902123"
+    assert call.body["replyToId"] == message["id"]
     assert "Step 1 of 5" in cardreader.text(call.card)
     assert {b["step"] for b in cardreader.buttons(call.card)} == {"feel"}
     assert await stored_references(local_settings) == 0  # unauthenticated: never stored

@@ -61,7 +61,7 @@ def add_teams(
     coaching_bot = CoachingBot(
         services.coach, references, messenger, app_id=app_id, local=mode is TeamsMode.LOCAL
     )
-    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode)
+    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode, services.sessions)
     app.router.add_post(MESSAGES_PATH, endpoint.handle)
     app[TEAMS_MESSENGER] = messenger
     add_tab(app, services)

@@ -8,6 +8,7 @@ processed, and the turn then runs on the already-authenticated result.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import logging
@@ -19,8 +20,10 @@ from botbuilder.core import Bot, serializer_helper  # type: ignore[import-untype
 from botbuilder.integration.aiohttp import CloudAdapter  # type: ignore[import-untyped]
 from botbuilder.schema import Activity  # type: ignore[import-untyped]
 from botframework.connector.auth import BotFrameworkAuthentication  # type: ignore[import-untyped]
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.teams.adapter import TeamsMode
+from bot.storage.workspaces import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +43,13 @@ class MessagesEndpoint:
         bot: Bot,
         authentication: BotFrameworkAuthentication,
         mode: TeamsMode,
+        sessions: async_sessionmaker[AsyncSession],
     ) -> None:
         self.adapter = adapter
         self.bot = bot
         self.authentication = authentication
         self.mode = mode
+        self.sessions = sessions
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.mode is TeamsMode.LOCAL and not _from_this_machine(request):
@@ -61,10 +66,22 @@ class MessagesEndpoint:
         except Exception as error:  # every way a token can be bad ends here
             log.info("refused a Teams activity: %s", type(error).__name__)
             return _error(401, "Unauthorized.")
+        if not await self._first_delivery(activity):
+            log.info("a re-sent Teams activity was ignored")
+            return web.Response(status=200)
         response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
         if response is not None:
             return web.json_response(serializer_helper(response.body), status=response.status)
         return web.Response(status=201)
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        """Bot Framework may re-send an activity: each one (by conversation and id) runs once,
+        across replicas and restarts."""
+        if not activity.id or activity.type != "message" or activity.conversation is None:
+            return True
+        key = hashlib.sha256(f"{activity.conversation.id}/{activity.id}".encode()).hexdigest()
+        async with self.sessions.begin() as session:
+            return await first_delivery(session, "teams", key)
 
 
 async def teams_off(_request: web.Request) -> web.Response:
