@@ -3,7 +3,7 @@
 Multi-workspace OAuth install and what uninstalling or revoking takes away, App Home, the
 `/prep-talk` commands, `forget`, stale buttons, and privacy across workspaces and users.
 Background listeners that call no Web API (uninstall, revocation) are awaited through the
-log line they write when done, never by sleeping.
+log line they write when done, never by sleeping. Last, an error of our own is answered.
 """
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from bot.coach import STALE_PREP
+from bot.channels.slack.listeners import TROUBLE
+from bot.coach import STALE_PREP, Answer
 from bot.engine.flow import STALE_CHOICE
+from bot.engine.messages import Inbound
 from bot.playbook.library import PlaybookLibrary
 from bot.runtime import Services
 from bot.server import SERVICES_KEY, create_app
@@ -695,3 +698,29 @@ async def test_app_home_of_the_same_user_id_in_another_workspace_is_its_own(
     view = (await slack.api.wait_for_call("views.publish", since=mark)).body["view"]
 
     assert f"#{acme} " not in home_text(view) and "None yet." in home_text(view)
+
+
+# ---- failures of our own -----------------------------------------------------------------
+
+
+async def test_an_error_of_ours_is_answered_and_logged_without_the_users_words(
+    slack: SlackWorkspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As under load on SQLite, when a turn's write waits past the busy timeout."""
+    await slack.turn(slack.command("sales"))
+
+    async def locked(_user: UserRef, inbound: Inbound) -> Answer:
+        words = inbound.text or inbound.argument or ""
+        raise OperationalError("INSERT INTO notes (body) VALUES (?)", (words,), Exception("lock"))
+
+    monkeypatch.setattr(slack.coach, "answer", locked)
+    caplog.set_level(logging.INFO)
+
+    reply = await slack.turn(slack.say("My private hypothesis about the VP"))
+    assert reply["text"] == TROUBLE
+    command = await private_reply(slack, "sales")
+    assert command["text"] == TROUBLE and command["response_type"] == "ephemeral"
+
+    failures = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("message for slack:T0ACME:U123 failed: OperationalError" in f for f in failures)
+    assert "private hypothesis" not in caplog.text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -36,6 +37,7 @@ from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 DIALOG_WORDS = (Word.START, Word.RESUME, Word.DEBRIEF)
+TROUBLE = "Sorry — something went wrong on my side. Please try again in a moment."
 
 
 def register(app: AsyncApp, services: Services, store: AsyncInstallationStore | None) -> None:
@@ -82,9 +84,10 @@ def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
 def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
     async def run(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         user = person(command.get("team_id"), command["user_id"])
-        await remember_time_zone(services, client, user)
-        answer, destination = await command_answer(services, user, command.get("text", ""))
-        await deliver(client, respond, user, answer, destination)
+        async with _sorry_on_failure("command", user, client, respond):
+            await remember_time_zone(services, client, user)
+            answer, destination = await command_answer(services, user, command.get("text", ""))
+            await deliver(client, respond, user, answer, destination)
 
     return run
 
@@ -100,9 +103,10 @@ def _run_click(services: Services) -> Callable[..., Awaitable[None]]:
                 text="That button is no longer valid.",
             )
             return
-        await _mark_chosen(client, body)
-        answer, destination = await click_answer(services, user, click)
-        await deliver(client, respond, user, answer, destination)
+        async with _sorry_on_failure("click", user, client, respond):
+            await _mark_chosen(client, body)
+            answer, destination = await click_answer(services, user, click)
+            await deliver(client, respond, user, answer, destination)
 
     return run
 
@@ -135,6 +139,30 @@ async def deliver(
         )
 
 
+@asynccontextmanager
+async def _sorry_on_failure(
+    what: str,
+    user: UserRef,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+    channel: str | None = None,
+) -> AsyncIterator[None]:
+    """An error of ours in a turn (say the database is locked) is logged with context but
+    never the user's words (driver messages carry SQL parameters), and the user is told."""
+    try:
+        yield
+    except Exception as error:
+        statement = " ".join(str(getattr(error, "statement", "") or "").split()[:4])
+        log.error("Slack %s for %s failed: %s %s", what, user, type(error).__name__, statement)
+        try:
+            if respond is not None and respond.response_url is not None:
+                await respond(response_type="ephemeral", replace_original=False, text=TROUBLE)
+            else:
+                await client.chat_postMessage(channel=channel or user.user, text=TROUBLE)
+        except Exception as failure:  # the apology is best effort
+            log.warning("could not tell %s: %s", user, type(failure).__name__)
+
+
 async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
     """Replace the clicked message's buttons with what was chosen, so it cannot be re-clicked."""
     message, channel = body.get("message"), (body.get("channel") or {}).get("id")
@@ -161,8 +189,9 @@ def _on_dm(services: Services) -> Callable[..., Awaitable[None]]:
         if event.get("subtype") or event.get("bot_id") or "user" not in event:
             return  # edits, deletions, bot posts and joins are not answers
         user = person(body.get("team_id") or event.get("team"), event["user"])
-        answer = await services.coach.answer(user, Inbound(text=event.get("text") or ""))
-        await post_in_channel(client, event["channel"], user, answer.replies, answer.prep_id)
+        async with _sorry_on_failure("message", user, client, None, event["channel"]):
+            answer = await services.coach.answer(user, Inbound(text=event.get("text") or ""))
+            await post_in_channel(client, event["channel"], user, answer.replies, answer.prep_id)
 
     return on_dm
 
