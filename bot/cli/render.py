@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.messages import Finding, Reply, Step
-
-_STEP_NAMES = {
-    Step.FEEL: "Feel",
-    Step.FOCUS: "Focus",
-    Step.TIMING: "Slow down",
-    Step.SIMPLIFY: "Simplify",
-    Step.WHY: "Spark",
-    Step.BRIEF: "Brief",
-    Step.DEBRIEF: "Debrief",
-    Step.INFO: "prep-talk",
-}
+from bot.engine.messages import STEP_NAMES, Finding, Reply
 
 
 def finding_line(finding: Finding) -> str:
@@ -27,7 +16,7 @@ def finding_line(finding: Finding) -> str:
 
 
 def reply_text(reply: Reply) -> str:
-    lines = [f"[{_STEP_NAMES[reply.step]}] {reply.text}"]
+    lines = [f"[{STEP_NAMES[reply.step]}] {reply.text}"]
     lines += [f"  ! {finding_line(finding)}" for finding in reply.findings]
     lines += [f"  {index}) {c.label}" for index, c in enumerate(reply.choices, start=1)]
     return "\n".join(lines)

@@ -25,6 +25,18 @@ class Step(StrEnum):
 
 COACHING_STEPS: tuple[Step, ...] = (Step.FEEL, Step.FOCUS, Step.TIMING, Step.SIMPLIFY, Step.WHY)
 
+# How each step is named to people, on every channel.
+STEP_NAMES: dict[Step, str] = {
+    Step.FEEL: "Feel",
+    Step.FOCUS: "Focus",
+    Step.TIMING: "Slow down",
+    Step.SIMPLIFY: "Simplify",
+    Step.WHY: "Spark",
+    Step.BRIEF: "Brief",
+    Step.DEBRIEF: "Debrief",
+    Step.INFO: "prep-talk",
+}
+
 
 class Expects(StrEnum):
     TEXT = "text"

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from bot.engine.messages import Choice, Expects, Finding, Reply, Step
+from bot.engine.messages import STEP_NAMES, Choice, Expects, Finding, Reply, Step
 
 Block = dict[str, Any]
 SECTION_LIMIT = 2900  # Slack allows 3000 characters in a section's text
@@ -20,16 +20,6 @@ MAX_BUTTONS = 25
 MAX_BLOCKS = 50
 CHOICE_ACTION = "choice"
 
-_STEP_LABELS = {
-    Step.FEEL: "Feel",
-    Step.FOCUS: "Focus",
-    Step.TIMING: "Slow down",
-    Step.SIMPLIFY: "Simplify",
-    Step.WHY: "Spark",
-    Step.BRIEF: "Brief",
-    Step.DEBRIEF: "Debrief",
-    Step.INFO: "prep-talk",
-}
 _FINDING_ICONS = {
     "jargon": "🗣️",
     "acronym": "🔤",
@@ -131,4 +121,4 @@ def fallback_text(replies: list[Reply]) -> str:
     if not replies:
         return "prep-talk"
     last = replies[-1]
-    return f"{_STEP_LABELS[last.step]}: {escape(last.text)[:150]}"
+    return f"{STEP_NAMES[last.step]}: {escape(last.text)[:150]}"
