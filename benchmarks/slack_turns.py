@@ -117,7 +117,8 @@ class Load:
     name: str
     acks_ms: list[float] = field(default_factory=list)
     turns_ms: list[float] = field(default_factory=list)
-    wall_s: float = 0.0
+    wall_s: float = 0.0  # from the first request to the last reply that arrived
+    last_reply_at: float = 0.0
     cpu_s: float | None = None  # the server's CPU time during the measured load
     api_calls: Counter[str] = field(default_factory=Counter)  # Web API methods it called
     server_errors: list[str] = field(default_factory=list)
@@ -290,6 +291,7 @@ async def one_user(
             return
         load.acks_ms.append((acked - sent) * 1000)
         load.turns_ms.append((call.at - sent) * 1000)
+        load.last_reply_at = max(load.last_reply_at, call.at)
         reply = call.body
     if "Prep brief" in json.dumps(reply):
         load.finished_preps += 1
@@ -305,7 +307,8 @@ async def drive(name: str, server: Server, api: ReplyWatch, users: int, tag: str
         await asyncio.gather(
             *(one_user(f"U{tag}{n:05d}", server.base, api, session, load) for n in range(users))
         )
-        load.wall_s = time.monotonic() - started
+        # A user who got no reply must not stretch the clock by the whole reply deadline.
+        load.wall_s = max(load.last_reply_at, started) - started
         cpu_after = server.cpu_seconds()
         load.api_calls.update(c.method for c in api.calls[mark:] if c.method != "response_url")
     if cpu_before is not None and cpu_after is not None:
