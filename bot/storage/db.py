@@ -30,10 +30,11 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def create_database(url: str) -> AsyncEngine:
     """Create the async engine for `url` (`sqlite+aiosqlite://…` or `postgresql+asyncpg://…`)."""
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_async_engine(url)
+        # hide_parameters: a driver error never puts a user's words (note text) in a log.
+        engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

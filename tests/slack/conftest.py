@@ -68,7 +68,8 @@ class SlackWorkspace:
         """The bot's next message in the user's DM (after position `since` of the calls)."""
         call = await self.api.wait_for_call(
             "chat.postMessage",
-            lambda c: c.ok and c.body.get("channel") == f"D{user}",
+            # Posting to the user id lands in the app's DM with them, like the DM's own id.
+            lambda c: c.ok and c.body.get("channel") in (f"D{user}", user),
             since=self.api.mark() if since is None else since,
         )
         return call.body

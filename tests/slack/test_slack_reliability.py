@@ -51,12 +51,12 @@ async def test_a_request_older_than_five_minutes_is_401(slack: SlackWorkspace) -
 
 
 async def test_the_ack_does_not_wait_for_the_web_api(slack: SlackWorkspace) -> None:
-    slack.api.rate_limit("conversations.open", retry_after=1)
+    slack.api.rate_limit("chat.postMessage", retry_after=1)
     response = await slack.command("sales")
     acked_at = time.monotonic()
     assert response.status == 200
-    opened = await slack.api.wait_for_call("conversations.open", lambda c: c.ok)
-    assert acked_at < opened.at, "the slash command was acknowledged before the DM was opened"
+    posted = await slack.api.wait_for_call("chat.postMessage", lambda c: c.ok)
+    assert acked_at < posted.at, "the slash command was acknowledged before the DM was sent"
     await slack.next_dm(since=0)
 
 

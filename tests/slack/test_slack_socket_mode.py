@@ -80,7 +80,7 @@ async def socket_app(
 
 async def dm_after(api: SlackApiStandIn, mark: int) -> dict[str, Any]:
     call = await api.wait_for_call(
-        "chat.postMessage", lambda c: c.ok and c.body.get("channel") == DM, since=mark
+        "chat.postMessage", lambda c: c.ok and c.body.get("channel") in (DM, USER_ID), since=mark
     )
     assert call.token == BOT_TOKEN
     return call.body

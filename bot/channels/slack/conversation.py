@@ -27,6 +27,7 @@ from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 PREFIX = "/prep-talk "
+DEFAULT_TIME_ZONE = "UTC"
 APOLOGY = "Sorry — Slack didn't accept my last message. Please try again in a moment."
 
 
@@ -90,11 +91,16 @@ async def click_answer(
 
 
 async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:
-    """Keep the user's Slack time zone, so their "today" and nudge hours are theirs."""
+    """Learn the user's Slack time zone once, so their "today" and nudge hours are theirs.
+
+    Only while we still have the default (UTC): one users.info per user, not per command.
+    """
     try:
+        if (await services.coach.settings_of(user)).time_zone != DEFAULT_TIME_ZONE:
+            return
         info = await client.users_info(user=user.user)
         zone = (info.get("user") or {}).get("tz")
-        if zone and zone != (await services.coach.settings_of(user)).time_zone:
+        if zone and zone != DEFAULT_TIME_ZONE:
             await services.coach.set_time_zone(user, zone)
     except (SlackApiError, ValueError) as error:
         log.info("no time zone for %s: %s", user, type(error).__name__)
@@ -115,12 +121,13 @@ async def upload_to_dm(client: AsyncWebClient, user: UserRef, markdown: str) -> 
 
 
 async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> None:
-    """Send a turn's replies to the user's DM with the app; failures are logged, not raised."""
+    """Send a turn's replies to the user's DM with the app; failures are logged, not raised.
+
+    A user id as the channel posts to the app's DM with them, without a conversations.open.
+    """
     try:
-        opened = await client.conversations_open(users=user.user)
-        channel = opened["channel"]["id"]
         await client.chat_postMessage(
-            channel=channel,
+            channel=user.user,
             text=fallback_text(answer.replies),
             blocks=turn_blocks(answer.replies, answer.prep_id),
         )

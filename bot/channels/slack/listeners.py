@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -41,7 +40,6 @@ TROUBLE = "Sorry — something went wrong on my side. Please try again in a mome
 
 
 def register(app: AsyncApp, services: Services, store: AsyncInstallationStore | None) -> None:
-    app.middleware(_dedupe_events(services))
     app.command("/prep-talk")(ack=_ack_command(services), lazy=[_run_command(services)])
     app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
         ack=_ack, lazy=[_run_click(services)]
@@ -53,17 +51,17 @@ def register(app: AsyncApp, services: Services, store: AsyncInstallationStore | 
     app.event("tokens_revoked")(_on_tokens_revoked(store))
 
 
-def _dedupe_events(services: Services) -> Callable[..., Awaitable[Any]]:
-    async def dedupe(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            async with services.sessions.begin() as session:
-                if not await first_delivery(session, "slack", str(event_id)):
-                    log.info("duplicate Slack event %s ignored", event_id)
-                    return BoltResponse(status=200, body="")
-        return await next()
-
-    return dedupe
+async def _first_delivery(services: Services, body: dict[str, Any]) -> bool:
+    """Slack retries an event it thinks we missed: act on each event id once, across
+    replicas and restarts. Checked after the ack, so the ack never waits for the database."""
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    async with services.sessions.begin() as session:
+        first = await first_delivery(session, "slack", str(event_id))
+    if not first:
+        log.info("duplicate Slack event %s ignored", event_id)
+    return first
 
 
 async def _ack(ack: AsyncAck) -> None:
@@ -188,6 +186,8 @@ def _on_dm(services: Services) -> Callable[..., Awaitable[None]]:
     async def on_dm(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("subtype") or event.get("bot_id") or "user" not in event:
             return  # edits, deletions, bot posts and joins are not answers
+        if not await _first_delivery(services, body):
+            return
         user = person(body.get("team_id") or event.get("team"), event["user"])
         async with _sorry_on_failure("message", user, client, None, event["channel"]):
             answer = await services.coach.answer(user, Inbound(text=event.get("text") or ""))
