@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 20_000  # many turns at once on one file queue up rather than fail
 
 
 def create_database(url: str) -> AsyncEngine:
