@@ -1,14 +1,16 @@
 """One nudge run: plan who is due, queue it once, deliver what is queued.
 
 Any number of runs and workers may overlap: queueing is idempotent (unique key) and a
-claimed nudge is leased to one worker. Sending is left to a sender per platform.
+claimed nudge is leased to one worker. Sending is left to a sender per platform, which keeps
+to that platform's rate limits; delivery starts while planning is still queueing, and keeps
+as many sends in flight as the limits can use.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -23,11 +25,12 @@ from bot.nudges.planner import Audience, PlannedNudge, Talk, due_nudges
 from bot.playbook.library import PlaybookLibrary
 from bot.storage import nudge_outbox
 from bot.storage.nudge_models import NudgeStatus
-from bot.storage.nudge_outbox import ClaimedNudge, PersonToPlan
+from bot.storage.nudge_outbox import ClaimedNudge, PersonToPlan, Settlement
 from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 OPEN = ("in_progress", "paused")
+PLANNING_POLL_SECONDS = 0.05
 
 
 class Outcome(Enum):
@@ -37,8 +40,14 @@ class Outcome(Enum):
 
 
 class NudgeSender(Protocol):
+    async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
+        """Load in one go what sending these nudges will need (once per claimed batch)."""
+
     async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
         """Deliver one nudge as a DM."""
+
+    async def close(self) -> None:
+        """Let go of connections and anything prepared: a delivery pass is over."""
 
 
 @dataclass
@@ -95,12 +104,12 @@ class NudgeRunner:
         metrics: NudgeMetrics,
         *,
         lease: timedelta = timedelta(minutes=5),
-        batch: int = 100,
-        concurrency: int = 64,
+        batch: int = 500,
+        concurrency: int = 200,
     ) -> None:
         self.sessions, self.library, self.senders = sessions, library, senders
         self.metrics, self.lease, self.batch = metrics, lease, batch
-        self._slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
 
     async def due(self, now: datetime) -> AsyncIterator[PlannedNudge]:
         """Every nudge due at `now`, user by user (streamed from the database)."""
@@ -130,45 +139,119 @@ class NudgeRunner:
         async with self.sessions.begin() as session:
             return await nudge_outbox.enqueue(session, rows)
 
-    async def deliver(self, clock: Callable[[], datetime], report: RunReport) -> None:
-        """Send queued nudges until none is left that this worker may claim."""
+    async def deliver(
+        self,
+        clock: Callable[[], datetime],
+        report: RunReport,
+        planning: asyncio.Task[None] | None = None,
+    ) -> None:
+        """Send queued nudges until none is left that this worker may claim (and `planning`,
+        when given, has queued everything).
+
+        Claimed nudges pass through a short queue to `concurrency` send tasks; outcomes are
+        recorded in groups by a `Settler`.
+        """
+        queue: asyncio.Queue[ClaimedNudge] = asyncio.Queue(self.batch)
+        settler = Settler(self.sessions, clock)
+        tasks = [
+            asyncio.create_task(self._send_from(queue, settler, clock, report))
+            for _ in range(self.concurrency)
+        ]
+        try:
+            async for claimed in self._claims(clock, queue, settler, planning):
+                await self._prepare(claimed)
+                for nudge in claimed:
+                    await queue.put(nudge)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            try:
+                await settler.close()
+            finally:
+                await asyncio.gather(*(sender.close() for sender in self.senders.values()))
+
+    async def _claims(
+        self,
+        clock: Callable[[], datetime],
+        queue: asyncio.Queue[ClaimedNudge],
+        settler: Settler,
+        planning: asyncio.Task[None] | None,
+    ) -> AsyncIterator[list[ClaimedNudge]]:
+        """Claimed batches: a walk through the outbox by id that follows planning as it
+        queues, then sweeps for what the walk passed over or must retry, until none is left."""
+        async with self.sessions() as session:
+            after = await nudge_outbox.walk_start(session, clock())
         while True:
             async with self.sessions.begin() as session:
-                claimed = await nudge_outbox.claim(session, clock(), self.lease, self.batch)
+                step = await nudge_outbox.claim_after(
+                    session, clock(), self.lease, after, self.batch
+                )
+            if step.looked_up_to is not None:
+                after = step.looked_up_to
+                if step.nudges:
+                    yield step.nudges
+            elif planning is not None and not planning.done():
+                await asyncio.wait({planning}, timeout=PLANNING_POLL_SECONDS)
+            else:
+                break
+        while True:
+            claimed = await self._sweep(clock)
+            if not claimed:
+                await queue.join()  # every claimed nudge was tried ...
+                await settler.flush()  # ... and recorded: those to retry are claimable again
+                claimed = await self._sweep(clock)
             if not claimed:
                 return
-            await asyncio.gather(*(self._deliver_one(n, clock, report) for n in claimed))
+            yield claimed
+
+    async def _sweep(self, clock: Callable[[], datetime]) -> list[ClaimedNudge]:
+        async with self.sessions.begin() as session:
+            return await nudge_outbox.claim(session, clock(), self.lease, self.batch)
+
+    async def _prepare(self, claimed: list[ClaimedNudge]) -> None:
+        by_platform: dict[str, list[ClaimedNudge]] = {}
+        for nudge in claimed:
+            if nudge.wanted and nudge.platform in self.senders:
+                by_platform.setdefault(nudge.platform, []).append(nudge)
+        for platform, nudges in by_platform.items():
+            await self.senders[platform].prepare(nudges)
+
+    async def _send_from(
+        self,
+        queue: asyncio.Queue[ClaimedNudge],
+        settler: Settler,
+        clock: Callable[[], datetime],
+        report: RunReport,
+    ) -> None:
+        while True:
+            nudge = await queue.get()
+            try:
+                settler.add(await self._deliver_one(nudge, clock, report))
+            except Exception:  # a bug of ours: the lease brings the nudge back later
+                log.exception("nudge %s could not be delivered", nudge.id)
+            finally:
+                queue.task_done()
 
     async def _deliver_one(
         self, nudge: ClaimedNudge, clock: Callable[[], datetime], report: RunReport
-    ) -> None:
-        async with self._slots:
-            now = clock()
-            async with self.sessions() as session:
-                wanted = await nudge_outbox.still_wanted(session, nudge, now)
-            sender = self.senders.get(nudge.platform)
-            if not wanted or sender is None:
-                await self._settle(nudge, NudgeStatus.SKIPPED, now, "not wanted or no sender")
-                report.skipped += 1
-                self.metrics.skipped.inc()
-                return
-            outcome = await self._send(sender, nudge, now)
-            status = {
-                Outcome.SENT: NudgeStatus.SENT,
-                Outcome.RETRY: NudgeStatus.PENDING,
-                Outcome.GONE: NudgeStatus.FAILED,
-            }[outcome]
-            await self._settle(
-                nudge, status, clock(), None if outcome is Outcome.SENT else outcome.value
-            )
-            if outcome is Outcome.SENT:
-                report.sent += 1
-                self.metrics.sent.inc()
-            elif outcome is Outcome.GONE:
-                report.failed += 1
-                self.metrics.failed.inc()
-            else:
-                report.retried += 1
+    ) -> Settlement:
+        sender = self.senders.get(nudge.platform)
+        if not nudge.wanted or sender is None:
+            report.skipped += 1
+            self.metrics.skipped.inc()
+            return Settlement(nudge.id, NudgeStatus.SKIPPED, "not wanted or no sender")
+        outcome = await self._send(sender, nudge, clock())
+        if outcome is Outcome.SENT:
+            report.sent += 1
+            self.metrics.sent.inc()
+            return Settlement(nudge.id, NudgeStatus.SENT)
+        if outcome is Outcome.GONE:
+            report.failed += 1
+            self.metrics.failed.inc()
+            return Settlement(nudge.id, NudgeStatus.FAILED, outcome.value)
+        report.retried += 1
+        return Settlement(nudge.id, NudgeStatus.PENDING, outcome.value)
 
     async def _send(self, sender: NudgeSender, nudge: ClaimedNudge, now: datetime) -> Outcome:
         try:
@@ -178,25 +261,74 @@ class NudgeRunner:
                           nudge.tenant_id, nudge.user_id)  # fmt: skip
             return Outcome.RETRY
 
-    async def _settle(
-        self, nudge: ClaimedNudge, status: NudgeStatus, now: datetime, error: str | None
-    ) -> None:
-        async with self.sessions.begin() as session:
-            await nudge_outbox.settle(session, nudge.id, status, now, error)
-
     async def run_once(
         self, now: datetime, clock: Callable[[], datetime] | None = None
     ) -> RunReport:
-        """Queue what is due at `now`, then deliver everything queued."""
+        """Queue what is due at `now` and deliver everything queued, both at once."""
         report = RunReport()
-        await self.queue_due(now, report)
-        await self.deliver(clock or _utc_now, report)
+        planning = asyncio.create_task(self.queue_due(now, report))
+        try:
+            await self.deliver(clock or _utc_now, report, planning)
+        finally:
+            if not planning.done():
+                planning.cancel()
+        await planning  # its error, if it failed
         log.info(
             "nudges: planned %d, queued %d, sent %d, skipped %d, failed %d, retry %d",
             report.planned, report.queued, report.sent, report.skipped, report.failed,
             report.retried,
         )  # fmt: skip
         return report
+
+
+class Settler:
+    """Records send outcomes in groups: one writer, one transaction per group.
+
+    Whatever finishes while a write is in flight goes into the next one, so an outcome waits
+    at most about two writes (milliseconds) to be recorded: a crash in that window is the
+    same case as a crash between a send and its own transaction. The nudge stays leased and
+    is claimed again when the lease runs out, and the Slack sender then finds it in the DM
+    history instead of posting it twice.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._sessions, self._clock = sessions, clock
+        self._pending: list[Settlement] = []
+        self._wake = asyncio.Event()
+        self._writing = asyncio.Lock()
+        self._writer = asyncio.create_task(self._write_when_woken())
+
+    def add(self, settlement: Settlement) -> None:
+        self._pending.append(settlement)
+        self._wake.set()
+
+    async def flush(self) -> None:
+        """Record everything added so far; raises if an earlier group could not be."""
+        if self._writer.done():
+            self._writer.result()
+        await self._write()
+
+    async def close(self) -> None:
+        try:
+            await self.flush()
+        finally:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+
+    async def _write_when_woken(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self._write()
+
+    async def _write(self) -> None:
+        async with self._writing:
+            group, self._pending = self._pending, []
+            if group:
+                async with self._sessions.begin() as session:
+                    await nudge_outbox.settle(session, group, self._clock())
 
 
 def _with_open_prep(nudge: PlannedNudge, person: PersonToPlan) -> PlannedNudge:

@@ -4,6 +4,7 @@ Delivery is at-most-once per (user, kind, period) thanks to the unique key, and
 at-least-once across crashes thanks to the lease: a row claimed by a worker that died is
 claimed again once its lease has run out. On PostgreSQL several workers claim with
 `FOR UPDATE SKIP LOCKED`, so no row is handed to two of them; SQLite has one writer.
+Claims and settlements take many rows per statement: a worker sends hundreds a second.
 """
 
 from __future__ import annotations
@@ -11,9 +12,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,6 +70,16 @@ class ClaimedNudge:
     stakeholder: str
     payload: dict[str, Any]
     attempts: int
+    wanted: bool = True  # False: opted out, snoozed or forgotten since it was queued
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A send's outcome, to record: SENT, SKIPPED, FAILED, or PENDING to try again."""
+
+    nudge_id: int
+    status: NudgeStatus
+    error: str | None = None
 
 
 async def people_to_plan(
@@ -126,71 +148,140 @@ async def _preps_of(
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Add nudges to the outbox; those already there (same user, kind, period) are skipped."""
+    """Add nudges to the outbox; those already there (same user, kind, period) are skipped.
+
+    One cached statement executed for many rows (not a statement built per batch), returning
+    the ids of the rows it did insert."""
     if not rows:
         return 0
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Nudge).values(list(rows)).on_conflict_do_nothing()
-    result = await session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    table = cast(Table, Nudge.__table__)
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    result = await session.execute(statement, list(rows))
+    return len(result.all())
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one step of a walk through the outbox claimed, and how far it looked."""
+
+    nudges: list[ClaimedNudge]
+    looked_up_to: int | None  # the last id looked at; None: there is no row after it
 
 
 async def claim(
     session: AsyncSession, now: datetime, lease: timedelta, limit: int
 ) -> list[ClaimedNudge]:
-    """Take up to `limit` pending (or lease-expired) nudges for this worker."""
-    claimable = or_(
+    """Take up to `limit` pending (or lease-expired) nudges anywhere in the outbox, oldest
+    first: the sweep for retries and expired leases once a walk is done."""
+    rows = (await session.execute(_locked(_claimable(now), limit))).all()
+    return await _lease(session, rows, now, lease)
+
+
+async def claim_after(
+    session: AsyncSession, now: datetime, lease: timedelta, after: int, limit: int
+) -> Claim:
+    """Take the claimable nudges among the next `limit` rows after id `after`.
+
+    A walk by id reads each row once, whatever the table's statistics say; a search by
+    status, planned on statistics that lag behind a burst of new rows, can read every
+    pending row for each batch. Rows passed over (held by another worker, committed late)
+    are left to the sweep (`claim`).
+    """
+    rows = (await session.execute(_locked(Nudge.id > after, limit))).all()
+    if not rows:
+        return Claim([], None)
+    claimable = [row for row in rows if _is_claimable(row, now)]
+    return Claim(await _lease(session, claimable, now, lease), rows[-1].id)
+
+
+async def walk_start(session: AsyncSession, now: datetime) -> int:
+    """Where a walk starts: just before the first claimable nudge, or after the last row
+    when none is claimable (nudges queued from now on come after it)."""
+    first = await session.scalar(select(func.min(Nudge.id)).where(_claimable(now)))
+    if first is not None:
+        return int(first) - 1
+    return int(await session.scalar(select(func.max(Nudge.id))) or 0)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(
         Nudge.status == NudgeStatus.PENDING.value,
         and_(Nudge.status == NudgeStatus.SENDING.value, Nudge.lease_until < now),
     )
-    picked = (
-        select(Nudge).where(claimable).order_by(Nudge.id).limit(limit)
-        .with_for_update(skip_locked=True)
+
+
+def _is_claimable(row: Any, now: datetime) -> bool:
+    if row.status == NudgeStatus.PENDING.value:
+        return True
+    return bool(row.status == NudgeStatus.SENDING.value and row.lease_until < now)
+
+
+def _locked(condition: ColumnElement[bool], limit: int) -> Any:
+    """The first `limit` rows matching `condition` by id, locked for this transaction
+    (skipping those another worker holds), with what their user wants now."""
+    owner = and_(
+        User.platform == Nudge.platform,
+        User.tenant_id == Nudge.tenant_id,
+        User.user_id == Nudge.user_id,
+    )
+    return (
+        select(Nudge.id, Nudge.platform, Nudge.tenant_id, Nudge.user_id, Nudge.kind,
+               Nudge.period, Nudge.stakeholder, Nudge.payload, Nudge.attempts, Nudge.status,
+               Nudge.lease_until, User.id.label("known"), User.nudges_opt_out,
+               User.nudges_snoozed_until)
+        .outerjoin(User, owner)
+        .where(condition).order_by(Nudge.id).limit(limit)
+        .with_for_update(of=Nudge, skip_locked=True)
     )  # fmt: skip
-    rows = list((await session.execute(picked)).scalars())
-    for row in rows:
-        row.status, row.lease_until = NudgeStatus.SENDING.value, now + lease
-        row.attempts += 1
-    await session.flush()
+
+
+async def _lease(
+    session: AsyncSession, rows: Sequence[Any], now: datetime, lease: timedelta
+) -> list[ClaimedNudge]:
+    """Lease locked rows to this worker until `now + lease`; each says whether its user
+    still wants it: opt-out, snooze and forget take effect at once, even when queued."""
+    if not rows:
+        return []
+    await session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_([row.id for row in rows]))
+        .values(status=NudgeStatus.SENDING.value, lease_until=now + lease,
+                attempts=Nudge.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
     return [
         ClaimedNudge(r.id, r.platform, r.tenant_id, r.user_id, r.kind, r.period, r.stakeholder,
-                     dict(r.payload), r.attempts)
+                     dict(r.payload), r.attempts + 1, _wanted(r, now))
         for r in rows
     ]  # fmt: skip
 
 
-async def settle(
-    session: AsyncSession,
-    nudge_id: int,
-    status: NudgeStatus,
-    now: datetime,
-    error: str | None = None,
-) -> None:
-    """Record a send's outcome. A retryable failure (PENDING) goes back to the queue until
-    MAX_ATTEMPTS, then fails for good."""
-    row = await session.get(Nudge, nudge_id)
-    if row is None:
-        return
-    if status is NudgeStatus.PENDING and row.attempts >= MAX_ATTEMPTS:
-        status = NudgeStatus.FAILED
-    row.status, row.lease_until, row.last_error = status.value, None, error
-    if status is NudgeStatus.SENT:
-        row.sent_at = now
-    await session.flush()
-
-
-async def still_wanted(session: AsyncSession, nudge: ClaimedNudge, now: datetime) -> bool:
-    """Opt-out, snooze and forget take effect at once, even for queued nudges."""
-    query = select(User.nudges_opt_out, User.nudges_snoozed_until).where(
-        User.platform == nudge.platform,
-        User.tenant_id == nudge.tenant_id,
-        User.user_id == nudge.user_id,
-    )
-    row = (await session.execute(query)).first()
-    if row is None or row.nudges_opt_out:
+def _wanted(row: Any, now: datetime) -> bool:
+    if row.known is None or row.nudges_opt_out:
         return False
-    return row.nudges_snoozed_until is None or row.nudges_snoozed_until <= now
+    snoozed: datetime | None = row.nudges_snoozed_until
+    return snoozed is None or snoozed <= now
+
+
+async def settle(session: AsyncSession, settlements: Sequence[Settlement], now: datetime) -> None:
+    """Record sends' outcomes, one UPDATE per kind of outcome. A retryable failure (PENDING)
+    goes back to the queue until MAX_ATTEMPTS, then fails for good."""
+    groups: dict[tuple[NudgeStatus, str | None], list[int]] = {}
+    for settlement in settlements:
+        groups.setdefault((settlement.status, settlement.error), []).append(settlement.nudge_id)
+    for (status, error), ids in groups.items():
+        values: dict[str, Any] = {"status": status.value, "lease_until": None, "last_error": error}
+        if status is NudgeStatus.SENT:
+            values["sent_at"] = now
+        elif status is NudgeStatus.PENDING:
+            values["status"] = case(
+                (Nudge.attempts >= MAX_ATTEMPTS, NudgeStatus.FAILED.value),
+                else_=NudgeStatus.PENDING.value,
+            )
+        statement = update(Nudge).where(Nudge.id.in_(ids)).values(**values)
+        await session.execute(statement.execution_options(synchronize_session=False))
 
 
 async def status_counts(session: AsyncSession) -> dict[str, int]:

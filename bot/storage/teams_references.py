@@ -7,11 +7,12 @@ owner. Every query filters on platform, tenant and user, like every other per-pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy import ColumnElement, and_, delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -70,6 +71,25 @@ class TeamsReferences:
             if row is None:
                 return None
             return StoredReference(dict(row.reference), row.time_zone, row.updated_at)
+
+    async def load_many(self, users: Sequence[UserRef]) -> dict[UserRef, StoredReference]:
+        """The references of many users in one query (a batch of nudges); the users without
+        one are left out."""
+        if not users:
+            return {}
+        row = TeamsConversationReference
+        owners = tuple_(row.platform, row.tenant_id, row.user_id)
+        query = select(
+            row.platform, row.tenant_id, row.user_id, row.reference, row.time_zone, row.updated_at
+        ).where(owners.in_([(user.platform, user.tenant, user.user) for user in users]))
+        async with self._sessions() as session:
+            found = (await session.execute(query)).all()
+        return {
+            UserRef(r.platform, r.tenant_id, r.user_id): StoredReference(
+                dict(r.reference), r.time_zone, r.updated_at
+            )
+            for r in found
+        }
 
     async def delete(self, user: UserRef) -> bool:
         """Forget where to reach the user (they uninstalled the app or asked to be forgotten)."""

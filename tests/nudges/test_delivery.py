@@ -155,6 +155,40 @@ async def test_rate_limits_are_waited_out_and_the_nudge_still_goes(
     assert [c.status for c in slack_api.calls_to("chat.postMessage")] == [429, 200]
 
 
+async def test_a_workspace_at_its_limit_waits_out_the_retry_after_and_each_nudge_goes_once(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    users = [UserRef("slack", "T0ACME", f"U{n:03d}") for n in range(12)]
+    for user in users:
+        await start_sales_prep(services, user)
+    slack_api.rate_limits_per_workspace(messages_per_second=5, burst=5)
+
+    report = await runner_for(services).run_once(DUE, clock=lambda: DUE)
+
+    assert report.sent == len(users)
+    posts = slack_api.calls_to("chat.postMessage")
+    assert sorted(str(c.body["channel"]) for c in posts if c.ok) == [f"D{u.user}" for u in users]
+    refused = [c for c in posts if c.status == 429]
+    assert 0 < len(refused) < len(users), "refusals cost a few calls, not one per nudge"
+    pause = refused[0].at
+    assert not [c for c in posts if pause + 0.3 < c.at < pause + 0.9], (
+        "nothing is posted to the workspace before the 429's Retry-After (1 s) has passed"
+    )
+
+
+async def test_a_nudge_that_keeps_failing_is_tried_max_attempts_times_then_failed(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    slack_api.fail("chat.postMessage", error="internal_error", times=None)
+
+    report = await runner_for(services).run_once(DUE, clock=lambda: DUE)
+
+    assert report.retried == nudge_outbox.MAX_ATTEMPTS and report.sent == 0
+    assert await statuses(services) == ["failed"]
+    assert len(slack_api.calls_to("chat.postMessage")) == nudge_outbox.MAX_ATTEMPTS
+
+
 async def test_a_nudge_whose_sender_died_after_posting_is_not_sent_twice(
     services: Services, slack_api: SlackApiStandIn
 ) -> None:

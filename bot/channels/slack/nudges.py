@@ -3,18 +3,29 @@
 Each nudge message carries its outbox id in Slack message metadata. A nudge claimed again
 after a worker died (attempts > 1) is first looked up in the DM's history, so a message
 that did go out before the crash is not sent twice.
+
+Slack limits chat.postMessage per workspace and answers 429 + Retry-After beyond it. A 429
+pauses every call to that workspace until Retry-After has passed (`WorkspacePace`), and only
+a few posts per workspace are in flight at once, so a limit costs a handful of refused calls
+a second, not one per waiting nudge.
+
+The calls go out as plain HTTP (`WebApiCalls`) over one session per delivery pass rather
+than through slack_sdk's WebClient: at hundreds of nudges a second its per-call overhead
+(URL and query building, retry state, debug formatting) cost more CPU than the HTTP itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
+from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import fallback_text, turn_blocks
-from bot.channels.slack.bolt_app import web_client
+from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, web_client
 from bot.engine.messages import Reply
 from bot.nudges.runner import Outcome
 from bot.runtime import Services
@@ -23,6 +34,9 @@ from bot.storage.nudge_outbox import ClaimedNudge
 log = logging.getLogger(__name__)
 EVENT_TYPE = "prep_talk_nudge"
 HISTORY_DEPTH = 50
+POSTS_IN_FLIGHT = 8  # per workspace: hundreds a second on a fast link, few 429s per pause
+DEFAULT_RETRY_AFTER = 1.0
+TIMEOUT_SECONDS = 30.0
 # Errors that no retry will fix: the user, the DM or the app's access is gone.
 GONE = frozenset(
     {
@@ -33,38 +47,113 @@ GONE = frozenset(
 )  # fmt: skip
 
 
+class SlackCallFailed(Exception):
+    """Slack answered `ok: false` (or kept answering 429); `code` is its error."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class WorkspacePace:
+    """How fast one workspace may be called: at most POSTS_IN_FLIGHT posts at once, and no
+    call until the Retry-After of its latest 429 has passed."""
+
+    def __init__(self) -> None:
+        self.slots = asyncio.Semaphore(POSTS_IN_FLIGHT)
+        self._resume_at = 0.0
+
+    def back_off(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._resume_at = max(self._resume_at, loop.time() + seconds)
+
+    async def ready(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Not an Event: the time to wait for moves on when another 429 comes in meanwhile.
+        while (wait := self._resume_at - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+
+
+class WebApiCalls:
+    """Web API calls for one workspace: bearer token, form or JSON body, `ok`/`error`
+    answers, and 429s waited out (RATE_LIMIT_RETRIES times) with the workspace paused."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str) -> None:
+        self._session, self._base_url = session, base_url
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self.pace = WorkspacePace()
+
+    async def call(
+        self, method: str, form: dict[str, str] | None = None, json: Any = None
+    ) -> dict[str, Any]:
+        """The answer of a successful call; SlackCallFailed otherwise."""
+        for _attempt in range(RATE_LIMIT_RETRIES + 1):
+            await self.pace.ready()
+            url = f"{self._base_url}{method}"
+            async with self._session.post(
+                url, data=form, json=json, headers=self._headers
+            ) as response:
+                if response.status == 429:
+                    self.pace.back_off(_seconds(response.headers.get("Retry-After")))
+                    await response.read()  # so the connection can serve the next call
+                    continue
+                answer: dict[str, Any] = await response.json(content_type=None)
+            if not answer.get("ok"):
+                raise SlackCallFailed(str(answer.get("error")))
+            return answer
+        raise SlackCallFailed("ratelimited")
+
+
 class SlackNudgeSender:
     def __init__(self, services: Services, store: AsyncInstallationStore | None) -> None:
-        self._template = web_client(services)
+        template = web_client(services)
+        self._base_url, self._default_token = template.base_url, template.token
         self._store = store
-        self._clients: dict[str, AsyncWebClient | None] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._workspaces: dict[str, WebApiCalls | None] = {}
+
+    async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
+        """Nothing to load ahead: a workspace's token is read once per pass."""
 
     async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
-        client = await self._client_for(nudge.tenant_id)
-        if client is None:
+        slack = await self._workspace(nudge.tenant_id)
+        if slack is None:
             return Outcome.GONE
         key = str(nudge.id)
         try:
-            opened = await client.conversations_open(users=nudge.user_id)
+            opened = await slack.call("conversations.open", form={"users": nudge.user_id})
             channel = opened["channel"]["id"]
-            if nudge.attempts > 1 and await self._already_sent(client, channel, key):
+            if nudge.attempts > 1 and await self._already_sent(slack, channel, key):
                 return Outcome.SENT
-            await client.chat_postMessage(
-                channel=channel,
-                text=fallback_text([reply]),
-                blocks=turn_blocks([reply], None),
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": key}},
-            )
+            message = {
+                "channel": channel,
+                "text": fallback_text([reply]),
+                "blocks": turn_blocks([reply], None),
+                "metadata": {"event_type": EVENT_TYPE, "event_payload": {"nudge": key}},
+            }
+            async with slack.pace.slots:
+                await slack.call("chat.postMessage", json=message)
             return Outcome.SENT
-        except SlackApiError as error:
-            code = str(error.response.get("error"))
+        except SlackCallFailed as error:
             log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
-                        nudge.user_id, code)  # fmt: skip
-            return Outcome.GONE if code in GONE else Outcome.RETRY
+                        nudge.user_id, error.code)  # fmt: skip
+            return Outcome.GONE if error.code in GONE else Outcome.RETRY
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
+                        nudge.user_id, type(error).__name__)  # fmt: skip
+            return Outcome.RETRY
 
-    async def _already_sent(self, client: AsyncWebClient, channel: str, key: str) -> bool:
-        history = await client.conversations_history(
-            channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
+    async def close(self) -> None:
+        """End the pass: close the HTTP session; tokens are read again next time."""
+        session, self._session = self._session, None
+        self._workspaces.clear()
+        if session is not None:
+            await session.close()
+
+    async def _already_sent(self, slack: WebApiCalls, channel: str, key: str) -> bool:
+        history = await slack.call(
+            "conversations.history",
+            form={"channel": channel, "limit": str(HISTORY_DEPTH), "include_all_metadata": "true"},
         )
         return any(
             (message.get("metadata") or {}).get("event_type") == EVENT_TYPE
@@ -72,19 +161,27 @@ class SlackNudgeSender:
             for message in history.get("messages") or []
         )
 
-    async def _client_for(self, team_id: str) -> AsyncWebClient | None:
-        """The workspace's bot client: the configured token, or its stored installation."""
-        if self._store is None:
-            return self._template
-        if team_id not in self._clients:
-            bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
-            self._clients[team_id] = (
-                AsyncWebClient(
-                    token=bot.bot_token,
-                    base_url=self._template.base_url,
-                    retry_handlers=self._template.retry_handlers,
-                )
-                if bot and bot.bot_token
-                else None
+    async def _workspace(self, team_id: str) -> WebApiCalls | None:
+        """Calls with the workspace's bot token: the configured one or its installation's."""
+        if team_id not in self._workspaces:
+            token = await self._token_of(team_id)
+            if self._session is None:
+                timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
+                self._session = aiohttp.ClientSession(timeout=timeout)
+            self._workspaces[team_id] = (
+                WebApiCalls(self._session, self._base_url, token) if token else None
             )
-        return self._clients[team_id]
+        return self._workspaces[team_id]
+
+    async def _token_of(self, team_id: str) -> str | None:
+        if self._store is None:
+            return self._default_token
+        bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
+        return bot.bot_token if bot and bot.bot_token else None
+
+
+def _seconds(retry_after: str | None) -> float:
+    try:
+        return max(0.0, float(retry_after or DEFAULT_RETRY_AFTER))
+    except ValueError:
+        return DEFAULT_RETRY_AFTER

@@ -2,20 +2,24 @@
 
 Teams allows about 30 requests a second per app per tenant: a limiter per tenant keeps us
 under it (PREPTALK_TEAMS_RATE), and a 429 that still comes back is waited out and retried a
-few times before the nudge goes back to the outbox.
+few times before the nudge goes back to the outbox. References are read a claimed batch at a
+time, and cards go out through one `CardPoster` (one HTTP session) per delivery pass.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiolimiter import AsyncLimiter
 
+from bot.channels.teams.cards import turn_card
+from bot.channels.teams.connector import CardPoster
 from bot.channels.teams.delivery import DeliveryStatus, ProactiveMessenger
 from bot.engine.messages import Reply
 from bot.nudges.runner import Outcome
 from bot.storage.nudge_outbox import ClaimedNudge
+from bot.storage.teams_references import StoredReference
 from bot.users import UserRef
 
 THROTTLE_RETRIES = 3
@@ -29,18 +33,32 @@ class TeamsNudgeSender:
         per_tenant_rate: float,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._messenger = messenger
+        self._references = messenger.references
+        self._poster = CardPoster(messenger.adapter.bot_framework_authentication, messenger.app_id)
         self._rate = per_tenant_rate
         self._limiters: dict[str, AsyncLimiter] = {}
         self._sleep = sleep
+        self._prepared: dict[int, StoredReference | None] = {}
+
+    async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
+        """Read the references of a batch in one query."""
+        users = [UserRef("teams", nudge.tenant_id, nudge.user_id) for nudge in nudges]
+        found = await self._references.load_many(users)
+        for nudge, user in zip(nudges, users, strict=True):
+            self._prepared[nudge.id] = found.get(user)
 
     async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
-        user = UserRef("teams", nudge.tenant_id, nudge.user_id)
-        prep_id = nudge.payload.get("prep_id")
+        if nudge.id in self._prepared:
+            stored = self._prepared.pop(nudge.id)
+        else:
+            stored = await self._references.load(UserRef("teams", nudge.tenant_id, nudge.user_id))
+        if stored is None:
+            return Outcome.GONE  # never talked to the bot, or forgotten
+        card = turn_card([reply], nudge.payload.get("prep_id"))
         limiter = self._limiters.setdefault(nudge.tenant_id, AsyncLimiter(self._rate, 1.0))
         for attempt in range(THROTTLE_RETRIES):
             async with limiter:
-                delivery = await self._messenger.send(user, [reply], prep_id)
+                delivery = await self._poster.post(stored.reference, card)
             if delivery.status is DeliveryStatus.SENT:
                 return Outcome.SENT
             if delivery.status in (DeliveryStatus.NO_REFERENCE, DeliveryStatus.GONE):
@@ -49,3 +67,7 @@ class TeamsNudgeSender:
                 return Outcome.RETRY
             await self._sleep(delivery.retry_after or BACKOFF_SECONDS * 2**attempt)
         return Outcome.RETRY
+
+    async def close(self) -> None:
+        self._prepared.clear()
+        await self._poster.close()

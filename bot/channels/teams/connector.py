@@ -1,0 +1,149 @@
+"""Proactive cards at volume: straight to the Bot Connector REST API, over one HTTP session.
+
+The SDK's `continue_conversation` builds a new connector client (and HTTP connection) for
+every message and serialises the card through msrest, which costs milliseconds of CPU per
+message: fine for a hand-off, too slow for a tenant's worth of nudges at Teams' limit. This
+posts the same activity (`POST {serviceUrl}/v3/conversations/{id}/activities`) as JSON.
+Authentication stays the SDK's: the credentials its connector factory makes for a service
+URL sign the request (an anonymous app in local mode sends no token), and the header is
+re-read every TOKEN_REUSE_SECONDS (MSAL keeps the token cached and renews it before expiry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+)
+
+from bot.channels.teams.cards import CARD_CONTENT_TYPE
+from bot.channels.teams.delivery import BACKOFF_SECONDS, MAX_WAIT_SECONDS, Delivery
+from bot.channels.teams.delivery import DeliveryStatus as Status
+
+log = logging.getLogger(__name__)
+TOKEN_REUSE_SECONDS = 60.0
+TIMEOUT_SECONDS = 30.0
+
+
+@dataclass
+class _Signature:
+    authorization: str | None
+    read_at: float
+
+
+class CardPoster:
+    """Posts a card into the personal chat a stored ConversationReference points at."""
+
+    def __init__(self, authentication: BotFrameworkAuthentication, app_id: str) -> None:
+        claims = {
+            AuthenticationConstants.AUDIENCE_CLAIM: app_id,
+            AuthenticationConstants.APP_ID_CLAIM: app_id,
+        }
+        self._factory = authentication.create_connector_factory(ClaimsIdentity(claims, True))
+        self._session: aiohttp.ClientSession | None = None
+        self._signatures: dict[str, _Signature] = {}
+        self._signing = asyncio.Lock()
+
+    async def post(self, reference: dict[str, Any], card: dict[str, Any]) -> Delivery:
+        """Send `card` as a new message (not a reply); the outcome says whether to retry."""
+        service_url = str(reference.get("serviceUrl") or "")
+        conversation = reference.get("conversation") or {}
+        if not service_url or not conversation.get("id"):
+            return Delivery(Status.NO_REFERENCE)
+        url = (
+            f"{service_url.rstrip('/')}/v3/conversations/"
+            f"{quote(str(conversation['id']), safe='')}/activities"
+        )
+        activity = card_message(reference, card)
+        try:
+            status, retry_after = await self._post(url, service_url, activity)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Teams connector at %s unreachable: %s", service_url, type(error).__name__)
+            return Delivery(Status.FAILED)
+        return _delivery(status, retry_after, service_url)
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        self._signatures.clear()
+        if session is not None:
+            await session.close()
+
+    async def _post(
+        self, url: str, service_url: str, activity: dict[str, Any]
+    ) -> tuple[int, str | None]:
+        authorization = await self._authorization(service_url)
+        headers = {"Authorization": authorization} if authorization else {}
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
+            )
+        async with self._session.post(url, json=activity, headers=headers) as response:
+            await response.read()
+            return response.status, response.headers.get("Retry-After")
+
+    async def _authorization(self, service_url: str) -> str | None:
+        """The Authorization header the SDK's credentials give for `service_url`, if any."""
+        signature = self._signatures.get(service_url)
+        if signature is not None and _recent(signature):
+            return signature.authorization
+        async with self._signing:
+            signature = self._signatures.get(service_url)
+            if signature is not None and _recent(signature):  # read meanwhile by another post
+                return signature.authorization
+            connector = await self._factory.create(service_url, None)
+            credentials = connector.config.credentials
+            # May fetch a token (blocking HTTP inside MSAL): not on the event loop.
+            session = await asyncio.to_thread(credentials.signed_session)
+            authorization = session.headers.get("Authorization")
+            self._signatures[service_url] = _Signature(authorization, time.monotonic())
+            return str(authorization) if authorization else None
+
+
+def _recent(signature: _Signature) -> bool:
+    return time.monotonic() - signature.read_at < TOKEN_REUSE_SECONDS
+
+
+def card_message(reference: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
+    """The message activity the SDK would send for `card` in the referenced conversation."""
+    activity: dict[str, Any] = {
+        "type": "message",
+        "attachmentLayout": "list",
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+        "summary": str(card.get("fallbackText", ""))[:100],
+        "channelId": reference.get("channelId"),
+        "serviceUrl": reference.get("serviceUrl"),
+        "conversation": reference.get("conversation"),
+        "from": reference.get("bot"),
+        "recipient": reference.get("user"),
+    }
+    if reference.get("locale"):
+        activity["locale"] = reference["locale"]
+    return activity
+
+
+def _delivery(status: int, retry_after: str | None, service_url: str) -> Delivery:
+    if 200 <= status < 300:
+        return Delivery(Status.SENT)
+    if status == 429:
+        return Delivery(Status.THROTTLED, _seconds(retry_after))
+    if status in (403, 404):
+        return Delivery(Status.GONE)
+    log.warning("proactive Teams message via %s refused: HTTP %s", service_url, status)
+    return Delivery(Status.FAILED)
+
+
+def _seconds(retry_after: str | None) -> float:
+    try:
+        wanted = float(retry_after or "")
+    except ValueError:
+        wanted = BACKOFF_SECONDS
+    return max(0.0, min(wanted, MAX_WAIT_SECONDS))
