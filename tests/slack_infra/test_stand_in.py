@@ -214,6 +214,32 @@ async def test_per_channel_limit_answers_429_with_the_wait(slack_api: SlackApiSt
     assert statuses == [(200, None), (429, "2"), (200, None)]
 
 
+async def test_per_workspace_limit_covers_every_channel_of_the_token_s_workspace(
+    slack_api: SlackApiStandIn,
+) -> None:
+    globex = Workspace(team_id="T0GLOBEX", name="Globex", domain="globex")
+    slack_api.bind_token("xoxb-acme", slack_api.default_workspace)
+    slack_api.bind_token("xoxb-globex", globex)
+    slack_api.rate_limits_per_workspace(messages_per_second=0.5, burst=2)
+    url = f"{slack_api.url}chat.postMessage"
+    statuses = []
+    async with aiohttp.ClientSession() as session:
+        for token, channel in [
+            ("xoxb-acme", "DU1"),
+            ("xoxb-acme", "DU2"),
+            ("xoxb-acme", "DU3"),  # a third channel, but the workspace's burst is spent
+            ("xoxb-globex", "DU1"),  # another workspace has its own bucket
+        ]:
+            headers = {"Authorization": f"Bearer {token}"}
+            body = {"channel": channel, "text": "hi"}
+            async with session.post(url, json=body, headers=headers) as response:
+                statuses.append((response.status, response.headers.get("Retry-After")))
+
+    assert statuses == [(200, None), (200, None), (429, "2"), (200, None)]
+    posted = {c.body["channel"] for c in slack_api.calls_to("chat.postMessage", only_ok=True)}
+    assert "DU3" not in posted, "a refused call is not a message"
+
+
 async def test_wait_for_wakes_on_the_call_it_waits_for(slack_api: SlackApiStandIn) -> None:
     since = slack_api.mark()
     waiting = asyncio.create_task(

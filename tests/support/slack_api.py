@@ -141,6 +141,9 @@ class SlackApiStandIn:
         self._rate: float | None = None
         self._burst = 1.0
         self._buckets: dict[str, _Bucket] = {}
+        self._workspace_rate: float | None = None
+        self._workspace_burst = 1.0
+        self._workspace_buckets: dict[str, _Bucket] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -293,6 +296,20 @@ class SlackApiStandIn:
         self._burst = float(burst)
         self._buckets.clear()
 
+    def rate_limits_per_workspace(
+        self, messages_per_second: float | None = 1.0, burst: int = 1
+    ) -> None:
+        """Enforce a workspace-wide limit on chat.postMessage (None turns it off).
+
+        A token bucket per workspace, the workspace being the one the call's token belongs to
+        (`bind_token`; otherwise the default workspace). A call finding it empty gets 429 with
+        the whole seconds until the next token as Retry-After and does not count as a message.
+        It applies with the per-channel limit: a call must find a token in both.
+        """
+        self._workspace_rate = messages_per_second
+        self._workspace_burst = float(burst)
+        self._workspace_buckets.clear()
+
     def answer(self, method: str, reply: Reply) -> None:
         """Replace the default answer of `method` (also makes an unknown method known)."""
         self._replies[method] = reply
@@ -386,7 +403,7 @@ class SlackApiStandIn:
             if fault.status == 429:
                 return 429, {"ok": False, "error": "ratelimited"}, _retry_after(fault.retry_after)
             return 200, {"ok": False, "error": fault.error}, {}
-        if (wait := self._channel_wait(method, body)) is not None:
+        if (wait := self._message_wait(method, body, token)) is not None:
             return 429, {"ok": False, "error": "ratelimited"}, _retry_after(wait)
         if (reply := self._replies.get(method)) is not None:
             return 200, reply(body) if callable(reply) else copy.deepcopy(reply), {}
@@ -417,19 +434,28 @@ class SlackApiStandIn:
                 return fault
         return None
 
-    def _channel_wait(self, method: str, body: Body) -> int | None:
-        """Seconds to wait when the channel's bucket is empty; None when the call may pass."""
-        channel = body.get("channel")
-        if self._rate is None or method not in MESSAGE_METHODS or not isinstance(channel, str):
+    def _message_wait(self, method: str, body: Body, token: str | None) -> int | None:
+        """Seconds to wait when the channel's or the workspace's bucket is empty; None when
+        the call may pass, which takes a token from each."""
+        if method not in MESSAGE_METHODS:
             return None
+        limits: list[tuple[_Bucket, float]] = []
         now = time.monotonic()
-        bucket = self._buckets.setdefault(channel, _Bucket(self._burst, now))
-        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
+        channel = body.get("channel")
+        if self._rate is not None and isinstance(channel, str):
+            bucket = self._buckets.setdefault(channel, _Bucket(self._burst, now))
+            limits.append((_refilled(bucket, self._rate, self._burst, now), self._rate))
+        if (rate := self._workspace_rate) is not None:
+            team = self._token_workspaces.get(token or "", self.default_workspace).team_id
+            burst = self._workspace_burst
+            bucket = self._workspace_buckets.setdefault(team, _Bucket(burst, now))
+            limits.append((_refilled(bucket, rate, burst, now), rate))
+        waits = [math.ceil((1.0 - b.tokens) / rate) for b, rate in limits if b.tokens < 1.0]
+        if waits:
+            return max(1, *waits)
+        for bucket, _rate in limits:
             bucket.tokens -= 1.0
-            return None
-        return max(1, math.ceil((1.0 - bucket.tokens) / self._rate))
+        return None
 
     # ---- default answers, one per method ---------------------------------------------------
 
@@ -695,6 +721,12 @@ def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
 def _dm_channel(channel: str) -> str:
     """Posting to a user id lands in the DM with that user, as on Slack."""
     return f"D{channel}" if channel[:1] in ("U", "W") else channel
+
+
+def _refilled(bucket: _Bucket, rate: float, burst: float, now: float) -> _Bucket:
+    bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * rate)
+    bucket.updated = now
+    return bucket
 
 
 def _retry_after(seconds: int) -> dict[str, str]:
