@@ -12,7 +12,7 @@ at-most-once per user in the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -22,6 +22,8 @@ from bot.nudges.hours import is_working_moment, local_time
 from bot.playbook.schema import Playbook
 from bot.users import UserRef
 
+Span = tuple[date, date]
+SpanFinder = Callable[[Playbook, int, date, date], list[Span]]
 AFTER_CLOSE_DAYS = 7
 DEBRIEF_DAYS = 7
 DEFAULT_STAKEHOLDER = "sales"
@@ -77,9 +79,15 @@ class PlannedNudge:
 
 
 def due_nudges(
-    audience: Audience, playbooks: Mapping[str, Playbook], now: datetime
+    audience: Audience,
+    playbooks: Mapping[str, Playbook],
+    now: datetime,
+    spans: SpanFinder | None = None,
 ) -> list[PlannedNudge]:
-    """Every nudge due for this user at `now` (empty outside their working hours)."""
+    """Every nudge due for this user at `now` (empty outside their working hours).
+
+    `spans` finds a playbook's busy spans (default `busy_spans`; a planning pass over many
+    users passes `remembered_spans()`)."""
     if audience.opted_out or (audience.snoozed_until and now < audience.snoozed_until):
         return []
     if not is_working_moment(now, audience.time_zone):
@@ -89,7 +97,7 @@ def due_nudges(
     for stakeholder in sorted(audience.stakeholders()):
         book = playbooks.get(stakeholder)
         if book is not None:
-            due += _season_nudges(audience, book, today)
+            due += _season_nudges(audience, book, today, spans or busy_spans)
     due += [
         PlannedNudge(audience.user, NudgeKind.DEBRIEF, f"prep{talk.prep_id}", talk.stakeholder,
                      starts=talk.planned_date, prep_id=talk.prep_id)
@@ -99,12 +107,13 @@ def due_nudges(
     return due
 
 
-def _season_nudges(audience: Audience, book: Playbook, today: date) -> list[PlannedNudge]:
+def _season_nudges(
+    audience: Audience, book: Playbook, today: date, find_spans: SpanFinder
+) -> list[PlannedNudge]:
     lead = timedelta(days=book.nudge_lead_days)
     first = today - timedelta(days=AFTER_CLOSE_DAYS + 1)
-    spans = busy_spans(book, audience.fiscal_year_start_month, first, today + lead)
     nudges = []
-    for start, end in spans:
+    for start, end in find_spans(book, audience.fiscal_year_start_month, first, today + lead):
         if start - lead <= today < start:
             nudges.append(
                 PlannedNudge(audience.user, NudgeKind.QUIET_WINDOW_CLOSING,
@@ -118,11 +127,23 @@ def _season_nudges(audience: Audience, book: Playbook, today: date) -> list[Plan
     return nudges
 
 
-def busy_spans(
-    book: Playbook, start_month: int, first: date, last: date
-) -> list[tuple[date, date]]:
+def remembered_spans() -> SpanFinder:
+    """`busy_spans` remembering its answers, for one planning pass over one library: the
+    users of a pass share a handful of fiscal calendars and days."""
+    found: dict[tuple[str, int, date, date], list[tuple[date, date]]] = {}
+
+    def spans(book: Playbook, start_month: int, first: date, last: date) -> list[Span]:
+        key = (book.id, start_month, first, last)
+        if key not in found:
+            found[key] = busy_spans(book, start_month, first, last)
+        return found[key]
+
+    return spans
+
+
+def busy_spans(book: Playbook, start_month: int, first: date, last: date) -> list[Span]:
     """Busy periods merged where they overlap or touch (sales' quarter-end inside year-end)."""
-    spans: list[tuple[date, date]] = []
+    spans: list[Span] = []
     for period in calendar.busy_periods(book, start_month, first, last):
         if spans and period.start <= spans[-1][1] + timedelta(days=1):
             spans[-1] = (spans[-1][0], max(spans[-1][1], period.end))

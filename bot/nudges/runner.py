@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.engine.messages import Reply
 from bot.nudges.messages import nudge_reply
 from bot.nudges.metrics import NudgeMetrics
-from bot.nudges.planner import Audience, PlannedNudge, Talk, due_nudges
+from bot.nudges.planner import Audience, PlannedNudge, Talk, due_nudges, remembered_spans
 from bot.playbook.library import PlaybookLibrary
 from bot.storage import nudge_outbox
 from bot.storage.nudge_models import NudgeStatus
@@ -113,10 +113,11 @@ class NudgeRunner:
 
     async def due(self, now: datetime) -> AsyncIterator[PlannedNudge]:
         """Every nudge due at `now`, user by user (streamed from the database)."""
+        spans = remembered_spans()
         async for person in nudge_outbox.people_to_plan(self.sessions, self.batch):
             if person.platform == "local":
                 continue  # terminal and playground users have no DM to receive a nudge
-            for nudge in due_nudges(audience_of(person), self.library.playbooks, now):
+            for nudge in due_nudges(audience_of(person), self.library.playbooks, now, spans):
                 yield _with_open_prep(nudge, person)
 
     async def queue_due(self, now: datetime, report: RunReport) -> None:

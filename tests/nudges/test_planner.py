@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from bot.nudges.hours import is_working_moment
-from bot.nudges.planner import Audience, NudgeKind, Talk, due_nudges
+from bot.nudges.planner import Audience, NudgeKind, Talk, due_nudges, remembered_spans
 from bot.playbook.library import PlaybookLibrary
 from bot.users import UserRef
 
@@ -108,3 +108,22 @@ def test_opting_out_and_snoozing_stop_nudges_and_opting_in_adds_them(
         ":finance:" in key for key in kinds(finance_fan, library, "2026-12-10T10:00:00+00:00")
     )
     assert NudgeKind.QUIET_WINDOW_CLOSING.value == "quiet_window_closing"
+
+
+def test_a_planning_pass_that_remembers_spans_plans_the_same_nudges(
+    library: PlaybookLibrary,
+) -> None:
+    spans = remembered_spans()
+    moments = [
+        "2026-11-10T10:00:00+00:00",
+        "2026-12-03T10:00:00+00:00",
+        "2027-01-05T10:00:00+00:00",
+    ]
+    planned = []
+    for when in moments:
+        for month in (1, 2, 7):  # fiscal years starting in January, February, July
+            audience = sales_prep("Europe/Paris", fiscal_year_start_month=month, opted_in=True)
+            remembered = due_nudges(audience, library.playbooks, at(when), spans)
+            assert remembered == due_nudges(audience, library.playbooks, at(when))
+            planned += remembered
+    assert {n.kind for n in planned} == {NudgeKind.QUIET_WINDOW_CLOSING, NudgeKind.AFTER_CLOSE}
