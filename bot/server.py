@@ -14,6 +14,7 @@ from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
 from bot.settings import Settings
+from bot.storage.workspaces import forget_old_events
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
@@ -66,7 +67,8 @@ def _metrics_page(metrics: NudgeMetrics) -> Callable[[web.Request], Awaitable[we
 def _nudging(
     services: Services, metrics: NudgeMetrics
 ) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up."""
+    """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up, and
+    drop event ids too old for any platform to retry."""
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         runner = nudge_runner(services, metrics)
@@ -76,6 +78,8 @@ def _nudging(
                 await asyncio.sleep(services.settings.nudge_interval)
                 try:
                     await runner.run_once(services.coach.clock())
+                    async with services.sessions.begin() as session:
+                        await forget_old_events(session)
                 except Exception:
                     log.exception("nudge run failed; trying again next interval")
 
