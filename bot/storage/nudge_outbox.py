@@ -282,8 +282,3 @@ async def settle(session: AsyncSession, settlements: Sequence[Settlement], now: 
             )
         statement = update(Nudge).where(Nudge.id.in_(ids)).values(**values)
         await session.execute(statement.execution_options(synchronize_session=False))
-
-
-async def status_counts(session: AsyncSession) -> dict[str, int]:
-    query = select(Nudge.status, func.count()).group_by(Nudge.status)
-    return {status: int(count) for status, count in (await session.execute(query)).all()}

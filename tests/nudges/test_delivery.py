@@ -215,6 +215,17 @@ def posts_so_far(calls: list[Call]) -> int:
     return sum(call.method == "chat.postMessage" for call in calls)
 
 
+def worker_env(database_url: str, api: SlackApiStandIn) -> dict[str, str]:
+    """What an operator's worker process gets: the database and Slack, from the environment."""
+    return {
+        **os.environ,
+        "PREPTALK_DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.url,
+    }
+
+
 async def worker_process(env: dict[str, str], now: datetime) -> asyncio.subprocess.Process:
     """`prep-talk nudges run --once` as its own process, as an operator would run it."""
     return await asyncio.create_subprocess_exec(
@@ -231,13 +242,7 @@ async def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     for user in users:
         await coach.handle(user, Inbound(command=Command.START, argument="sales"))
     await engine.dispose()
-    env = {
-        **os.environ,
-        "PREPTALK_DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack_api.url,
-    }
+    env = worker_env(database_url, slack_api)
     held = slack_api.hold("chat.postMessage")
     worker = await worker_process(env, DUE)
     try:
@@ -272,13 +277,7 @@ async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
     for user in users:
         await coach.handle(user, Inbound(command=Command.START, argument="sales"))
     await engine.dispose()
-    env = {
-        **os.environ,
-        "PREPTALK_DATABASE_URL": url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack_api.url,
-    }
+    env = worker_env(url, slack_api)
     workers = [await worker_process(env, DUE) for _ in range(3)]
     results = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), 120)
     assert all(w.returncode == 0 for w in workers), [e.decode() for _, e in results]
