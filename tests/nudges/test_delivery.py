@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -26,6 +25,7 @@ from bot.storage.nudge_models import Nudge
 from bot.users import UserRef
 from tests.slack.conftest import BOT_TOKEN, SECRET
 from tests.support.slack_api import Call, SlackApiStandIn, slack_api
+from tests.support.worker import worker_process
 
 __all__ = ["slack_api"]
 DUE = datetime.fromisoformat("2026-11-10T10:00:00+00:00")  # sales' year-end push starts 20 Nov
@@ -224,14 +224,6 @@ def worker_env(database_url: str, api: SlackApiStandIn) -> dict[str, str]:
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api.url,
     }
-
-
-async def worker_process(env: dict[str, str], now: datetime) -> asyncio.subprocess.Process:
-    """`prep-talk nudges run --once` as its own process, as an operator would run it."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli.main", "nudges", "run", "--once", "--now", now.isoformat(),
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
 
 
 async def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(

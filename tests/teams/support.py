@@ -3,7 +3,8 @@
 - `BotConnector`: an aiohttp server on a free port that answers like the Bot Connector
   (`POST /v3/conversations/{id}/activities[/{replyTo}]`), records method, path, JSON body,
   Authorization header and answered status of every call, and can answer 429 with
-  Retry-After: once on request, or whenever a tenant's token bucket is empty.
+  Retry-After: once on request, or whenever a tenant's token bucket is empty. It can also
+  hold its answers (the message is taken, the sender has not heard back yet).
 - `KeyServer`: OpenID metadata (`/openid`) and a JWK set (`/keys`) on a free port, in a thread,
   because the Bot Framework SDK fetches them with blocking `requests` calls.
 - `SigningKey`: an RSA key that mints RS256 tokens, as the Bot Framework channel or Entra ID do.
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -105,6 +107,9 @@ class BotConnector:
     tenant_rate: float | None = None
     tenant_burst: float = 1.0
     buckets: dict[str, _Bucket] = field(default_factory=dict)
+    answer_first: int | None = None  # POSTs answered at once; later ones wait for `released`
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     def refuse_next(self, status: int, retry_after: str | None = None) -> None:
         """Answer the next call with `status` (e.g. 429 and a Retry-After) instead of 200."""
@@ -117,6 +122,22 @@ class BotConnector:
         self.tenant_rate, self.tenant_burst = messages_per_second, float(burst)
         self.buckets.clear()
 
+    def hold_after(self, answered: int) -> asyncio.Event:
+        """Answer the first `answered` POSTs; take later ones (they count as delivered) but
+        keep their answers until the returned event is set: for killing a sender after Teams
+        acted but before the sender heard back."""
+        self.answer_first = answered
+        return self.released
+
+    async def wait_for_posts(self, count: int, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+        """Wait until `count` POSTs have come in (answered or held)."""
+        async with self.changed, asyncio.timeout(timeout):
+            await self.changed.wait_for(lambda: len(self.posts) >= count)
+
+    @property
+    def posts(self) -> list[ConnectorCall]:
+        return [call for call in self.calls if call.method == "POST"]
+
     async def _answer(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else {}
         call = ConnectorCall(
@@ -125,6 +146,10 @@ class BotConnector:
         status, headers = self.refusals.pop(0) if self.refusals else self._tenant_wait(call)
         call.status = status
         self.calls.append(call)
+        async with self.changed:
+            self.changed.notify_all()
+        if self.answer_first is not None and len(self.posts) > self.answer_first:
+            await self.released.wait()
         if status != 200:
             error = {"error": {"code": "Throttled" if status == 429 else "Forbidden"}}
             return web.json_response(error, status=status, headers=headers)
@@ -147,7 +172,7 @@ class BotConnector:
     @property
     def cards(self) -> list[dict[str, Any]]:
         """Every card POSTed, refused ones included."""
-        return [call.card for call in self.calls if call.method == "POST"]
+        return [call.card for call in self.posts]
 
 
 @asynccontextmanager

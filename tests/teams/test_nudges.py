@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import os
+import signal
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from bot.channels.teams import TEAMS_MESSENGER
 from bot.channels.teams.nudges import TeamsNudgeSender
+from bot.engine.messages import Command, Inbound
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.runner import NudgeRunner
 from bot.playbook.library import load_library
+from bot.runtime import build_coach
 from bot.settings import Settings
 from bot.storage.db import create_database, session_factory
+from bot.storage.nudge_models import Nudge
+from bot.storage.teams_references import TeamsReferences
+from bot.users import UserRef
+from tests.support.worker import worker_process
 from tests.teams import cardreader
 from tests.teams.conftest import Client
-from tests.teams.support import OUTBOUND_TOKEN, TENANT, BotConnector, SigningKey, activity
+from tests.teams.support import (
+    BOT_ID,
+    OUTBOUND_TOKEN,
+    TENANT,
+    BotConnector,
+    SigningKey,
+    activity,
+)
 from tests.teams.test_authenticated import signed
 
 DUE = datetime.fromisoformat("2026-11-10T10:00:00+00:00")
@@ -97,3 +116,74 @@ async def test_a_tenant_at_its_limit_gets_each_card_once_signed_with_the_app_tok
     assert {call.authorization for call in connector.calls} == {f"Bearer {OUTBOUND_TOKEN}"}
     assert {call.body["recipient"]["id"] for call in delivered} == {f"29:user-{n}" for n in people}
     assert delivered[-1].at - delivered[0].at >= 0.9, "paced at 2 a second after a burst of 2"
+
+
+def reference_to(user: UserRef, service_url: str) -> dict[str, object]:
+    """What the Teams channel stores from a user's first message in their personal chat."""
+    return {
+        "user": {"id": f"29:{user.user}", "aadObjectId": user.user},
+        "bot": {"id": BOT_ID, "name": "prep-talk"},
+        "conversation": {"conversationType": "personal", "tenantId": user.tenant,
+                         "id": f"a:chat-{user.user}"},
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+    }  # fmt: skip
+
+
+async def outbox_by_user(database_url: str) -> dict[str, str]:
+    engine = create_database(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = await session.execute(select(Nudge.user_id, Nudge.status))
+            return {user: status for user, status in rows}
+    finally:
+        await engine.dispose()
+
+
+async def until_sent(database_url: str, count: int, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    """Wait until the worker has recorded `count` nudges as sent: another process's commits
+    can only be polled for, so the outbox is read every 50 ms until then."""
+    async with asyncio.timeout(timeout):
+        while list((await outbox_by_user(database_url)).values()).count("sent") < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def test_a_teams_worker_killed_mid_run_loses_nothing_and_resends_only_unrecorded_cards(
+    database_url: str, connector: BotConnector
+) -> None:
+    """Teams has no idempotency key and no way to read a personal chat back, so a card Teams
+    took just before the worker died, which the worker had not recorded yet, is sent again
+    after the lease: at least once. Every card recorded as sent goes exactly once."""
+    settings = Settings(database_url=database_url, teams_local=True, playground=False)
+    users = [UserRef("teams", TENANT, f"aad-{n:02d}") for n in range(12)]
+    coach, engine = build_coach(settings)
+    references = TeamsReferences(session_factory(engine))
+    for user in users:
+        await coach.handle(user, Inbound(command=Command.START, argument="sales"))
+        await references.save(user, reference_to(user, connector.url), "Europe/London")
+    await engine.dispose()
+    env = {**os.environ, "PREPTALK_DATABASE_URL": database_url, "PREPTALK_TEAMS_LOCAL": "1",
+           "PREPTALK_PLAYGROUND": "false"}  # fmt: skip
+    released = connector.hold_after(answered=4)
+    worker = await worker_process(env, DUE)
+    try:
+        await until_sent(database_url, 4)
+        await connector.wait_for_posts(6)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        await worker.wait()
+    at_kill = await outbox_by_user(database_url)
+    taken_at_kill = {call.body["recipient"]["aadObjectId"] for call in connector.posts}
+    released.set()
+    restarted = await worker_process(env, DUE + timedelta(minutes=6))  # the lease has run out
+    _, errors = await asyncio.wait_for(restarted.communicate(), timeout=120)
+
+    assert restarted.returncode == 0, errors.decode()
+    cards = Counter(call.body["recipient"]["aadObjectId"] for call in connector.posts)
+    assert set(cards) == {user.user for user in users}, "every nudge delivered"
+    recorded = {user for user, status in at_kill.items() if status == "sent"}
+    assert len(recorded) >= 4 and all(cards[user] == 1 for user in recorded)
+    sent_twice = {user for user, count in cards.items() if count > 1}
+    assert sent_twice == taken_at_kill - recorded, "exactly the cards in flight at the kill"
+    assert len(sent_twice) >= 2 and max(cards.values()) == 2
+    assert set((await outbox_by_user(database_url)).values()) == {"sent"}
