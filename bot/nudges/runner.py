@@ -58,6 +58,7 @@ class RunReport:
     skipped: int = 0
     failed: int = 0
     retried: int = 0
+    forgotten: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -265,7 +266,8 @@ class NudgeRunner:
     async def run_once(
         self, now: datetime, clock: Callable[[], datetime] | None = None
     ) -> RunReport:
-        """Queue what is due at `now` and deliver everything queued, both at once."""
+        """Queue what is due at `now` and deliver everything queued, both at once; then drop
+        nudges settled so long ago that they cannot come due again."""
         report = RunReport()
         planning = asyncio.create_task(self.queue_due(now, report))
         try:
@@ -274,10 +276,12 @@ class NudgeRunner:
             if not planning.done():
                 planning.cancel()
         await planning  # its error, if it failed
+        async with self.sessions.begin() as session:
+            report.forgotten = await nudge_outbox.forget_settled(session, now)
         log.info(
-            "nudges: planned %d, queued %d, sent %d, skipped %d, failed %d, retry %d",
-            report.planned, report.queued, report.sent, report.skipped, report.failed,
-            report.retried,
+            "nudges: planned %d, queued %d, sent %d, skipped %d, failed %d, retry %d, "
+            "forgotten %d", report.planned, report.queued, report.sent, report.skipped,
+            report.failed, report.retried, report.forgotten,
         )  # fmt: skip
         return report
 

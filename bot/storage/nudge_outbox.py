@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    delete,
     exists,
     func,
     or_,
@@ -34,6 +35,10 @@ from bot.storage.models import PrepConversation, Tenant, User
 from bot.storage.nudge_models import Nudge, NudgeStatus
 
 MAX_ATTEMPTS = 5
+# A nudge's period is dated and comes due for weeks at most (a lead of up to 60 days, the
+# week after a close or a talk): a year later its row cannot stop a second send any more.
+SETTLED_MEMORY = timedelta(days=400)
+SETTLED = (NudgeStatus.SENT.value, NudgeStatus.SKIPPED.value, NudgeStatus.FAILED.value)
 PLANNED_STATUSES = ("in_progress", "paused", "briefed")
 
 
@@ -282,3 +287,13 @@ async def settle(session: AsyncSession, settlements: Sequence[Settlement], now: 
             )
         statement = update(Nudge).where(Nudge.id.in_(ids)).values(**values)
         await session.execute(statement.execution_options(synchronize_session=False))
+
+
+async def forget_settled(session: AsyncSession, now: datetime) -> int:
+    """Delete nudges settled (sent, skipped, failed) long enough ago that their period can
+    never come due again; returns how many."""
+    statement = delete(Nudge).where(
+        Nudge.status.in_(SETTLED), Nudge.created_at < now - SETTLED_MEMORY
+    )
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -276,3 +276,28 @@ async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
     sent = [line for out, _ in results for line in out.decode().splitlines()]
     channels = [str(c.body["channel"]) for c in slack_api.calls_to("chat.postMessage")]
     assert sorted(channels) == sorted(f"D{u.user}" for u in users), sent
+
+
+async def test_settled_nudges_are_forgotten_once_their_period_cannot_come_due_again(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    runner = runner_for(services)
+    assert (await runner.run_once(DUE, clock=lambda: DUE)).sent == 1
+    await start_sales_prep(services, BOB)
+    await runner.queue_due(DUE, RunReport())  # queued, not delivered yet
+    async with services.sessions() as session:
+        rows = (await session.execute(select(Nudge).order_by(Nudge.id))).scalars().all()
+    [(alice, created), (bob, _)] = [(row.status, row.created_at) for row in rows]
+    assert (alice, bob) == ("sent", "pending")
+    bob_id = rows[1].id
+    memory = nudge_outbox.SETTLED_MEMORY
+
+    async with services.sessions.begin() as session:
+        assert await nudge_outbox.forget_settled(session, created + memory - timedelta(days=1)) == 0
+        assert await nudge_outbox.forget_settled(session, created + memory + timedelta(days=1)) == 1
+    async with services.sessions() as session:
+        assert list((await session.execute(select(Nudge.id))).scalars()) == [bob_id], (
+            "the sent one is gone; the one still queued is kept"
+        )
+    assert len(nudge_posts(slack_api)) == 1
