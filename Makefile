@@ -4,6 +4,7 @@
 #   make test   install, then ruff, mypy, import-linter and the whole pytest suite
 #   make bench  install, then the engine/coach benchmark (BENCH_ARGS="--preps 60 --skip-postgres")
 #   make constraints  re-pin constraints.txt after a dependency change in pyproject.toml
+#   make teams-schema fetch Microsoft's Teams manifest schema (npm) for the package test
 #
 # The install is skipped when nothing changed: its stamp file is named after a hash of
 # pyproject.toml and constraints.txt, so editing either (or a fresh clone) reinstalls.
@@ -14,8 +15,14 @@ BIN := $(VENV)/bin
 INSTALL_KEY := $(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(INSTALL_KEY)
 BENCH_ARGS ?= --preps 60
+# Microsoft publishes the Teams app manifest JSON schemas in this npm package; the package
+# test validates our manifest against v1.17. Pinned by version and by the file's SHA-256.
+TEAMS_SCHEMA_PACKAGE := @microsoft/app-manifest@1.1.2
+TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json
+TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.17.schema.json
+TEAMS_SCHEMA_SHA256 := a94d5b9f3125a7804fd96b9efecc5b923ecfc266dd5a7be1d92fe2544ae01426
 
-.PHONY: install run lint test bench constraints clean
+.PHONY: install run lint test bench constraints teams-schema clean
 
 install: $(STAMP)
 
@@ -37,8 +44,20 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint teams-schema
 	$(BIN)/python -m pytest
+
+# Without npm the schema test skips (and fails when CI=true).
+teams-schema:
+	@if [ -f $(TEAMS_SCHEMA) ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null; then echo "npm not found: no Teams manifest schema"; exit 0; fi; \
+	scratch=$$(mktemp -d) \
+	&& (cd "$$scratch" && npm pack --silent $(TEAMS_SCHEMA_PACKAGE) >/dev/null \
+	    && tar xzf *.tgz $(TEAMS_SCHEMA_IN_PACKAGE)) \
+	&& echo "$(TEAMS_SCHEMA_SHA256)  $$scratch/$(TEAMS_SCHEMA_IN_PACKAGE)" | sha256sum --check --quiet \
+	&& mkdir -p $(dir $(TEAMS_SCHEMA)) \
+	&& cp "$$scratch/$(TEAMS_SCHEMA_IN_PACKAGE)" $(TEAMS_SCHEMA) \
+	; status=$$?; rm -rf "$$scratch"; exit $$status
 
 bench: install
 	$(BIN)/python -m benchmarks.engine_turns $(BENCH_ARGS)
