@@ -83,3 +83,16 @@ async def test_the_users_slack_time_zone_is_kept(slack: SlackWorkspace) -> None:
     await slack.turn(slack.command("sales"))
     settings = await slack.coach.settings_of(UserRef("slack", "T0ACME", "U123"))
     assert settings.time_zone == "Pacific/Auckland"
+
+
+async def test_web_api_calls_reuse_one_kept_alive_connection(slack: SlackWorkspace) -> None:
+    mark = slack.api.mark()
+    reply = await slack.turn(slack.command("sales"))
+    reply = await slack.turn(slack.say("They see the training as generic IT content"))
+    reply = await slack.turn(slack.click(choice_of(reply, "next")))
+    await slack.turn(slack.say("What would make the course worth your team's time?"))
+
+    # auth.test is Bolt's own, once per process; response URLs are not the Web API.
+    calls = [c for c in slack.api.calls[mark:] if c.method not in ("auth.test", "response_url")]
+    assert len(calls) >= 5
+    assert len({call.client_port for call in calls}) == 1, "no new connection per call"

@@ -78,6 +78,7 @@ class Call:
     error: str | None = None
     content_type: str = ""
     content: bytes = b""
+    client_port: int = 0  # the caller's end of the TCP connection the request came over
 
     @property
     def ok(self) -> bool:
@@ -342,7 +343,8 @@ class SlackApiStandIn:
             body.setdefault("client_secret", client[1])
         status, payload, headers = self._decide(method, body, token)
         error = None if payload.get("ok") else str(payload.get("error"))
-        call = Call(method, body, token, at, request.path, status, error, request.content_type)
+        call = Call(method, body, token, at, request.path, status, error, request.content_type,
+                    client_port=_client_port(request))  # fmt: skip
         await self._record(call)
         if method in self._holds:
             await self._holds[method].wait()  # the call happened; its answer is held back
@@ -735,3 +737,8 @@ def _retry_after(seconds: int) -> dict[str, str]:
 
 def _present(uploads: Iterable[Upload | None]) -> list[Upload]:
     return [u for u in uploads if u is not None]
+
+
+def _client_port(request: web.Request) -> int:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if peer else 0

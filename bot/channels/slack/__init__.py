@@ -13,7 +13,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.channels.slack.bolt_app import build_bolt_app, installation_store
+from bot.channels.slack.bolt_app import WebApiConnections, build_bolt_app, installation_store
 from bot.channels.slack.listeners import register
 from bot.runtime import Services
 from bot.settings import SettingsError
@@ -26,7 +26,9 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
     `socket_mode` connect out to Slack over a WebSocket instead."""
     store = installation_store(services)
     bolt = build_bolt_app(services, store)
-    register(bolt, services, store)
+    connections = WebApiConnections()
+    register(bolt, services, store, connections)
+    app.cleanup_ctx.append(connections.open_while_serving)
     app[SLACK_APP_KEY] = bolt
     if socket_mode:
         _connect_socket_mode(app, bolt, services)

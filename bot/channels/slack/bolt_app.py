@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -35,6 +37,41 @@ def web_client(services: Services) -> AsyncWebClient:
             AsyncConnectionErrorRetryHandler(),
         ],
     )
+
+
+class WebApiConnections:
+    """One HTTP session, so kept-alive connections, for every Web API call the listeners make.
+
+    Without it slack_sdk opens a session and a new connection (a TLS handshake, against
+    Slack) for each call. Bolt builds a client per request and deep-copies it for lazy
+    listeners, which a live session cannot survive: so a listener rebinds its client here.
+    """
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def bind(self, client: AsyncWebClient) -> AsyncWebClient:
+        """`client` (its token, workspace and retry handlers) over the shared connections."""
+        if self._session is None or self._session.closed:
+            timeout = aiohttp.ClientTimeout(total=client.timeout)
+            self._session = aiohttp.ClientSession(timeout=timeout)
+        return AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            session=self._session,
+            headers=client.headers,
+            team_id=client.default_params.get("team_id"),
+            logger=client.logger,
+            retry_handlers=client.retry_handlers,
+        )
+
+    async def open_while_serving(self, _app: object) -> AsyncIterator[None]:
+        """An aiohttp cleanup context: the connections are closed when the server stops."""
+        yield
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
 
 def installation_store(services: Services) -> AsyncInstallationStore | None:

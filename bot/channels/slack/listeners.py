@@ -14,6 +14,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import CHOICE_ACTION, escape, fallback_text, turn_blocks
+from bot.channels.slack.bolt_app import WebApiConnections
 from bot.channels.slack.conversation import (
     Click,
     Destination,
@@ -39,14 +40,21 @@ DIALOG_WORDS = (Word.START, Word.RESUME, Word.DEBRIEF)
 TROUBLE = "Sorry — something went wrong on my side. Please try again in a moment."
 
 
-def register(app: AsyncApp, services: Services, store: AsyncInstallationStore | None) -> None:
-    app.command("/prep-talk")(ack=_ack_command(services), lazy=[_run_command(services)])
-    app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
-        ack=_ack, lazy=[_run_click(services)]
+def register(
+    app: AsyncApp,
+    services: Services,
+    store: AsyncInstallationStore | None,
+    connections: WebApiConnections,
+) -> None:
+    app.command("/prep-talk")(
+        ack=_ack_command(services), lazy=[_run_command(services, connections)]
     )
-    app.event({"type": "message", "channel_type": "im"})(_on_dm(services))
+    app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
+        ack=_ack, lazy=[_run_click(services, connections)]
+    )
+    app.event({"type": "message", "channel_type": "im"})(_on_dm(services, connections))
     app.event("message")(_ignore)
-    app.event("app_home_opened")(_on_home(services))
+    app.event("app_home_opened")(_on_home(services, connections))
     app.event("app_uninstalled")(_on_uninstalled(services, store))
     app.event("tokens_revoked")(_on_tokens_revoked(store))
 
@@ -79,8 +87,11 @@ def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
     return ack_command
 
 
-def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
+def _run_command(
+    services: Services, connections: WebApiConnections
+) -> Callable[..., Awaitable[None]]:
     async def run(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        client = connections.bind(client)
         user = person(command.get("team_id"), command["user_id"])
         async with _sorry_on_failure("command", user, client, respond):
             await remember_time_zone(services, client, user)
@@ -90,8 +101,11 @@ def _run_command(services: Services) -> Callable[..., Awaitable[None]]:
     return run
 
 
-def _run_click(services: Services) -> Callable[..., Awaitable[None]]:
+def _run_click(
+    services: Services, connections: WebApiConnections
+) -> Callable[..., Awaitable[None]]:
     async def run(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        client = connections.bind(client)
         user = person(body.get("team", {}).get("id"), body["user"]["id"])
         click = Click.from_value(str((body.get("actions") or [{}])[0].get("value", "")))
         if click is None:
@@ -182,12 +196,13 @@ async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
         log.info("could not mark the clicked message: %s", error.response.get("error"))
 
 
-def _on_dm(services: Services) -> Callable[..., Awaitable[None]]:
+def _on_dm(services: Services, connections: WebApiConnections) -> Callable[..., Awaitable[None]]:
     async def on_dm(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("subtype") or event.get("bot_id") or "user" not in event:
             return  # edits, deletions, bot posts and joins are not answers
         if not await _first_delivery(services, body):
             return
+        client = connections.bind(client)
         user = person(body.get("team_id") or event.get("team"), event["user"])
         async with _sorry_on_failure("message", user, client, None, event["channel"]):
             answer = await services.coach.answer(user, Inbound(text=event.get("text") or ""))
@@ -200,10 +215,11 @@ async def _ignore() -> None:
     """Messages outside the DM (and their edits or deletions) are not for us."""
 
 
-def _on_home(services: Services) -> Callable[..., Awaitable[None]]:
+def _on_home(services: Services, connections: WebApiConnections) -> Callable[..., Awaitable[None]]:
     async def on_home(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
+        client = connections.bind(client)
         user = person(body.get("team_id"), event["user"])
         view = await home_view(services, user)
         try:
