@@ -185,14 +185,12 @@ class Coach:
             return await self._start(store, person, inbound.argument or "")
         if inbound.command in (Command.RESUME, Command.DEBRIEF):
             return await self._reopen(store, person, inbound)
-        conversation = await store.active_conversation()
-        if inbound.prep_id is not None and (
-            conversation is None or conversation.id != inbound.prep_id
-        ):
+        active = await store.active_conversation()
+        if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
             return Answer(None, [say(Step.INFO, STALE_PREP)])
-        if conversation is None:
+        if active is None:
             return Answer(None, [say(Step.INFO, self._nothing_active())])
-        row = await store.load_state(conversation)
+        conversation, row = active
         state = PrepState.model_validate(row.data)
         book = self.playbooks.find(state.stakeholder)
         if book is None:

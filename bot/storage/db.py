@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -40,6 +41,13 @@ def create_database(url: str) -> AsyncEngine:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for one turn each; objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the session's dialect, so it can say what to do on a
+    conflict (both databases speak `ON CONFLICT`)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

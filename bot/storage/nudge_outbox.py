@@ -27,10 +27,9 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.db import insert_into
 from bot.storage.models import PrepConversation, Tenant, User
 from bot.storage.nudge_models import Nudge, NudgeStatus
 
@@ -159,10 +158,8 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     the ids of the rows it did insert."""
     if not rows:
         return 0
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = cast(Table, Nudge.__table__)
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    statement = insert_into(session, table).on_conflict_do_nothing().returning(table.c.id)
     result = await session.execute(statement, list(rows))
     return len(result.all())
 

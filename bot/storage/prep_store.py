@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, CursorResult, Select, and_, delete, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.storage.channel_models import TeamsConversationReference
 from bot.storage.crypto import NoteCipher, NoteKeyError
+from bot.storage.db import insert_into
 from bot.storage.models import (
     ConversationStatus,
     DialogState,
@@ -41,6 +42,7 @@ STAKEHOLDER_LENGTH = 64
 ROTATE_BATCH = 500
 
 Row = TypeVar("Row", Tenant, User)
+Latest = TypeVar("Latest", Select[PrepConversation], Select[PrepConversation, DialogState])
 
 
 class ConcurrentTurn(RuntimeError):
@@ -76,20 +78,21 @@ class PrepStore:
         self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
 
     async def ensure_person(self) -> PersonSettings:
-        """Get or create this person's tenant and user rows; safe when two turns race."""
+        """Get or create this person's tenant and user rows; safe when two turns race.
+
+        One query finds both when they exist (every turn but a person's first)."""
+        same_tenant = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
+        query = select(Tenant, User).join(User, same_tenant).where(self._owned(User))
+        known = (await self._session.execute(query)).first()
+        if known is not None:
+            return _settings(*known)
         tenant = await self._get_or_create(
             select(Tenant).where(
                 Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
             ),
             lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
         )
-        user = await self._user_row()
-        return PersonSettings(
-            fiscal_year_start_month=tenant.fiscal_year_start_month,
-            mission=tenant.mission,
-            time_zone=user.time_zone,
-            nudges_opt_in=user.nudges_opt_in,
-        )
+        return _settings(tenant, await self._user_row())
 
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
@@ -121,12 +124,19 @@ class PrepStore:
         )
         return await self._session.scalar(_latest_updated(query))
 
-    async def active_conversation(self) -> PrepConversation | None:
-        """The most recently updated conversation in progress."""
-        query = self._conversations().where(
-            PrepConversation.status == ConversationStatus.IN_PROGRESS.value
+    async def active_conversation(self) -> tuple[PrepConversation, DialogState] | None:
+        """The most recently updated conversation in progress, with its dialog state."""
+        query = (
+            select(PrepConversation, DialogState)
+            .join(DialogState, DialogState.conversation_id == PrepConversation.id)
+            .where(
+                self._owned(PrepConversation),
+                self._owned(DialogState),
+                PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+            )
         )
-        return await self._session.scalar(_latest_updated(query))
+        found = (await self._session.execute(_latest_updated(query))).first()
+        return (found[0], found[1]) if found is not None else None
 
     async def pause_others(self, keep_id: int) -> None:
         """Pause this person's other conversations in progress (`updated_at` is kept)."""
@@ -255,16 +265,19 @@ class PrepStore:
         return await self._session.scalar(query)
 
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
+        """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
-        note = await self._session.scalar(
-            select(Note).where(
-                self._owned(Note), Note.conversation_id == conversation_id, Note.step == step
+        table = cast(Table, Note.__table__)
+        statement = insert_into(self._session, table).values(
+            conversation_id=conversation_id, **self._owner, step=step, body=body,
+            encrypted=encrypted, created_at=now, updated_at=now,
+        )  # fmt: skip
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.conversation_id, table.c.step],
+                set_={"body": body, "encrypted": encrypted, "updated_at": now},
             )
         )
-        if note is None:
-            note = Note(conversation_id=conversation_id, **self._owner, step=step, created_at=now)
-            self._session.add(note)
-        note.body, note.encrypted, note.updated_at = body, encrypted, now
 
     def _check_turn(
         self,
@@ -315,8 +328,17 @@ async def rotate_notes(session: AsyncSession, cipher: NoteCipher) -> int:
         last_id = batch[-1].id
 
 
-def _latest_updated(query: Select[PrepConversation]) -> Select[PrepConversation]:
+def _latest_updated(query: Latest) -> Latest:
     return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
+
+
+def _settings(tenant: Tenant, user: User) -> PersonSettings:
+    return PersonSettings(
+        fiscal_year_start_month=tenant.fiscal_year_start_month,
+        mission=tenant.mission,
+        time_zone=user.time_zone,
+        nudges_opt_in=user.nudges_opt_in,
+    )
 
 
 def _step_rank(note: NoteView) -> tuple[int, str]:

@@ -86,7 +86,7 @@ async def test_a_new_prep_starts_in_progress_at_its_first_step(sessions: Session
         assert (conversation.stakeholder, conversation.status) == ("sales", "in_progress")
         state = await store.load_state(conversation)
         assert (state.step, state.data, state.version) == ("feel", {"answers": []}, 1)
-        assert await store.active_conversation() == conversation
+        assert await store.active_conversation() == (conversation, state)
         assert await store.open_conversation_for("sales") == conversation
         assert await store.open_conversation_for("cfo") is None
 
@@ -137,7 +137,7 @@ async def test_nobody_sees_or_touches_another_persons_preps(
         store = PrepStore(session, neighbour, NoteCipher([]))
         assert [c.id for c in await store.list_conversations()] == [theirs]
         assert await store.get_conversation(alices) is None
-        assert (await store.active_conversation()).id == theirs  # type: ignore[union-attr]
+        assert (await store.active_conversation())[0].id == theirs  # type: ignore[index]
         assert (await store.open_conversation_for("sales")).id == theirs  # type: ignore[union-attr]
         alice_conversation = await session.get(PrepConversation, alices)
         assert alice_conversation is not None
@@ -213,7 +213,7 @@ async def test_resuming_picks_the_latest_unfinished_prep_for_that_stakeholder(
     async with sessions() as session:
         store = PrepStore(session, ALICE, NoteCipher([]))
         assert (await store.open_conversation_for("sales")).id == newer  # type: ignore[union-attr]
-        assert (await store.active_conversation()).id == older  # type: ignore[union-attr]
+        assert (await store.active_conversation())[0].id == older  # type: ignore[index]
 
 
 async def test_list_is_newest_first_and_limited(sessions: Sessions) -> None:
