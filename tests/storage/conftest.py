@@ -20,3 +20,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
+
+
+@pytest.fixture
+async def replica(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions of a second engine on the same database, as another process or replica has:
+    its turns race ours (within one process, SQLite turns queue for the one connection)."""
+    engine = create_database(database_url)
+    yield session_factory(engine)
+    await engine.dispose()

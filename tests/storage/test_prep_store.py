@@ -225,11 +225,11 @@ async def test_list_is_newest_first_and_limited(sessions: Sessions) -> None:
 
 
 async def test_two_turns_at_once_the_second_is_refused_and_the_first_kept(
-    sessions: Sessions,
+    sessions: Sessions, replica: Sessions
 ) -> None:
     conversation_id = await start_prep(sessions, ALICE)
 
-    async with sessions() as first, sessions() as second:
+    async with sessions() as first, replica() as second:
         first_store = PrepStore(first, ALICE, NoteCipher([]))
         second_store = PrepStore(second, ALICE, NoteCipher([]))
         first_conversation = await first_store.get_conversation(conversation_id)
@@ -377,13 +377,13 @@ class RacedStore(PrepStore):
 
 @pytest.mark.parametrize("tenant_known", [False, True], ids=["new tenant", "known tenant"])
 async def test_losing_the_race_to_create_a_person_is_harmless(
-    sessions: Sessions, engine: AsyncEngine, tenant_known: bool
+    sessions: Sessions, replica: Sessions, engine: AsyncEngine, tenant_known: bool
 ) -> None:
     if tenant_known:
         await start_prep(sessions, NEIGHBOURS["same tenant, other user"])
 
     async def rival() -> None:
-        async with sessions() as session:
+        async with replica() as session:
             await PrepStore(session, ALICE, NoteCipher([])).ensure_person()
             await session.commit()
 
