@@ -21,11 +21,14 @@ from bot.runtime import Services, build_coach
 from bot.senders import nudge_runner
 from bot.settings import Settings
 from bot.storage import nudge_outbox
+from bot.storage.db import session_factory
 from bot.storage.nudge_models import Nudge
+from bot.storage.teams_references import TeamsReferences
 from bot.users import UserRef
 from tests.slack.conftest import BOT_TOKEN, SECRET
 from tests.support.slack_api import Call, SlackApiStandIn, slack_api
 from tests.support.worker import worker_process
+from tests.teams.support import TENANT, bot_connector, reference_to
 
 __all__ = ["slack_api"]
 DUE = datetime.fromisoformat("2026-11-10T10:00:00+00:00")  # sales' year-end push starts 20 Nov
@@ -265,17 +268,31 @@ async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
 
     upgrade(url)
     coach, engine = build_coach(settings_for(url, slack_api))
-    users = [UserRef("slack", "T0ACME", f"W{n:03d}") for n in range(300)]
-    for user in users:
-        await coach.handle(user, Inbound(command=Command.START, argument="sales"))
-    await engine.dispose()
-    env = worker_env(url, slack_api)
-    workers = [await worker_process(env, DUE) for _ in range(3)]
-    results = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), 120)
-    assert all(w.returncode == 0 for w in workers), [e.decode() for _, e in results]
-    sent = [line for out, _ in results for line in out.decode().splitlines()]
-    channels = [str(c.body["channel"]) for c in slack_api.calls_to("chat.postMessage")]
-    assert sorted(channels) == sorted(f"D{u.user}" for u in users), sent
+    # More nudges than one claim takes (500), so no worker can lease them all at once.
+    slack_users = [UserRef("slack", "T0ACME", f"W{n:03d}") for n in range(900)]
+    teams_users = [UserRef("teams", TENANT, f"aad-{n:03d}") for n in range(300)]
+    async with bot_connector() as connector:
+        references = TeamsReferences(session_factory(engine))
+        for user in [*slack_users, *teams_users]:
+            await coach.handle(user, Inbound(command=Command.START, argument="sales"))
+        for user in teams_users:
+            await references.save(user, reference_to(user, connector.url), "Europe/London")
+        await engine.dispose()
+        # Teams cards paced at 40 a second per worker: the first worker is still busy with
+        # its claims when the others have started, so they share the queue.
+        teams = {"PREPTALK_TEAMS_LOCAL": "1", "PREPTALK_TEAMS_RATE": "40",
+                 "PREPTALK_PLAYGROUND": "false"}  # fmt: skip
+        env = worker_env(url, slack_api) | teams
+        workers = [await worker_process(env, DUE) for _ in range(3)]
+        results = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), 120)
+
+        assert all(w.returncode == 0 for w in workers), [e.decode() for _, e in results]
+        said = [out.decode() for out, _ in results]
+        channels = [str(c.body["channel"]) for c in slack_api.calls_to("chat.postMessage")]
+        assert sorted(channels) == sorted(f"D{u.user}" for u in slack_users), said
+        recipients = [call.body["recipient"]["aadObjectId"] for call in connector.posts]
+        assert {call.status for call in connector.posts} == {200}
+        assert sorted(recipients) == sorted(u.user for u in teams_users), said
 
 
 async def test_settled_nudges_are_forgotten_once_their_period_cannot_come_due_again(

@@ -191,6 +191,18 @@ async def bot_connector() -> AsyncIterator[BotConnector]:
         await runner.cleanup()
 
 
+def reference_to(user: UserRef, service_url: str) -> dict[str, object]:
+    """What the Teams channel stores from a user's first message in their personal chat."""
+    return {
+        "user": {"id": f"29:{user.user}", "aadObjectId": user.user},
+        "bot": {"id": BOT_ID, "name": "prep-talk"},
+        "conversation": {"conversationType": "personal", "tenantId": user.tenant,
+                         "id": f"a:chat-{user.user}"},
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+    }  # fmt: skip
+
+
 # ---- keys and tokens ----------------------------------------------------------------------
 
 

@@ -26,12 +26,12 @@ from tests.support.worker import worker_process
 from tests.teams import cardreader
 from tests.teams.conftest import Client
 from tests.teams.support import (
-    BOT_ID,
     OUTBOUND_TOKEN,
     TENANT,
     BotConnector,
     SigningKey,
     activity,
+    reference_to,
 )
 from tests.teams.test_authenticated import signed
 
@@ -116,18 +116,6 @@ async def test_a_tenant_at_its_limit_gets_each_card_once_signed_with_the_app_tok
     assert {call.authorization for call in connector.calls} == {f"Bearer {OUTBOUND_TOKEN}"}
     assert {call.body["recipient"]["id"] for call in delivered} == {f"29:user-{n}" for n in people}
     assert delivered[-1].at - delivered[0].at >= 0.9, "paced at 2 a second after a burst of 2"
-
-
-def reference_to(user: UserRef, service_url: str) -> dict[str, object]:
-    """What the Teams channel stores from a user's first message in their personal chat."""
-    return {
-        "user": {"id": f"29:{user.user}", "aadObjectId": user.user},
-        "bot": {"id": BOT_ID, "name": "prep-talk"},
-        "conversation": {"conversationType": "personal", "tenantId": user.tenant,
-                         "id": f"a:chat-{user.user}"},
-        "channelId": "msteams",
-        "serviceUrl": service_url,
-    }  # fmt: skip
 
 
 async def outbox_by_user(database_url: str) -> dict[str, str]:
