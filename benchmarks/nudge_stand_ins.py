@@ -6,9 +6,10 @@ The Slack Web API stand-in (tests/support/slack_api.py) limits chat.postMessage 
 and the Bot Connector stand-in (tests/teams/support.py) limits POSTs per tenant, both with a
 token bucket of `--rate` messages a second holding at most `--burst`, answering 429 +
 Retry-After beyond it. Once listening, one JSON line goes to stdout: the two base URLs. Then
-each line read on stdin is a command: `counts` prints what was delivered so far (per DM
-channel and per Teams conversation, refusals, first and last delivery on the monotonic clock,
-this process's CPU seconds); `stop`, end of input or `--deadline` ends the process.
+each line read on stdin is a command: `counts` prints what was delivered so far (per Slack
+channel posted to and per Teams conversation, refusals, first and last delivery on the
+monotonic clock, this process's CPU seconds); `stop`, end of input or `--deadline` ends the
+process.
 
 Calls are tallied and dropped every quarter second, so a run of 100,000 nudges does not keep
 200,000 recorded calls; the Slack stand-in keeps the messages (a re-claimed nudge looks for
@@ -50,7 +51,7 @@ def teams_tenant(index: int) -> str:
 class Tally:
     """What reached the stand-ins, kept as counts (the calls themselves are dropped)."""
 
-    slack_posts: Counter[str] = field(default_factory=Counter)  # DM channel -> messages
+    slack_posts: Counter[str] = field(default_factory=Counter)  # channel posted to -> messages
     teams_posts: Counter[str] = field(default_factory=Counter)  # conversation id -> messages
     refusals: Counter[str] = field(default_factory=Counter)  # "slack 429", "teams 429", ...
     calls: Counter[str] = field(default_factory=Counter)  # Slack method or "teams POST"

@@ -92,8 +92,9 @@ class Person:
 
     @property
     def delivered_to(self) -> str:
-        """Where the stand-ins count the nudge: the DM channel or the Teams conversation."""
-        return f"D{self.user_id}" if self.platform == "slack" else f"a:bench-{self.index}"
+        """Where the stand-ins count the nudge: the Slack user id posted to (the app's DM with
+        them) or the Teams conversation."""
+        return self.user_id if self.platform == "slack" else f"a:bench-{self.index}"
 
 
 def people(count: int) -> Iterator[Person]:

@@ -80,7 +80,8 @@ async def test_an_open_prep_gets_one_well_timed_nudge_with_working_buttons(
     report = await runner.run_once(DUE, clock=lambda: DUE)
     assert (report.planned, report.sent) == (1, 1)
     [post] = nudge_posts(slack_api)
-    assert post["channel"] == "DU123"
+    assert post["channel"] == "U123", "to the user's id: the app's DM with them"
+    assert slack_api.calls_to("conversations.open") == [], "no Tier 3 call per nudge"
     text = json.dumps(post["blocks"])
     assert "busy season starts in 10 days" in text and "20 Nov 2026" in text
     values = {
@@ -127,7 +128,7 @@ async def test_opt_out_snooze_and_forget_take_effect_at_once(
     await services.coach.set_nudges(ALICE, False)
     await services.coach.forget(BOB)
     await runner.deliver(lambda: DUE, report)
-    assert [c.body["channel"] for c in slack_api.calls_to("chat.postMessage")] == ["DU789"]
+    assert [c.body["channel"] for c in slack_api.calls_to("chat.postMessage")] == ["U789"]
     assert report.skipped == 1 and report.sent == 1  # Bob's row went with his data
     services.coach.clock = lambda: DUE
     await services.coach.snooze_nudges(carol, days=7)
@@ -140,12 +141,12 @@ async def test_a_user_who_is_gone_is_marked_failed_and_not_retried(
     services: Services, slack_api: SlackApiStandIn
 ) -> None:
     await start_sales_prep(services, ALICE)
-    slack_api.fail("conversations.open", error="user_not_found", times=None)
+    slack_api.fail("chat.postMessage", error="user_not_found", times=None)
     runner = runner_for(services)
     report = await runner.run_once(DUE, clock=lambda: DUE)
     assert report.failed == 1 and await statuses(services) == ["failed"]
     await runner.run_once(DUE + timedelta(hours=1), clock=lambda: DUE + timedelta(hours=1))
-    assert len(slack_api.calls_to("conversations.open")) == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 
 async def test_rate_limits_are_waited_out_and_the_nudge_still_goes(
@@ -170,7 +171,7 @@ async def test_a_workspace_at_its_limit_waits_out_the_retry_after_and_each_nudge
 
     assert report.sent == len(users)
     posts = slack_api.calls_to("chat.postMessage")
-    assert sorted(str(c.body["channel"]) for c in posts if c.ok) == [f"D{u.user}" for u in users]
+    assert sorted(str(c.body["channel"]) for c in posts if c.ok) == [u.user for u in users]
     refused = [c for c in posts if c.status == 429]
     assert 0 < len(refused) < len(users), "refusals cost a few calls, not one per nudge"
     pause = refused[0].at
@@ -252,7 +253,7 @@ async def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     per_channel: dict[str, int] = {}
     for call in slack_api.calls_to("chat.postMessage"):
         per_channel[str(call.body["channel"])] = per_channel.get(str(call.body["channel"]), 0) + 1
-    assert set(per_channel) == {f"D{u.user}" for u in users}, "every nudge delivered"
+    assert set(per_channel) == {u.user for u in users}, "every nudge delivered"
     assert set(per_channel.values()) == {1}, "none twice"
 
 
@@ -289,7 +290,7 @@ async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
         assert all(w.returncode == 0 for w in workers), [e.decode() for _, e in results]
         said = [out.decode() for out, _ in results]
         channels = [str(c.body["channel"]) for c in slack_api.calls_to("chat.postMessage")]
-        assert sorted(channels) == sorted(f"D{u.user}" for u in slack_users), said
+        assert sorted(channels) == sorted(u.user for u in slack_users), said
         recipients = [call.body["recipient"]["aadObjectId"] for call in connector.posts]
         assert {call.status for call in connector.posts} == {200}
         assert sorted(recipients) == sorted(u.user for u in teams_users), said

@@ -1,8 +1,13 @@
-"""Sending nudges as Slack DMs: conversations.open, then chat.postMessage with buttons.
+"""Sending nudges as Slack DMs: chat.postMessage with buttons, to the user's id.
+
+A user id as the channel posts to the app's DM with that user, as the coaching dialog does.
+No conversations.open first: it is a Tier 3 method (about 50 calls a minute per workspace),
+so one per nudge would stretch a 5,000-person workspace's nudges over more than an hour.
 
 Each nudge message carries its outbox id in Slack message metadata. A nudge claimed again
-after a worker died (attempts > 1) is first looked up in the DM's history, so a message
-that did go out before the crash is not sent twice.
+after a worker died (attempts > 1) is first looked up in the DM's history (found with
+conversations.open, only then), so a message that did go out before the crash is not sent
+twice.
 
 Slack limits chat.postMessage per workspace and answers 429 + Retry-After beyond it. A 429
 pauses every call to that workspace until Retry-After has passed (`WorkspacePace`), and only
@@ -121,12 +126,10 @@ class SlackNudgeSender:
             return Outcome.GONE
         key = str(nudge.id)
         try:
-            opened = await slack.call("conversations.open", form={"users": nudge.user_id})
-            channel = opened["channel"]["id"]
-            if nudge.attempts > 1 and await self._already_sent(slack, channel, key):
+            if nudge.attempts > 1 and await self._already_sent(slack, nudge.user_id, key):
                 return Outcome.SENT
             message = {
-                "channel": channel,
+                "channel": nudge.user_id,
                 "text": fallback_text([reply]),
                 "blocks": turn_blocks([reply], None),
                 "metadata": {"event_type": EVENT_TYPE, "event_payload": {"nudge": key}},
@@ -150,7 +153,9 @@ class SlackNudgeSender:
         if session is not None:
             await session.close()
 
-    async def _already_sent(self, slack: WebApiCalls, channel: str, key: str) -> bool:
+    async def _already_sent(self, slack: WebApiCalls, user_id: str, key: str) -> bool:
+        opened = await slack.call("conversations.open", form={"users": user_id})
+        channel = opened["channel"]["id"]
         history = await slack.call(
             "conversations.history",
             form={"channel": channel, "limit": str(HISTORY_DEPTH), "include_all_metadata": "true"},
