@@ -35,7 +35,8 @@ PLANNING_POLL_SECONDS = 0.05
 
 class Outcome(Enum):
     SENT = "sent"
-    RETRY = "retry"  # try again later (rate limits exhausted, a server error)
+    RETRY = "retry"  # try again later (a server error, no answer): uses up an attempt
+    THROTTLED = "throttled"  # the platform kept saying "slow down": try again, not a failure
     GONE = "gone"  # will never succeed: the user or the app is gone
 
 
@@ -253,7 +254,8 @@ class NudgeRunner:
             self.metrics.failed.inc()
             return Settlement(nudge.id, NudgeStatus.FAILED, outcome.value)
         report.retried += 1
-        return Settlement(nudge.id, NudgeStatus.PENDING, outcome.value)
+        counts = outcome is not Outcome.THROTTLED
+        return Settlement(nudge.id, NudgeStatus.PENDING, outcome.value, counts)
 
     async def _send(self, sender: NudgeSender, nudge: ClaimedNudge, now: datetime) -> Outcome:
         try:

@@ -79,11 +79,15 @@ class ClaimedNudge:
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """A send's outcome, to record: SENT, SKIPPED, FAILED, or PENDING to try again."""
+    """A send's outcome, to record: SENT, SKIPPED, FAILED, or PENDING to try again.
+
+    A PENDING that was only throttled (`counts=False`) does not use up an attempt: the
+    platform asked us to slow down, it did not refuse the nudge."""
 
     nudge_id: int
     status: NudgeStatus
     error: str | None = None
+    counts: bool = True
 
 
 async def people_to_plan(
@@ -269,14 +273,18 @@ def _wanted(row: Any, now: datetime) -> bool:
 
 async def settle(session: AsyncSession, settlements: Sequence[Settlement], now: datetime) -> None:
     """Record sends' outcomes, one UPDATE per kind of outcome. A retryable failure (PENDING)
-    goes back to the queue until MAX_ATTEMPTS, then fails for good."""
-    groups: dict[tuple[NudgeStatus, str | None], list[int]] = {}
+    goes back to the queue until MAX_ATTEMPTS, then fails for good; a throttled send goes
+    back without using up its attempt."""
+    groups: dict[tuple[NudgeStatus, str | None, bool], list[int]] = {}
     for settlement in settlements:
-        groups.setdefault((settlement.status, settlement.error), []).append(settlement.nudge_id)
-    for (status, error), ids in groups.items():
+        key = (settlement.status, settlement.error, settlement.counts)
+        groups.setdefault(key, []).append(settlement.nudge_id)
+    for (status, error, counts), ids in groups.items():
         values: dict[str, Any] = {"status": status.value, "lease_until": None, "last_error": error}
         if status is NudgeStatus.SENT:
             values["sent_at"] = now
+        elif status is NudgeStatus.PENDING and not counts:
+            values["attempts"] = Nudge.attempts - 1
         elif status is NudgeStatus.PENDING:
             values["status"] = case(
                 (Nudge.attempts >= MAX_ATTEMPTS, NudgeStatus.FAILED.value),

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES
 from bot.engine.messages import Command, Inbound
 from bot.nudges.messages import nudge_reply
 from bot.nudges.metrics import NudgeMetrics
@@ -191,6 +192,20 @@ async def test_a_nudge_that_keeps_failing_is_tried_max_attempts_times_then_faile
     assert report.retried == nudge_outbox.MAX_ATTEMPTS and report.sent == 0
     assert await statuses(services) == ["failed"]
     assert len(slack_api.calls_to("chat.postMessage")) == nudge_outbox.MAX_ATTEMPTS
+
+
+async def test_a_nudge_throttled_again_and_again_is_never_given_up(
+    services: Services, slack_api: SlackApiStandIn
+) -> None:
+    await start_sales_prep(services, ALICE)
+    # Enough 429s to use up every attempt, were throttling counted as a failure.
+    refusals = (RATE_LIMIT_RETRIES + 1) * nudge_outbox.MAX_ATTEMPTS
+    slack_api.rate_limit("chat.postMessage", retry_after=0, times=refusals)
+
+    report = await runner_for(services).run_once(DUE, clock=lambda: DUE)
+
+    assert report.sent == 1 and await statuses(services) == ["sent"]
+    assert [c.status for c in slack_api.calls_to("chat.postMessage")] == [429] * refusals + [200]
 
 
 async def test_a_nudge_whose_sender_died_after_posting_is_not_sent_twice(

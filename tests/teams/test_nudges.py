@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.channels.teams import TEAMS_MESSENGER
-from bot.channels.teams.nudges import TeamsNudgeSender
+from bot.channels.teams.nudges import THROTTLE_RETRIES, TeamsNudgeSender
 from bot.engine.messages import Command, Inbound
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.runner import NudgeRunner
 from bot.playbook.library import load_library
 from bot.runtime import build_coach
 from bot.settings import Settings
+from bot.storage import nudge_outbox
 from bot.storage.db import create_database, session_factory
 from bot.storage.nudge_models import Nudge
 from bot.storage.teams_references import TeamsReferences
@@ -76,6 +77,26 @@ async def test_a_teams_user_with_an_open_prep_gets_a_card_with_working_buttons(
     assert len(connector.cards) == 2, "one refused with 429, then delivered"
     assert await run_nudges(app_settings, signed_client, sleeps) == (0, 0)
     assert len(connector.cards) == 2, "never twice"
+
+
+async def test_a_card_throttled_again_and_again_is_never_given_up(
+    signed_client: Client, connector: BotConnector, channel_key: SigningKey, app_settings: Settings
+) -> None:
+    started = await signed_client.post(
+        "/api/messages",
+        json=activity("message_personal", connector.url),
+        headers=signed(channel_key, connector.url),
+    )
+    assert started.status in (200, 201)
+    connector.calls.clear()
+    refusals = THROTTLE_RETRIES * nudge_outbox.MAX_ATTEMPTS  # would use up every attempt
+    for _ in range(refusals):
+        connector.refuse_next(429, "1")
+
+    sent, retried = await run_nudges(app_settings, signed_client, sleeps=[])
+
+    assert (sent, retried) == (1, nudge_outbox.MAX_ATTEMPTS)
+    assert [call.status for call in connector.posts] == [429] * refusals + [200]
 
 
 async def test_a_tenant_at_its_limit_gets_each_card_once_signed_with_the_app_token(

@@ -12,7 +12,8 @@ twice.
 Slack limits chat.postMessage per workspace and answers 429 + Retry-After beyond it. A 429
 pauses every call to that workspace until Retry-After has passed (`WorkspacePace`), and only
 a few posts per workspace are in flight at once, so a limit costs a handful of refused calls
-a second, not one per waiting nudge.
+a second, not one per waiting nudge. A nudge still refused after the retries goes back to
+the outbox as throttled, which does not use up one of its attempts.
 
 The calls go out as plain HTTP (`WebApiCalls`) over one session per delivery pass rather
 than through slack_sdk's WebClient: at hundreds of nudges a second its per-call overhead
@@ -41,6 +42,7 @@ EVENT_TYPE = "prep_talk_nudge"
 HISTORY_DEPTH = 50
 POSTS_IN_FLIGHT = 8  # per workspace: hundreds a second on a fast link, few 429s per pause
 DEFAULT_RETRY_AFTER = 1.0
+RATE_LIMITED = "ratelimited"  # Slack's error code with a 429
 TIMEOUT_SECONDS = 30.0
 # Errors that no retry will fix: the user, the DM or the app's access is gone.
 GONE = frozenset(
@@ -106,7 +108,7 @@ class WebApiCalls:
             if not answer.get("ok"):
                 raise SlackCallFailed(str(answer.get("error")))
             return answer
-        raise SlackCallFailed("ratelimited")
+        raise SlackCallFailed(RATE_LIMITED)
 
 
 class SlackNudgeSender:
@@ -140,7 +142,9 @@ class SlackNudgeSender:
         except SlackCallFailed as error:
             log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
                         nudge.user_id, error.code)  # fmt: skip
-            return Outcome.GONE if error.code in GONE else Outcome.RETRY
+            if error.code in GONE:
+                return Outcome.GONE
+            return Outcome.THROTTLED if error.code == RATE_LIMITED else Outcome.RETRY
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
                         nudge.user_id, type(error).__name__)  # fmt: skip

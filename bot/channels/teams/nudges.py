@@ -2,7 +2,8 @@
 
 Teams allows about 30 requests a second per app per tenant: a limiter per tenant keeps us
 under it (PREPTALK_TEAMS_RATE), and a 429 that still comes back is waited out and retried a
-few times before the nudge goes back to the outbox. References are read a claimed batch at a
+few times before the nudge goes back to the outbox (throttled: that does not use up one of
+its attempts). References are read a claimed batch at a
 time, and cards go out through one `CardPoster` (one HTTP session) per delivery pass.
 """
 
@@ -66,7 +67,7 @@ class TeamsNudgeSender:
             if delivery.status is not DeliveryStatus.THROTTLED:
                 return Outcome.RETRY
             await self._sleep(delivery.retry_after or BACKOFF_SECONDS * 2**attempt)
-        return Outcome.RETRY
+        return Outcome.THROTTLED
 
     async def close(self) -> None:
         self._prepared.clear()
