@@ -3,8 +3,8 @@
 Teams allows about 30 requests a second per app per tenant: a limiter per tenant keeps us
 under it (PREPTALK_TEAMS_RATE), and a 429 that still comes back is waited out and retried a
 few times before the nudge goes back to the outbox (throttled: that does not use up one of
-its attempts). References are read a claimed batch at a
-time, and cards go out through one `CardPoster` (one HTTP session) per delivery pass.
+its attempts). References are read a claimed batch at a time, and cards go out through one
+`CardPoster` (one HTTP session) per delivery pass.
 """
 
 from __future__ import annotations
