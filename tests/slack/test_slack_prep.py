@@ -62,6 +62,18 @@ async def test_the_clicked_message_loses_its_buttons(slack: SlackWorkspace) -> N
     assert all(block["type"] != "actions" for block in update.body["blocks"])
 
 
+async def test_a_slow_chat_update_does_not_hold_up_the_reply(slack: SlackWorkspace) -> None:
+    await slack.turn(slack.command("sales"))
+    reply = await slack.turn(slack.say("No manager asks about it"))
+    held = slack.api.hold("chat.update")  # as if Slack throttled it: no answer yet
+    try:
+        after_click = await slack.turn(slack.click(choice_of(reply, "next")))
+    finally:
+        held.set()
+    assert text_of(after_click), "the next step came while chat.update had no answer yet"
+    assert slack.api.calls_to("chat.update"), "the clicked message is still marked"
+
+
 async def test_the_brief_downloads_as_a_markdown_file(slack: SlackWorkspace) -> None:
     await slack.turn(slack.command("sales"))
     await slack.turn(slack.say("Too busy at quarter end"))

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -116,9 +117,11 @@ def _run_click(
             )
             return
         async with _sorry_on_failure("click", user, client, respond):
-            await _mark_chosen(client, body)
             answer, destination = await click_answer(services, user, click)
             await deliver(client, respond, user, answer, destination)
+        # Marked after the reply, not before: chat.update is a Tier 3 method, and a throttled
+        # one must not hold up the next step. (A second click meanwhile is a stale button.)
+        await _mark_chosen(client, body)
 
     return run
 
@@ -194,6 +197,8 @@ async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
         )
     except SlackApiError as error:
         log.info("could not mark the clicked message: %s", error.response.get("error"))
+    except (aiohttp.ClientError, TimeoutError) as error:  # best effort: the turn goes on
+        log.info("could not mark the clicked message: %s", type(error).__name__)
 
 
 def _on_dm(services: Services, connections: WebApiConnections) -> Callable[..., Awaitable[None]]:
