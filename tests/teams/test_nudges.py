@@ -55,16 +55,21 @@ async def run_nudges(settings: Settings, client: Client, sleeps: list[float]) ->
         await engine.dispose()
 
 
-async def test_a_teams_user_with_an_open_prep_gets_a_card_with_working_buttons(
-    signed_client: Client, connector: BotConnector, channel_key: SigningKey, app_settings: Settings
-) -> None:
-    started = await signed_client.post(
+async def start_sales_prep(client: Client, connector: BotConnector, key: SigningKey) -> None:
+    """Dana says "sales" in her personal chat (signed, as Teams sends it): a prep starts."""
+    started = await client.post(
         "/api/messages",
-        json=activity("message_personal", connector.url),  # "sales": starts a prep
-        headers=signed(channel_key, connector.url),
+        json=activity("message_personal", connector.url),
+        headers=signed(key, connector.url),
     )
     assert started.status in (200, 201)
     connector.calls.clear()
+
+
+async def test_a_teams_user_with_an_open_prep_gets_a_card_with_working_buttons(
+    signed_client: Client, connector: BotConnector, channel_key: SigningKey, app_settings: Settings
+) -> None:
+    await start_sales_prep(signed_client, connector, channel_key)
     connector.refuse_next(429, "2")
     sleeps: list[float] = []
     assert await run_nudges(app_settings, signed_client, sleeps) == (1, 0)
@@ -82,13 +87,7 @@ async def test_a_teams_user_with_an_open_prep_gets_a_card_with_working_buttons(
 async def test_a_card_throttled_again_and_again_is_never_given_up(
     signed_client: Client, connector: BotConnector, channel_key: SigningKey, app_settings: Settings
 ) -> None:
-    started = await signed_client.post(
-        "/api/messages",
-        json=activity("message_personal", connector.url),
-        headers=signed(channel_key, connector.url),
-    )
-    assert started.status in (200, 201)
-    connector.calls.clear()
+    await start_sales_prep(signed_client, connector, channel_key)
     refusals = THROTTLE_RETRIES * nudge_outbox.MAX_ATTEMPTS  # would use up every attempt
     for _ in range(refusals):
         connector.refuse_next(429, "1")
