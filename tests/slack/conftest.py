@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,15 +129,24 @@ def slack_settings(database_url: str, api: SlackApiStandIn, **extra: Any) -> Set
     return Settings(**{**values, **extra})
 
 
-@pytest.fixture
-async def slack(database_url: str, slack_api: SlackApiStandIn) -> AsyncIterator[SlackWorkspace]:
-    app = create_app(slack_settings(database_url, slack_api))
+@asynccontextmanager
+async def running_workspace(
+    settings: Settings, slack_api: SlackApiStandIn
+) -> AsyncIterator[SlackWorkspace]:
+    """The whole app (create_app) served with `settings`, talking to the stand-in."""
+    app = create_app(settings)
     client = TestClient(TestServer(app))
     await client.start_server()
     try:
         yield SlackWorkspace(client, slack_api, app_coach(app))
     finally:
         await client.close()
+
+
+@pytest.fixture
+async def slack(database_url: str, slack_api: SlackApiStandIn) -> AsyncIterator[SlackWorkspace]:
+    async with running_workspace(slack_settings(database_url, slack_api), slack_api) as slack:
+        yield slack
 
 
 def app_coach(app: Any) -> Coach:

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -27,15 +26,15 @@ from bot.engine.flow import STALE_CHOICE
 from bot.engine.messages import Inbound
 from bot.playbook.library import PlaybookLibrary
 from bot.runtime import Services
-from bot.server import SERVICES_KEY, create_app
+from bot.server import SERVICES_KEY
 from bot.storage.channel_models import slack_bots, slack_installations, slack_oauth_states
 from bot.storage.models import DialogState, Note, PrepConversation, Tenant, User
 from bot.users import UserRef
 from tests.slack.conftest import (
     SlackWorkspace,
-    app_coach,
     buttons,
     choice_of,
+    running_workspace,
     slack_settings,
     text_of,
 )
@@ -126,13 +125,8 @@ async def oauth_slack(
         slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,
     )
-    app = create_app(settings)
-    client = TestClient(TestServer(app))
-    await client.start_server()
-    try:
-        yield SlackWorkspace(client, slack_api, app_coach(app))
-    finally:
-        await client.close()
+    async with running_workspace(settings, slack_api) as slack:
+        yield slack
 
 
 def services_of(slack: SlackWorkspace) -> Services:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from aiohttp import web
 
 from bot.engine.calendar import busy_periods
 from bot.engine.messages import Command, Inbound
@@ -18,7 +16,7 @@ from bot.playbook.library import load_library
 from bot.runtime import open_coach
 from bot.server import create_app
 from bot.settings import Settings
-from tests.support.browser import launch_chromium
+from tests.support.browser import launch_chromium, serving
 from tests.teams.support import DANA, TENANT, SigningKey
 from tests.teams.test_tab_sso import entra_claims
 
@@ -46,18 +44,6 @@ window.microsoftTeams = {
   } },
 };
 """
-
-
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
 
 
 @pytest.fixture

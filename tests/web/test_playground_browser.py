@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp import web
 
-from tests.support.browser import launch_chromium
+from tests.support.browser import launch_chromium, serving
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -26,20 +24,6 @@ ANSWERS = {
     "why": "Customers trust us with their data; keeping it safe protects every deal.",
 }
 DRAFT = "We want to add MFA so every seller can reach customer files safely from any hotel."
-
-
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """Run `app` on a free loopback port; yields its base URL."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 async def turns_done(page: Page) -> int:
