@@ -1,7 +1,8 @@
 """Slack: `/prep-talk`, the coaching dialog in the app's DM, App Home, multi-workspace install.
 
-Bolt's AsyncApp is mounted in the one aiohttp server through Bolt's own aiohttp
-translators; every request's signature is checked by Bolt before anything runs.
+Bolt's AsyncApp is mounted in the one aiohttp server. Every request's signature is checked
+on its raw bytes, and its shape, at the gate (`gate.SlackGate`) before Bolt sees it; Bolt
+checks the signature again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.channels.slack.bolt_app import WebApiConnections, build_bolt_app, installation_store
+from bot.channels.slack.gate import Refused, SlackGate
 from bot.channels.slack.listeners import register
 from bot.runtime import Services
 from bot.settings import SettingsError
@@ -34,9 +36,14 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
         _connect_socket_mode(app, bolt, services)
         return
 
+    gate = SlackGate(_signing_secret(services))
+
     async def dispatch(request: web.Request) -> web.Response:
-        response = await bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        try:
+            admitted = await gate.admit(request)
+        except Refused as refusal:
+            return refusal.response()
+        return await to_aiohttp_response(await bolt.async_dispatch(admitted))
 
     app.router.add_post("/slack/events", dispatch)
     flow = bolt.oauth_flow
@@ -53,6 +60,13 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
 
     app.router.add_get(flow.install_path, install)
     app.router.add_get(flow.redirect_uri_path, oauth_redirect)
+
+
+def _signing_secret(services: Services) -> str:
+    secret = services.settings.slack_signing_secret
+    if secret is None:
+        raise SettingsError("SLACK_SIGNING_SECRET: required for Slack over HTTP")
+    return secret.get_secret_value()
 
 
 def _connect_socket_mode(app: web.Application, bolt: AsyncApp, services: Services) -> None:
