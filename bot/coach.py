@@ -8,7 +8,7 @@ version and the turn is replayed on fresh state (the engine is pure, so replay i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -69,6 +69,9 @@ class PrepDetail(PrepSummary):
     notes: list[NoteView]
 
 
+RecordAnswer = Callable[[AsyncSession, Answer], Awaitable[None]]
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -93,12 +96,21 @@ class Coach:
         """Apply one inbound message for `user` and return the replies to show."""
         return (await self.answer(user, inbound)).replies
 
-    async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
-        """Like `handle`, also naming the prep the replies belong to (for buttons)."""
+    async def answer(
+        self, user: UserRef, inbound: Inbound, *, record: RecordAnswer | None = None
+    ) -> Answer:
+        """Like `handle`, also naming the prep the replies belong to (for buttons).
+
+        `record`, when given, runs in the turn's own transaction with its answer: a channel
+        stores the answer with the inbound turn, so that a turn taken up again after a crash
+        is delivered, not coached a second time."""
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:
-                    return await self._turn(self._store(session, user), inbound)
+                    answer = await self._turn(self._store(session, user), inbound)
+                    if record is not None:
+                        await record(session, answer)
+                    return answer
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
         return Answer(

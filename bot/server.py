@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.inbox import INBOX_KEY, TurnInbox
 from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
@@ -32,11 +34,15 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
         await engine.dispose()
 
     app.on_cleanup.append(dispose)
+    inbox = TurnInbox(coach, lease=timedelta(seconds=settings.inbox_lease))
+    app[INBOX_KEY] = inbox
     app.router.add_get("/healthz", _healthz)
     metrics = NudgeMetrics.create()
     app.router.add_get("/metrics", _metrics_page(metrics))
     if settings.nudge_interval and (settings.slack_enabled or settings.teams_enabled):
         app.cleanup_ctx.append(_nudging(services, metrics))
+    if settings.slack_enabled or settings.teams_enabled:
+        app.cleanup_ctx.append(_answering_left_turns(services, inbox))
     # Each channel mounts its own routes and decides what it does when not configured.
     if settings.slack_enabled:
         from bot.channels.slack import add_slack
@@ -67,8 +73,7 @@ def _metrics_page(metrics: NudgeMetrics) -> Callable[[web.Request], Awaitable[we
 def _nudging(
     services: Services, metrics: NudgeMetrics
 ) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up, and
-    drop event ids too old for any platform to retry."""
+    """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up."""
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         runner = nudge_runner(services, metrics)
@@ -78,10 +83,36 @@ def _nudging(
                 await asyncio.sleep(services.settings.nudge_interval)
                 try:
                     await runner.run_once(services.coach.clock())
+                except Exception:
+                    log.exception("nudge run failed; trying again next interval")
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return background
+
+
+def _answering_left_turns(
+    services: Services, inbox: TurnInbox
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Answer the turns a crashed process left in the inbox: once at start-up, then every
+    half lease (a dead worker's claims are free again when their lease runs out); and drop
+    settled turns and event ids too old for any platform to redeliver."""
+
+    async def background(_app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    await inbox.recover()
+                    await inbox.forget_settled()
                     async with services.sessions.begin() as session:
                         await forget_old_events(session)
                 except Exception:
-                    log.exception("nudge run failed; trying again next interval")
+                    log.exception("inbox pass failed; trying again next interval")
+                await asyncio.sleep(services.settings.inbox_lease / 2)
 
         task = asyncio.create_task(loop())
         yield

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     public_url: AnyHttpUrl | None = Field(
         default=None, validation_alias=AliasChoices("PREPTALK_PUBLIC_URL", "public_url")
     )
+    inbox_lease: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        validation_alias=AliasChoices("PREPTALK_INBOX_LEASE", "inbox_lease"),
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -192,6 +198,7 @@ _ENV_NAMES = {
     "playground": "PREPTALK_PLAYGROUND",
     "public_url": "PREPTALK_PUBLIC_URL",
     "nudge_interval": "PREPTALK_NUDGE_INTERVAL",
+    "inbox_lease": "PREPTALK_INBOX_LEASE",
     "teams_rate": "PREPTALK_TEAMS_RATE",
     "teams_local": "PREPTALK_TEAMS_LOCAL",
     "tab_jwks_url": "PREPTALK_TAB_JWKS_URL",

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.db import insert_into
+from bot.storage.leases import claimable, is_claimable
 from bot.storage.models import PrepConversation, Tenant, User
 from bot.storage.nudge_models import Nudge, NudgeStatus
 
@@ -39,6 +40,7 @@ MAX_ATTEMPTS = 5
 SETTLED_MEMORY = timedelta(days=400)
 SETTLED = (NudgeStatus.SENT.value, NudgeStatus.SKIPPED.value, NudgeStatus.FAILED.value)
 PLANNED_STATUSES = ("in_progress", "paused", "briefed")
+PENDING, SENDING = NudgeStatus.PENDING.value, NudgeStatus.SENDING.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +214,11 @@ async def walk_start(session: AsyncSession, now: datetime) -> int:
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        Nudge.status == NudgeStatus.PENDING.value,
-        and_(Nudge.status == NudgeStatus.SENDING.value, Nudge.lease_until < now),
-    )
+    return claimable(Nudge.status, Nudge.lease_until, PENDING, SENDING, now)
 
 
 def _is_claimable(row: Any, now: datetime) -> bool:
-    if row.status == NudgeStatus.PENDING.value:
-        return True
-    return bool(row.status == NudgeStatus.SENDING.value and row.lease_until < now)
+    return is_claimable(row.status, row.lease_until, PENDING, SENDING, now)
 
 
 def _locked(condition: ColumnElement[bool], limit: int) -> Any:

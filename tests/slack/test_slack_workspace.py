@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.channels.slack.listeners import TROUBLE
+from bot.channels.slack.turns import TROUBLE
 from bot.coach import STALE_PREP, Answer
 from bot.engine.flow import STALE_CHOICE
 from bot.engine.messages import Inbound
@@ -703,7 +703,7 @@ async def test_an_error_of_ours_is_answered_and_logged_without_the_users_words(
     """As under load on SQLite, when a turn's write waits past the busy timeout."""
     await slack.turn(slack.command("sales"))
 
-    async def locked(_user: UserRef, inbound: Inbound) -> Answer:
+    async def locked(_user: UserRef, inbound: Inbound, **_hooks: object) -> Answer:
         words = inbound.text or inbound.argument or ""
         raise OperationalError("INSERT INTO notes (body) VALUES (?)", (words,), Exception("lock"))
 

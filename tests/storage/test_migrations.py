@@ -24,6 +24,7 @@ ORM_TABLES = {
     "slack_oauth_states",
     "teams_conversation_references",
     "nudges",
+    "inbox",
 }
 
 

@@ -17,6 +17,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.channels.slack.bolt_app import WebApiConnections, build_bolt_app, installation_store
 from bot.channels.slack.gate import Refused, SlackGate
 from bot.channels.slack.listeners import register
+from bot.channels.slack.turns import SlackTurns
+from bot.inbox import INBOX_KEY
 from bot.runtime import Services
 from bot.settings import SettingsError
 
@@ -29,7 +31,9 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
     store = installation_store(services)
     bolt = build_bolt_app(services, store)
     connections = WebApiConnections()
-    register(bolt, services, store, connections)
+    inbox = app[INBOX_KEY]
+    inbox.serve("slack", SlackTurns(services, store, connections))
+    register(bolt, services, store, connections, inbox)
     app.cleanup_ctx.append(connections.open_while_serving)
     app[SLACK_APP_KEY] = bolt
     if socket_mode:

@@ -39,6 +39,16 @@ def web_client(services: Services) -> AsyncWebClient:
     )
 
 
+async def bot_token(
+    configured: str | None, store: AsyncInstallationStore | None, team_id: str
+) -> str | None:
+    """A workspace's bot token: the configured one, or its installation's (None: gone)."""
+    if store is None:
+        return configured
+    bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+    return bot.bot_token if bot and bot.bot_token else None
+
+
 class WebApiConnections:
     """One HTTP session, so kept-alive connections, for every Web API call the listeners make.
 

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import fallback_text, turn_blocks
-from bot.coach import Answer
+from bot.coach import Answer, RecordAnswer
 from bot.commands import (
     COMMAND_CHOICE,
     Word,
@@ -82,12 +82,14 @@ async def command_answer(
 
 
 async def click_answer(
-    services: Services, user: UserRef, click: Click
+    services: Services, user: UserRef, click: Click, record: RecordAnswer | None = None
 ) -> tuple[Answer, Destination]:
+    """The answer to a button press; `record` goes with a choice's coach turn (see
+    `Coach.answer`), a command button runs as the command."""
     if click.is_command:
         return await command_answer(services, user, click.choice.removeprefix(COMMAND_CHOICE))
     inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
-    return await services.coach.answer(user, inbound), Destination.DM
+    return await services.coach.answer(user, inbound, record=record), Destination.DM
 
 
 async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:
@@ -120,7 +122,9 @@ async def upload_to_dm(client: AsyncWebClient, user: UserRef, markdown: str) -> 
         log.warning("Slack file upload failed for %s: %s", user, error.response.get("error"))
 
 
-async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> None:
+async def post_to_dm(
+    client: AsyncWebClient, user: UserRef, answer: Answer, metadata: dict[str, Any] | None = None
+) -> None:
     """Send a turn's replies to the user's DM with the app; failures are logged, not raised.
 
     A user id as the channel posts to the app's DM with them, without a conversations.open.
@@ -130,6 +134,7 @@ async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> N
             channel=user.user,
             text=fallback_text(answer.replies),
             blocks=turn_blocks(answer.replies, answer.prep_id),
+            metadata=metadata,
         )
     except SlackApiError as error:
         log.warning(
@@ -141,11 +146,20 @@ async def post_to_dm(client: AsyncWebClient, user: UserRef, answer: Answer) -> N
 
 
 async def post_in_channel(
-    client: AsyncWebClient, channel: str, user: UserRef, replies: list[Reply], prep_id: int | None
+    client: AsyncWebClient,
+    channel: str,
+    user: UserRef,
+    replies: list[Reply],
+    prep_id: int | None,
+    metadata: dict[str, Any] | None = None,
 ) -> None:
+    """Send a turn's replies to `channel`; on failure log it and apologise there."""
     try:
         await client.chat_postMessage(
-            channel=channel, text=fallback_text(replies), blocks=turn_blocks(replies, prep_id)
+            channel=channel,
+            text=fallback_text(replies),
+            blocks=turn_blocks(replies, prep_id),
+            metadata=metadata,
         )
     except SlackApiError as error:
         log.warning("Slack chat.postMessage failed for %s: %s", user, error.response.get("error"))

@@ -31,7 +31,8 @@ import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.channels.slack.blocks import fallback_text, turn_blocks
-from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, web_client
+from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, bot_token, web_client
+from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
 from bot.engine.messages import Reply
 from bot.nudges.runner import Outcome
 from bot.runtime import Services
@@ -39,7 +40,6 @@ from bot.storage.nudge_outbox import ClaimedNudge
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "prep_talk_nudge"
-HISTORY_DEPTH = 50
 POSTS_IN_FLIGHT = 8  # per workspace: hundreds a second on a fast link, few 429s per pause
 DEFAULT_RETRY_AFTER = 1.0
 RATE_LIMITED = "ratelimited"  # Slack's error code with a 429
@@ -134,7 +134,7 @@ class SlackNudgeSender:
                 "channel": nudge.user_id,
                 "text": fallback_text([reply]),
                 "blocks": turn_blocks([reply], None),
-                "metadata": {"event_type": EVENT_TYPE, "event_payload": {"nudge": key}},
+                "metadata": receipt(EVENT_TYPE, "nudge", key),
             }
             async with slack.pace.slots:
                 await slack.call("chat.postMessage", json=message)
@@ -164,11 +164,7 @@ class SlackNudgeSender:
             "conversations.history",
             form={"channel": channel, "limit": str(HISTORY_DEPTH), "include_all_metadata": "true"},
         )
-        return any(
-            (message.get("metadata") or {}).get("event_type") == EVENT_TYPE
-            and ((message.get("metadata") or {}).get("event_payload") or {}).get("nudge") == key
-            for message in history.get("messages") or []
-        )
+        return has_receipt(history.get("messages") or [], EVENT_TYPE, "nudge", key)
 
     async def _workspace(self, team_id: str) -> WebApiCalls | None:
         """Calls with the workspace's bot token: the configured one or its installation's."""
@@ -183,10 +179,7 @@ class SlackNudgeSender:
         return self._workspaces[team_id]
 
     async def _token_of(self, team_id: str) -> str | None:
-        if self._store is None:
-            return self._default_token
-        bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
-        return bot.bot_token if bot and bot.bot_token else None
+        return await bot_token(self._default_token, self._store, team_id)
 
 
 def _seconds(retry_after: str | None) -> float:

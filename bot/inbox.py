@@ -1,0 +1,127 @@
+"""Acknowledged means durable: every inbound turn is in the inbox before its platform's 200,
+and is answered from there, once, in order per person.
+
+A channel stores a turn with `receive` before it acknowledges it, then calls `drain` for
+that person: the same path that a recovery pass (`recover`, at start-up and in the server's
+background pass) takes for turns a crashed process left behind. `drain` answers the
+person's turns one by one, oldest first, with the channel's `TurnProcessor`; a turn another
+worker holds stops it there, and that worker goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.coach import Coach
+from bot.storage import inbox
+from bot.storage.inbox import ClaimedTurn, Payload
+from bot.storage.inbox_models import TurnStatus
+from bot.users import UserRef
+
+log = logging.getLogger(__name__)
+PEOPLE_AT_ONCE = 16
+
+
+class TurnProcessor(Protocol):
+    async def process(self, turn: ClaimedTurn, record: StoreAnswer) -> None:
+        """Answer one turn: coach it unless `turn.answer` holds an earlier attempt's answer
+        (then only deliver that, unless it was delivered). `record` stores a fresh answer
+        with the turn. An error of ours is the processor's to apologise for; anything it
+        raises settles the turn as failed."""
+
+
+class StoreAnswer(Protocol):
+    async def __call__(self, session: AsyncSession, answer: Payload) -> None: ...
+
+
+class TurnInbox:
+    """The inbox of one server: stores turns and answers them with the channels' processors."""
+
+    def __init__(
+        self,
+        coach: Coach,
+        lease: timedelta,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._sessions: async_sessionmaker[AsyncSession] = coach.sessions
+        self._cipher = coach.cipher
+        self._clock = clock or coach.clock
+        self.lease = lease
+        self._processors: dict[str, TurnProcessor] = {}
+
+    def serve(self, platform: str, processor: TurnProcessor) -> None:
+        """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
+        self._processors[platform] = processor
+
+    async def receive(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> bool:
+        """Store a turn (committed when this returns); False when it is a redelivery."""
+        async with self._sessions.begin() as session:
+            return await inbox.receive(session, self._cipher, user, delivery_id, kind, payload)
+
+    async def drain(self, user: UserRef) -> int:
+        """Answer `user`'s waiting turns in order; returns how many this worker answered."""
+        if user.platform not in self._processors:
+            return 0  # left to a server where that platform is on
+        answered = 0
+        while (turn := await self._claim(user)) is not None:
+            await self._answer(turn)
+            answered += 1
+        return answered
+
+    async def recover(self) -> int:
+        """Answer every turn no live worker holds (left by a crash, or not yet taken up)."""
+        async with self._sessions() as session:
+            people = await inbox.people_waiting(session, self._clock())
+        people = [person for person in people if person.platform in self._processors]
+        slots = asyncio.Semaphore(PEOPLE_AT_ONCE)
+
+        async def drain_one(person: UserRef) -> int:
+            async with slots:
+                return await self.drain(person)
+
+        answered = sum(await asyncio.gather(*(drain_one(person) for person in people)))
+        if answered:
+            log.info("inbox: answered %d turns left waiting", answered)
+        return answered
+
+    async def forget_settled(self) -> int:
+        async with self._sessions.begin() as session:
+            return await inbox.forget_settled(session, self._clock())
+
+    async def _claim(self, user: UserRef) -> ClaimedTurn | None:
+        async with self._sessions.begin() as session:
+            return await inbox.claim_next(session, self._cipher, user, self._clock(), self.lease)
+
+    async def _answer(self, turn: ClaimedTurn) -> None:
+        status = TurnStatus.DONE
+        if turn.given_up:
+            log.error("inbox turn %d for %s given up after %d tries", turn.id, turn.user,
+                      turn.attempts - 1)  # fmt: skip
+            status = TurnStatus.FAILED
+        else:
+            try:
+                await self._processors[turn.user.platform].process(turn, self._recorder(turn))
+            except Exception as error:  # never with the payload: it holds the user's words
+                log.error("inbox turn %d for %s failed: %s", turn.id, turn.user,
+                          type(error).__name__)  # fmt: skip
+                status = TurnStatus.FAILED
+        async with self._sessions.begin() as session:
+            await inbox.settle(session, turn.id, status)
+
+    def _recorder(self, turn: ClaimedTurn) -> StoreAnswer:
+        cipher = self._cipher
+
+        async def record(session: AsyncSession, answer: Payload) -> None:
+            await inbox.record_answer(session, cipher, turn.id, answer)
+
+        return record
+
+
+INBOX_KEY = web.AppKey("inbox", TurnInbox)

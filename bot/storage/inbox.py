@@ -1,0 +1,177 @@
+"""The inbox: inbound turns kept (sealed) from before the platform's 200 until answered.
+
+`receive` stores a turn, or says it is a redelivery (the unique platform id makes the
+inbox the dedupe record too). A person's turns are answered one at a time, oldest first:
+`claim_next` hands out a person's oldest unsettled turn only, and only when no worker holds
+it under a live lease, so a later turn never overtakes an earlier one. A turn claimed by a
+worker that died is claimable again once its lease has run out (the nudge outbox's lease
+and `FOR UPDATE SKIP LOCKED` pattern); the claim itself is a conditional UPDATE, so two
+workers, or two processes on one SQLite file, never both take it.
+
+The replies worked out for a turn are stored with it (`record_answer`, in the coach turn's
+own transaction): a turn taken up again after a crash is not coached twice, its stored
+answer is only delivered, if it was not already.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.crypto import NoteCipher
+from bot.storage.db import insert_into
+from bot.storage.inbox_models import InboxTurn, TurnStatus
+from bot.storage.leases import claimable, is_claimable
+from bot.storage.models import utcnow
+from bot.users import UserRef
+
+# Platforms redeliver within minutes (Slack: 3 retries over about 5 minutes); a settled turn
+# is kept longer than any redelivery so that one is still recognised.
+SETTLED_MEMORY = timedelta(days=2)
+MAX_ATTEMPTS = 5
+PENDING, CLAIMED = TurnStatus.PENDING.value, TurnStatus.CLAIMED.value
+UNSETTLED = (PENDING, CLAIMED)
+SETTLED = (TurnStatus.DONE.value, TurnStatus.FAILED.value)
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedTurn:
+    """A turn leased to this worker: who, what kind, the platform's payload, and the
+    answer stored by an earlier attempt (None: the turn has not been coached yet)."""
+
+    id: int
+    user: UserRef
+    kind: str
+    payload: Payload
+    answer: Payload | None
+    attempts: int
+
+    @property
+    def given_up(self) -> bool:
+        """Tried so often (each try ended by a crash) that it is not tried again."""
+        return self.attempts > MAX_ATTEMPTS
+
+
+async def receive(
+    session: AsyncSession,
+    cipher: NoteCipher,
+    user: UserRef,
+    delivery_id: str,
+    kind: str,
+    payload: Payload,
+) -> bool:
+    """Store an inbound turn; False when that delivery id is already in (a redelivery)."""
+    body, encrypted = cipher.seal(json.dumps(payload, separators=(",", ":")))
+    row = {
+        "platform": user.platform, "tenant_id": user.tenant, "user_id": user.user,
+        "delivery_id": delivery_id, "kind": kind, "body": body, "encrypted": encrypted,
+        "answer_encrypted": False, "status": PENDING, "attempts": 0, "received_at": utcnow(),
+    }  # fmt: skip
+    table = cast(Table, InboxTurn.__table__)
+    statement = insert_into(session, table).on_conflict_do_nothing().returning(table.c.id)
+    return (await session.execute(statement, [row])).first() is not None
+
+
+async def claim_next(
+    session: AsyncSession, cipher: NoteCipher, user: UserRef, now: datetime, lease: timedelta
+) -> ClaimedTurn | None:
+    """Lease `user`'s oldest unsettled turn to this worker until `now + lease`; None when
+    there is none, or it is held by another worker (who will go on with the rest)."""
+    owner = (
+        (InboxTurn.platform == user.platform)
+        & (InboxTurn.tenant_id == user.tenant)
+        & (InboxTurn.user_id == user.user)
+    )
+    oldest = (
+        await session.execute(
+            select(InboxTurn.id, InboxTurn.status, InboxTurn.lease_until)
+            .where(owner, InboxTurn.status.in_(UNSETTLED))
+            .order_by(InboxTurn.id)
+            .limit(1)
+        )
+    ).first()
+    if oldest is None or not is_claimable(oldest.status, oldest.lease_until, PENDING, CLAIMED, now):
+        return None
+    still_claimable = (InboxTurn.id == oldest.id) & _claimable(now)
+    locked = await session.scalar(
+        select(InboxTurn).where(still_claimable).with_for_update(skip_locked=True)
+    )
+    if locked is None:
+        return None
+    taken = await session.execute(
+        update(InboxTurn)
+        .where(still_claimable)
+        .values(status=CLAIMED, lease_until=now + lease, attempts=InboxTurn.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return None  # another process on the same SQLite file took it first
+    return ClaimedTurn(
+        id=locked.id,
+        user=user,
+        kind=locked.kind,
+        payload=json.loads(cipher.open(locked.body, locked.encrypted)),
+        answer=(
+            json.loads(cipher.open(locked.answer, locked.answer_encrypted))
+            if locked.answer is not None
+            else None
+        ),
+        attempts=locked.attempts + 1,
+    )
+
+
+async def people_waiting(session: AsyncSession, now: datetime, limit: int = 500) -> list[UserRef]:
+    """People with a turn that no live worker holds: left by a worker that died, or not
+    taken up yet. Each is then drained in order with `claim_next`."""
+    rows = await session.execute(
+        select(InboxTurn.platform, InboxTurn.tenant_id, InboxTurn.user_id)
+        .where(_claimable(now))
+        .group_by(InboxTurn.platform, InboxTurn.tenant_id, InboxTurn.user_id)
+        .order_by(func.min(InboxTurn.id))  # the longest-waiting people first
+        .limit(limit)
+    )
+    return [UserRef(platform, tenant, user) for platform, tenant, user in rows]
+
+
+async def record_answer(
+    session: AsyncSession, cipher: NoteCipher, turn_id: int, answer: Payload
+) -> None:
+    """Store the replies worked out for a turn (sealed), in the transaction that coached it."""
+    body, encrypted = cipher.seal(json.dumps(answer, separators=(",", ":")))
+    await session.execute(
+        update(InboxTurn)
+        .where(InboxTurn.id == turn_id)
+        .values(answer=body, answer_encrypted=encrypted)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def settle(session: AsyncSession, turn_id: int, status: TurnStatus) -> None:
+    """The turn is answered (DONE) or given up (FAILED): the person's next turn may go."""
+    await session.execute(
+        update(InboxTurn)
+        .where(InboxTurn.id == turn_id)
+        .values(status=status.value, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def forget_settled(session: AsyncSession, now: datetime | None = None) -> int:
+    """Delete settled turns older than any redelivery could be; returns how many."""
+    cutoff = (now or utcnow()) - SETTLED_MEMORY
+    result = await session.execute(
+        delete(InboxTurn)
+        .where(InboxTurn.status.in_(SETTLED), InboxTurn.received_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _claimable(now: datetime) -> Any:
+    return claimable(InboxTurn.status, InboxTurn.lease_until, PENDING, CLAIMED, now)

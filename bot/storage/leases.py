@@ -1,0 +1,24 @@
+"""Leases on queued rows (the nudge outbox, the inbox): a row claimed by a worker that died
+is claimable again once its lease has run out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_
+
+
+def claimable(
+    status: Any, lease_until: Any, waiting: str, claimed: str, now: datetime
+) -> ColumnElement[bool]:
+    """Rows still waiting, or claimed under a lease that ran out before `now`."""
+    return or_(status == waiting, and_(status == claimed, lease_until < now))
+
+
+def is_claimable(status: str, lease_until: datetime | None, waiting: str, claimed: str,
+                 now: datetime) -> bool:  # fmt: skip
+    """`claimable` for a row already read."""
+    if status == waiting:
+        return True
+    return status == claimed and lease_until is not None and lease_until < now
