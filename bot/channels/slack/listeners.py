@@ -39,13 +39,13 @@ def register(
     inbox: TurnInbox,
 ) -> None:
     answer_waiting = _answer_waiting(inbox)
-    app.command("/prep-talk")(ack=_ack_command(services, inbox), lazy=[answer_waiting])
+    app.middleware(_keeping_turns(inbox))
+    app.command("/prep-talk")(ack=_ack_command(services), lazy=[answer_waiting])
     app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
-        ack=_ack_turn(inbox), lazy=[answer_waiting]
+        ack=_ack, lazy=[answer_waiting]
     )
-    app.event({"type": "message", "channel_type": "im"})(
-        ack=_ack_turn(inbox), lazy=[answer_waiting]
-    )
+    # Events are acknowledged by Bolt itself before any listener runs; this one runs after.
+    app.event({"type": "message", "channel_type": "im"})(answer_waiting)
     app.event("message")(_ignore)
     app.event("app_home_opened")(_on_home(services, connections))
     app.event("app_uninstalled")(_on_uninstalled(services, store))
@@ -71,27 +71,29 @@ def inbound_turn(body: dict[str, Any]) -> tuple[TurnKind, UserRef, str] | None:
     return TurnKind.MESSAGE, user, f"event:{stamp}"
 
 
-async def _keep(inbox: TurnInbox, body: dict[str, Any]) -> None:
-    """Store the turn before it is acknowledged: acknowledged means durable. A redelivery
-    (Slack retries events it thinks we missed) is recognised here and stored once."""
-    turn = inbound_turn(body)
-    if turn is not None:
-        kind, user, delivery_id = turn
-        if not await inbox.receive(user, delivery_id[:ID_LENGTH], kind.value, body):
-            log.info("a redelivered Slack %s was ignored", kind.value)
+def _keeping_turns(inbox: TurnInbox) -> Callable[..., Awaitable[None]]:
+    """Middleware: store a turn before any listener runs, so before its ack (Bolt acks
+    events before their listeners, commands and clicks when their ack listener calls
+    `ack`): acknowledged means durable. A redelivery (Slack retries events it thinks we
+    missed) is recognised here and stored once."""
+
+    async def keep_turn(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> None:
+        turn = inbound_turn(body)
+        if turn is not None:
+            kind, user, delivery_id = turn
+            if not await inbox.receive(user, delivery_id[:ID_LENGTH], kind.value, body):
+                log.info("a redelivered Slack %s was ignored", kind.value)
+        await next()
+
+    return keep_turn
 
 
-def _ack_turn(inbox: TurnInbox) -> Callable[..., Awaitable[None]]:
-    async def ack_turn(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await _keep(inbox, body)
-        await ack()
-
-    return ack_turn
+async def _ack(ack: AsyncAck) -> None:
+    await ack()
 
 
-def _ack_command(services: Services, inbox: TurnInbox) -> Callable[..., Awaitable[None]]:
+def _ack_command(services: Services) -> Callable[..., Awaitable[None]]:
     async def ack_command(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await _keep(inbox, body)
         parsed = parse_command(body.get("text", ""), services.coach)
         if parsed is not None and parsed.word in DIALOG_WORDS:
             await ack(text="On it — I've sent you a direct message to prepare.")
