@@ -64,6 +64,8 @@ def inbound_turn(body: dict[str, Any]) -> tuple[TurnKind, UserRef, str] | None:
         user = person(body.get("team_id"), str(body["user_id"]))
         return TurnKind.COMMAND, user, f"command:{body.get('trigger_id') or uuid.uuid4()}"
     event = body.get("event") or {}
+    if event.get("type") != "message" or event.get("channel_type") != "im":
+        return None  # App Home, workspace events: handled at once, not turns
     if event.get("subtype") or event.get("bot_id") or "user" not in event:
         return None
     user = person(body.get("team_id") or event.get("team"), str(event["user"]))
