@@ -8,7 +8,9 @@ version and the turn is replayed on fresh state (the engine is pure, so replay i
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -70,6 +72,18 @@ class PrepDetail(PrepSummary):
 
 
 RecordAnswer = Callable[[AsyncSession, Answer], Awaitable[None]]
+_TURN_RECORD: ContextVar[RecordAnswer | None] = ContextVar("turn_record", default=None)
+
+
+@contextmanager
+def recording(record: RecordAnswer) -> Iterator[None]:
+    """Coach turns run inside store their answer with `record` (see `Coach.answer`): the
+    inbound turn being answered is known to the channel, several calls deep."""
+    token = _TURN_RECORD.set(record)
+    try:
+        yield
+    finally:
+        _TURN_RECORD.reset(token)
 
 
 def utc_now() -> datetime:
@@ -96,14 +110,13 @@ class Coach:
         """Apply one inbound message for `user` and return the replies to show."""
         return (await self.answer(user, inbound)).replies
 
-    async def answer(
-        self, user: UserRef, inbound: Inbound, *, record: RecordAnswer | None = None
-    ) -> Answer:
+    async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
         """Like `handle`, also naming the prep the replies belong to (for buttons).
 
-        `record`, when given, runs in the turn's own transaction with its answer: a channel
-        stores the answer with the inbound turn, so that a turn taken up again after a crash
-        is delivered, not coached a second time."""
+        Inside `recording(record)`, `record` runs in the turn's own transaction with its
+        answer: a channel stores the answer with the inbound turn it answers, so that a turn
+        taken up again after a crash is delivered, not coached a second time."""
+        record = _TURN_RECORD.get()
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:

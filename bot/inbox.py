@@ -20,6 +20,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import Coach
+from bot.runtime import Services
 from bot.storage import inbox
 from bot.storage.inbox import ClaimedTurn, Payload
 from bot.storage.inbox_models import TurnStatus
@@ -125,3 +126,11 @@ class TurnInbox:
 
 
 INBOX_KEY = web.AppKey("inbox", TurnInbox)
+
+
+def inbox_of(app: web.Application, services: Services) -> TurnInbox:
+    """The server's one inbox, which every channel mounted on `app` shares."""
+    if INBOX_KEY not in app:
+        lease = timedelta(seconds=services.settings.inbox_lease)
+        app[INBOX_KEY] = TurnInbox(services.coach, lease)
+    return app[INBOX_KEY]

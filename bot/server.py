@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.inbox import INBOX_KEY, TurnInbox
+from bot.inbox import TurnInbox, inbox_of
 from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
@@ -34,8 +33,7 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
         await engine.dispose()
 
     app.on_cleanup.append(dispose)
-    inbox = TurnInbox(coach, lease=timedelta(seconds=settings.inbox_lease))
-    app[INBOX_KEY] = inbox
+    inbox = inbox_of(app, services)
     app.router.add_get("/healthz", _healthz)
     metrics = NudgeMetrics.create()
     app.router.add_get("/metrics", _metrics_page(metrics))

@@ -46,6 +46,7 @@ class ClaimedTurn:
     answer stored by an earlier attempt (None: the turn has not been coached yet)."""
 
     id: int
+    delivery_id: str
     user: UserRef
     kind: str
     payload: Payload
@@ -114,6 +115,7 @@ async def claim_next(
         return None  # another process on the same SQLite file took it first
     return ClaimedTurn(
         id=locked.id,
+        delivery_id=locked.delivery_id,
         user=user,
         kind=locked.kind,
         payload=json.loads(cipher.open(locked.body, locked.encrypted)),

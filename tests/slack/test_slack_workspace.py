@@ -703,7 +703,7 @@ async def test_an_error_of_ours_is_answered_and_logged_without_the_users_words(
     """As under load on SQLite, when a turn's write waits past the busy timeout."""
     await slack.turn(slack.command("sales"))
 
-    async def locked(_user: UserRef, inbound: Inbound, **_hooks: object) -> Answer:
+    async def locked(_user: UserRef, inbound: Inbound) -> Answer:
         words = inbound.text or inbound.argument or ""
         raise OperationalError("INSERT INTO notes (body) VALUES (?)", (words,), Exception("lock"))
 

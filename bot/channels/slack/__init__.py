@@ -18,7 +18,7 @@ from bot.channels.slack.bolt_app import WebApiConnections, build_bolt_app, insta
 from bot.channels.slack.gate import Refused, SlackGate
 from bot.channels.slack.listeners import register
 from bot.channels.slack.turns import SlackTurns
-from bot.inbox import INBOX_KEY
+from bot.inbox import inbox_of
 from bot.runtime import Services
 from bot.settings import SettingsError
 
@@ -31,7 +31,7 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
     store = installation_store(services)
     bolt = build_bolt_app(services, store)
     connections = WebApiConnections()
-    inbox = app[INBOX_KEY]
+    inbox = inbox_of(app, services)
     inbox.serve("slack", SlackTurns(services, store, connections))
     register(bolt, services, store, connections, inbox)
     app.cleanup_ctx.append(connections.open_while_serving)

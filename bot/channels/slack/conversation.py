@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import fallback_text, turn_blocks
-from bot.coach import Answer, RecordAnswer
+from bot.coach import Answer
 from bot.commands import (
     COMMAND_CHOICE,
     Word,
@@ -82,14 +82,13 @@ async def command_answer(
 
 
 async def click_answer(
-    services: Services, user: UserRef, click: Click, record: RecordAnswer | None = None
+    services: Services, user: UserRef, click: Click
 ) -> tuple[Answer, Destination]:
-    """The answer to a button press; `record` goes with a choice's coach turn (see
-    `Coach.answer`), a command button runs as the command."""
+    """The answer to a button press: a choice is a coach turn, a command button the command."""
     if click.is_command:
         return await command_answer(services, user, click.choice.removeprefix(COMMAND_CHOICE))
     inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
-    return await services.coach.answer(user, inbound, record=record), Destination.DM
+    return await services.coach.answer(user, inbound), Destination.DM
 
 
 async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:

@@ -38,7 +38,7 @@ from bot.channels.slack.conversation import (
     upload_to_dm,
 )
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
-from bot.coach import Answer, RecordAnswer
+from bot.coach import Answer, RecordAnswer, recording
 from bot.engine.messages import Inbound, Reply
 from bot.inbox import StoreAnswer
 from bot.runtime import Services
@@ -90,10 +90,8 @@ class SlackTurns:
 
         async def coach_it() -> tuple[Answer, Destination]:
             inbound = Inbound(text=str(event.get("text") or ""))
-            coached = await self._services.coach.answer(
-                user, inbound, record=_in_turn(record, Destination.DM)
-            )
-            return coached, Destination.DM
+            with recording(_in_turn(record, Destination.DM)):
+                return await self._services.coach.answer(user, inbound), Destination.DM
 
         async with sorry_on_failure("message", user, client, None, channel):
             answer, _ = await self._answer(turn, record, coach_it, recorded_by_coach=True)
@@ -122,7 +120,8 @@ class SlackTurns:
             return
 
         async def choose() -> tuple[Answer, Destination]:
-            return await click_answer(self._services, user, click, _in_turn(record, Destination.DM))
+            with recording(_in_turn(record, Destination.DM)):
+                return await click_answer(self._services, user, click)
 
         async with sorry_on_failure("click", user, client, respond):
             answer, destination = await self._answer(

@@ -22,6 +22,8 @@ from bot.channels.teams.bot import CoachingBot
 from bot.channels.teams.delivery import ProactiveMessenger
 from bot.channels.teams.endpoint import MessagesEndpoint, teams_off
 from bot.channels.teams.tab import add_tab
+from bot.channels.teams.turns import TeamsTurns
+from bot.inbox import inbox_of
 from bot.runtime import Services
 from bot.storage.teams_references import TeamsReferences
 
@@ -61,7 +63,10 @@ def add_teams(
     coaching_bot = CoachingBot(
         services.coach, references, messenger, app_id=app_id, local=mode is TeamsMode.LOCAL
     )
-    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode, services.sessions)
+    inbox = inbox_of(app, services)
+    turns = TeamsTurns(adapter, coaching_bot, inbox, app_id, local=mode is TeamsMode.LOCAL)
+    inbox.serve("teams", turns)
+    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode, turns)
     app.router.add_post(MESSAGES_PATH, endpoint.handle)
     app[TEAMS_MESSENGER] = messenger
     add_tab(app, services)

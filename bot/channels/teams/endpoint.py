@@ -1,14 +1,14 @@
-"""POST /api/messages: authenticate the activity first, then run the turn on the CloudAdapter.
+"""POST /api/messages: authenticate the activity first, keep it, then run the turn.
 
 Authentication is done here, before anything else, rather than inside `CloudAdapter.process`:
 the SDK raises assorted exceptions for bad tokens (a missing `kid`, an undecodable JWT) that
 its aiohttp integration would turn into 500s. Every failure here is a 401 with nothing
-processed, and the turn then runs on the already-authenticated result.
+processed, and the turn then runs on the already-authenticated result. A message is stored
+in the inbox before it is processed, so a crash mid-turn does not lose it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
 import logging
@@ -19,11 +19,13 @@ from aiohttp import web
 from botbuilder.core import Bot, serializer_helper  # type: ignore[import-untyped]
 from botbuilder.integration.aiohttp import CloudAdapter  # type: ignore[import-untyped]
 from botbuilder.schema import Activity  # type: ignore[import-untyped]
-from botframework.connector.auth import BotFrameworkAuthentication  # type: ignore[import-untyped]
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+)
 
 from bot.channels.teams.adapter import TeamsMode
-from bot.storage.workspaces import first_delivery
+from bot.channels.teams.turns import TeamsTurns
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,13 @@ class MessagesEndpoint:
         bot: Bot,
         authentication: BotFrameworkAuthentication,
         mode: TeamsMode,
-        sessions: async_sessionmaker[AsyncSession],
+        turns: TeamsTurns,
     ) -> None:
         self.adapter = adapter
         self.bot = bot
         self.authentication = authentication
         self.mode = mode
-        self.sessions = sessions
+        self.turns = turns
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.mode is TeamsMode.LOCAL and not _from_this_machine(request):
@@ -66,22 +68,27 @@ class MessagesEndpoint:
         except Exception as error:  # every way a token can be bad ends here
             log.info("refused a Teams activity: %s", type(error).__name__)
             return _error(401, "Unauthorized.")
-        if not await self._first_delivery(activity):
-            log.info("a re-sent Teams activity was ignored")
-            return web.Response(status=200)
+        kept = await self._answer_durably(authenticated, activity)
+        if kept is not None:
+            return kept
         response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
         if response is not None:
             return web.json_response(serializer_helper(response.body), status=response.status)
         return web.Response(status=201)
 
-    async def _first_delivery(self, activity: Activity) -> bool:
-        """Bot Framework may re-send an activity: each one (by conversation and id) runs once,
-        across replicas and restarts."""
-        if not activity.id or activity.type != "message" or activity.conversation is None:
-            return True
-        key = hashlib.sha256(f"{activity.conversation.id}/{activity.id}".encode()).hexdigest()
-        async with self.sessions.begin() as session:
-            return await first_delivery(session, "teams", key)
+    async def _answer_durably(
+        self, authenticated: AuthenticateRequestResult, activity: Activity
+    ) -> web.Response | None:
+        """A message from a known sender is stored before it is processed, and answered
+        through the inbox (see `turns.TeamsTurns`); a re-sent one (same conversation and id)
+        is recognised and not answered again. None: not a message the inbox keeps."""
+        user = self.turns.sender(activity)
+        if user is None:
+            return None
+        if not await self.turns.receive_and_answer(user, authenticated, activity):
+            log.info("a re-sent Teams activity was ignored")
+            return web.Response(status=200)
+        return web.Response(status=201)
 
 
 async def teams_off(_request: web.Request) -> web.Response:
