@@ -15,7 +15,6 @@ from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
 from bot.settings import Settings
-from bot.storage.workspaces import forget_old_events
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
@@ -98,7 +97,7 @@ def _answering_left_turns(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Answer the turns a crashed process left in the inbox: once at start-up, then every
     half lease (a dead worker's claims are free again when their lease runs out); and drop
-    settled turns and event ids too old for any platform to redeliver."""
+    settled turns too old for any platform to redeliver."""
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         async def loop() -> None:
@@ -106,8 +105,6 @@ def _answering_left_turns(
                 try:
                     await inbox.recover()
                     await inbox.forget_settled()
-                    async with services.sessions.begin() as session:
-                        await forget_old_events(session)
                 except Exception:
                     log.exception("inbox pass failed; trying again next interval")
                 await asyncio.sleep(services.settings.inbox_lease / 2)

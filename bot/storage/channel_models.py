@@ -1,5 +1,6 @@
 """Tables the chat platforms need: Slack installations and OAuth state (slack_sdk's own
-layout, created by our migrations), processed event ids, Teams conversation references."""
+layout, created by our migrations) and Teams conversation references. (Inbound turns, the
+record of what was delivered, are in `inbox_models`.)"""
 
 from __future__ import annotations
 
@@ -34,18 +35,6 @@ slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_B
 slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, SLACK_OAUTH_STATES
 )
-
-
-class ProcessedEvent(Base):
-    """An event id already handled: platforms retry deliveries, we act on each one once."""
-
-    __tablename__ = "processed_events"
-    __table_args__ = (UniqueConstraint("platform", "event_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    platform: Mapped[str] = mapped_column(String(PLATFORM_LENGTH))
-    event_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
 class TeamsConversationReference(OwnedByPerson, Base):

@@ -18,7 +18,6 @@ ORM_TABLES = {
     "conversations",
     "dialog_states",
     "notes",
-    "processed_events",
     "slack_installations",
     "slack_bots",
     "slack_oauth_states",
