@@ -13,8 +13,6 @@ from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import (
-    ID_LENGTH,
-    PLATFORM_LENGTH,
     Base,
     JsonDocument,
     OwnedByPerson,
