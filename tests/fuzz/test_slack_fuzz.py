@@ -49,6 +49,8 @@ SLACK_SHAPED = st.recursive(
     lambda inner: st.dictionaries(SLACK_KEYS, inner, max_size=6),
     max_leaves=16,
 )
+# What an HTTP client can put in a header at all: printable ASCII.
+HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
 EXAMPLES = 150
 __all__ = ["slack_api"]
 
@@ -81,13 +83,13 @@ fuzz = settings(
 
 @fuzz
 @given(body=st.binary(max_size=2000), content_type=CONTENT_TYPES, signed=st.booleans(),
-       stamp=st.one_of(st.just("now"), st.text(max_size=12)))  # fmt: skip
+       stamp=st.one_of(st.just("now"), HEADER_TEXT))  # fmt: skip
 async def test_arbitrary_bytes_signed_or_not_never_get_a_5xx(
     client: TestClient[Any, Any], body: bytes, content_type: str, signed: bool, stamp: str
 ) -> None:
     stamp = str(int(time.time())) if stamp == "now" else stamp
     headers = {"Content-Type": content_type} if content_type else {}
-    if signed and stamp.isascii() and "\n" not in stamp and "\r" not in stamp:
+    if signed:
         headers.update(sign(body, stamp))
     response = await client.post("/slack/events", data=body, headers=headers)
     assert response.status < 500, await response.text()
@@ -98,7 +100,7 @@ async def test_arbitrary_bytes_signed_or_not_never_get_a_5xx(
 @given(headers=st.dictionaries(
     st.sampled_from(["X-Slack-Request-Timestamp", "X-Slack-Signature", "Content-Type",
                      "X-Slack-Retry-Num", "Content-Encoding"]),
-    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+    HEADER_TEXT,
 ))  # fmt: skip
 async def test_arbitrary_headers_never_get_a_5xx(
     client: TestClient[Any, Any], headers: dict[str, str]

@@ -1,6 +1,6 @@
 """Acknowledged means durable: a real `prep-talk serve` killed with SIGKILL in the middle of a
-burst of DMs from many people loses none that Slack got its 200 for, answers each exactly
-once, in the order each person wrote them."""
+burst of slash commands and DMs from many people loses none that Slack got its 200 for,
+answers each exactly once, in the order each person sent them."""
 
 from __future__ import annotations
 
@@ -15,24 +15,27 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.engine.messages import Command, Inbound
-from bot.runtime import build_coach
-from bot.settings import Settings
 from bot.storage.db import create_database, session_factory
 from bot.storage.inbox_models import InboxTurn
 from bot.storage.migrate import upgrade
-from bot.users import UserRef
 from tests.slack.conftest import BOT_TOKEN, SECRET, text_of
 from tests.support.postgres import TempPostgres
 from tests.support.server_process import ServerProcess, server_env, start_server
 from tests.support.slack_api import Call, SlackApiStandIn
-from tests.support.slack_requests import TEAM_ID, event_body, message_im_event, signed_headers
+from tests.support.slack_requests import (
+    TEAM_ID,
+    event_body,
+    message_im_event,
+    signed_headers,
+    slash_command_body,
+)
 
 PEOPLE = 16
 DMS_EACH = 5
 ACKED_BEFORE_TROUBLE = 30
 LEASE_SECONDS = "2"
 ANSWER_SECONDS = 120.0
+STARTED = "Step 1 of 5"
 NOTED = re.compile(r"Noted: “They skip it because of reason (u\d+n\d+)”")
 
 
@@ -40,19 +43,9 @@ def said(person: int, n: int) -> str:
     return f"u{person:02d}n{n:02d}"
 
 
-async def start_preps(database_url: str) -> None:
-    """Everyone is in the Feel step of a sales prep, where each DM is noted and echoed."""
-    coach, engine = build_coach(Settings(database_url=database_url, playground=False))
-    try:
-        for person in range(PEOPLE):
-            user = UserRef("slack", TEAM_ID, f"U{person:02d}")
-            await coach.handle(user, Inbound(command=Command.START, argument="sales"))
-    finally:
-        await engine.dispose()
-
-
 class Burst:
-    """People writing DMs one after another (each waits for Slack's 200), all at once."""
+    """People starting a prep and writing DMs, one after another (each waits for Slack's
+    200), all at once."""
 
     def __init__(self, targets: list[str], on_ack: int) -> None:
         self.targets = targets
@@ -68,9 +61,15 @@ class Burst:
     async def _person(
         self, session: aiohttp.ClientSession, api: SlackApiStandIn, person: int
     ) -> None:
-        for n in range(DMS_EACH):
-            text = f"They skip it because of reason {said(person, n)}"
-            body = event_body(message_im_event(f"U{person:02d}", text))
+        """`/prep-talk sales`, then DMs: each acknowledged one is noted in `acked`."""
+        user = f"U{person:02d}"
+        for n in range(DMS_EACH + 1):
+            if n == 0:
+                body = slash_command_body("sales", user_id=user, team_id=TEAM_ID,
+                                          response_url=api.response_url(user))  # fmt: skip
+            else:
+                text = f"They skip it because of reason {said(person, n)}"
+                body = event_body(message_im_event(user, text))
             target = self.targets[(person + n) % len(self.targets)]
             try:
                 async with session.post(
@@ -91,7 +90,11 @@ def answers_by_person(calls: list[Call]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {person: [] for person in range(PEOPLE)}
     for call in calls:
         if call.method == "chat.postMessage" and call.ok:
-            for marker in NOTED.findall(text_of(call.body)):
+            text = text_of(call.body)
+            if STARTED in text:  # the command's answer, posted to the user's id
+                person = int(str(call.body["channel"])[1:])
+                found[person].append(said(person, 0))
+            for marker in NOTED.findall(text):
                 found[int(marker[1:3])].append(marker)
     return found
 
@@ -150,7 +153,6 @@ async def serve(stack: AsyncExitStack, env: dict[str, str], log: Path) -> Server
 async def test_a_server_killed_mid_burst_answers_every_acknowledged_dm_once_in_order_after_restart(
     database_url: str, slack_api: SlackApiStandIn, servers: AsyncExitStack, tmp_path: Path
 ) -> None:
-    await start_preps(database_url)
     env = server_env(database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
                      SLACK_API_URL=slack_api.url, PREPTALK_INBOX_LEASE=LEASE_SECONDS)  # fmt: skip
     first = await serve(servers, env, tmp_path / "first.log")
@@ -188,7 +190,6 @@ async def test_two_servers_on_postgresql_one_killed_mid_burst_the_other_answers_
 ) -> None:
     """Each person's DMs alternate between the two replicas; one dies; the survivor takes
     over what it left once the lease runs out, without a restart."""
-    await start_preps(postgres_url)
     env = server_env(postgres_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
                      SLACK_API_URL=slack_api.url, PREPTALK_INBOX_LEASE=LEASE_SECONDS)  # fmt: skip
     doomed = await serve(servers, env, tmp_path / "doomed.log")
