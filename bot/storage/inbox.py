@@ -16,6 +16,7 @@ answer is only delivered, if it was not already.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -23,13 +24,14 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.crypto import NoteCipher
+from bot.storage.crypto import NoteCipher, NoteKeyError
 from bot.storage.db import insert_into
 from bot.storage.inbox_models import InboxTurn, TurnStatus
 from bot.storage.leases import claimable, is_claimable
 from bot.storage.models import utcnow
 from bot.users import UserRef
 
+log = logging.getLogger(__name__)
 # Platforms redeliver within minutes (Slack: 3 retries over about 5 minutes); a settled turn
 # is kept longer than any redelivery so that one is still recognised.
 SETTLED_MEMORY = timedelta(days=2)
@@ -83,7 +85,33 @@ async def claim_next(
     session: AsyncSession, cipher: NoteCipher, user: UserRef, now: datetime, lease: timedelta
 ) -> ClaimedTurn | None:
     """Lease `user`'s oldest unsettled turn to this worker until `now + lease`; None when
-    there is none, or it is held by another worker (who will go on with the rest)."""
+    there is none, or it is held by another worker (who will go on with the rest).
+
+    A turn sealed with a key that is no longer configured can never be answered: it is
+    settled as failed (logged, never with its contents) so that it does not hold up the
+    person's later turns."""
+    while (row := await _lease_oldest(session, user, now, lease)) is not None:
+        try:
+            return ClaimedTurn(
+                id=row.id,
+                delivery_id=row.delivery_id,
+                user=user,
+                kind=row.kind,
+                payload=json.loads(cipher.open(row.body, row.encrypted)),
+                answer=_opened(cipher, row.answer, row.answer_encrypted),
+                attempts=row.attempts + 1,
+            )
+        except NoteKeyError as error:
+            log.error("inbox turn %d for %s cannot be opened: %s", row.id, user, error)
+            await settle(session, row.id, TurnStatus.FAILED)
+    return None
+
+
+async def _lease_oldest(
+    session: AsyncSession, user: UserRef, now: datetime, lease: timedelta
+) -> InboxTurn | None:
+    """The person's oldest unsettled row, leased to us (as read before the lease), if it
+    is claimable and no other worker takes it first."""
     owner = (
         (InboxTurn.platform == user.platform)
         & (InboxTurn.tenant_id == user.tenant)
@@ -113,19 +141,11 @@ async def claim_next(
     )
     if not taken.rowcount:  # type: ignore[attr-defined]
         return None  # another process on the same SQLite file took it first
-    return ClaimedTurn(
-        id=locked.id,
-        delivery_id=locked.delivery_id,
-        user=user,
-        kind=locked.kind,
-        payload=json.loads(cipher.open(locked.body, locked.encrypted)),
-        answer=(
-            json.loads(cipher.open(locked.answer, locked.answer_encrypted))
-            if locked.answer is not None
-            else None
-        ),
-        attempts=locked.attempts + 1,
-    )
+    return locked
+
+
+def _opened(cipher: NoteCipher, body: str | None, encrypted: bool) -> Payload | None:
+    return None if body is None else dict(json.loads(cipher.open(body, encrypted)))
 
 
 async def people_waiting(session: AsyncSession, now: datetime, limit: int = 500) -> list[UserRef]:

@@ -8,7 +8,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import inbox
@@ -107,3 +107,24 @@ async def test_settled_turns_are_forgotten_once_no_redelivery_can_come(
         assert await inbox.forget_settled(session, later) == 1
     assert await receive(sessions, BEN, "event:Ev3", "still there")
     assert not await receive(sessions, BEN, "event:Ev2", "still waiting")
+
+
+async def test_a_turn_sealed_with_a_lost_key_is_given_up_and_holds_up_nothing(
+    sessions: Sessions,
+) -> None:
+    await receive(sessions, ANA, "event:Ev1", "sealed with the old key")
+    await receive(sessions, ANA, "event:Ev2", "sealed with the new key")
+    async with sessions.begin() as session:
+        await session.execute(
+            update(InboxTurn).where(InboxTurn.delivery_id == "event:Ev1")
+            .values(body=NoteCipher([Fernet.generate_key()]).seal('{"text": "x"}')[0])
+        )  # fmt: skip
+
+    turn = await claim(sessions, ANA)
+
+    assert turn is not None and turn.payload == {"text": "sealed with the new key"}
+    async with sessions() as session:
+        status = await session.scalar(
+            select(InboxTurn.status).where(InboxTurn.delivery_id == "event:Ev1")
+        )
+    assert status == "failed"
