@@ -44,10 +44,17 @@ SLACK_KEYS = st.sampled_from(
      "trigger_id", "channel", "text", "authorizations", "enterprise", "api_app_id", "view",
      "response_url", "is_enterprise_install", "channel_type", "subtype", "bot_id", "token"]
 )  # fmt: skip
-SLACK_SHAPED = st.recursive(
-    JSON_VALUES,
-    lambda inner: st.dictionaries(SLACK_KEYS, inner, max_size=6),
-    max_leaves=16,
+SLACK_TYPES = st.sampled_from(
+    ["event_callback", "block_actions", "url_verification", "view_submission", "shortcut"]
+)
+SLACK_SHAPED = st.builds(
+    lambda kind, rest: {**rest, "type": kind},
+    SLACK_TYPES,
+    st.dictionaries(
+        SLACK_KEYS,
+        st.recursive(JSON_VALUES, lambda inner: st.dictionaries(SLACK_KEYS, inner, max_size=4)),
+        max_size=6,
+    ),
 )
 # What an HTTP client can put in a header at all: printable ASCII.
 HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.users import UserRef
 from tests.slack.conftest import SECRET, SlackWorkspace
 from tests.support.slack_requests import event_body, message_im_event, slash_command_body
 
@@ -31,6 +32,18 @@ MALFORMED = [
     pytest.param(b"", FORM, id="empty"),
     pytest.param(b'{"type": "event_callback", "authorizations": 5}', JSON, id="wrong-types"),
 ]
+# Signed, well-formed enough for Bolt, with the wrong things where a turn names its sender:
+# answered without a 5xx, and nothing is coached.
+ODD_TURNS = [
+    pytest.param({"type": "block_actions", "user": 5, "actions": [{"action_id": "choice-0"}]},
+                 id="click-user-not-an-object"),
+    pytest.param({"type": "block_actions", "user": {"id": "U123"}, "actions": "choice-0"},
+                 id="click-actions-not-a-list"),
+    pytest.param({"type": "event_callback", "event": {"type": "message", "channel_type": "im",
+                                                      "user": ["U123"]}},
+                 id="dm-user-not-a-string"),
+    pytest.param({"type": "event_callback", "event": "message"}, id="event-not-an-object"),
+]  # fmt: skip
 
 
 def sign(body: bytes, secret: str = SECRET, timestamp: str | None = None) -> dict[str, str]:
@@ -109,3 +122,15 @@ async def test_bolt_still_checks_the_signature_itself(slack: SlackWorkspace) -> 
     unsigned = AsyncBoltRequest(body=body, headers={"Content-Type": JSON})
     response = await bolt.async_dispatch(unsigned)
     assert response.status == 401
+
+
+@pytest.mark.parametrize("payload", ODD_TURNS)
+async def test_a_signed_turn_with_odd_fields_is_not_a_5xx_and_coaches_nothing(
+    slack: SlackWorkspace, payload: dict[str, object]
+) -> None:
+    is_click = payload["type"] == "block_actions"
+    body = urlencode({"payload": json.dumps(payload)}) if is_click else json.dumps(payload)
+    response = await slack.post(body)
+    assert response.status < 500
+    assert await slack.coach.preps(UserRef("slack", "none", "U123")) == []
+    assert slack.api.calls_to("chat.postMessage") == []

@@ -26,6 +26,13 @@ JSON = "application/json"
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
 STALE_AFTER_SECONDS = 300
+# The parts of a payload Bolt looks inside while it routes a request, and what Slack always
+# sends there (objects; lists of objects); anything else would crash the routing.
+CONTAINERS: dict[str, type] = {
+    "event": dict, "user": dict, "team": dict, "channel": dict, "container": dict,
+    "message": dict, "view": dict, "enterprise": dict, "actions": list, "authorizations": list,
+}  # fmt: skip
+NULLABLE = frozenset({"enterprise", "team"})  # null in payloads of org-wide installs
 
 
 class Refused(Exception):
@@ -115,7 +122,18 @@ def _json_object(text: str) -> dict[str, Any]:
         raise Refused(400, "invalid_payload") from None
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         raise Refused(400, "invalid_payload")
+    for name, shape in CONTAINERS.items():
+        if name not in value or (value[name] is None and name in NULLABLE):
+            continue
+        if not _shaped(value[name], shape):
+            raise Refused(400, "invalid_payload")
     return value
+
+
+def _shaped(value: object, shape: type) -> bool:
+    if shape is list:
+        return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+    return isinstance(value, shape)
 
 
 def _form(text: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 DIALOG_WORDS = (Word.START, Word.RESUME, Word.DEBRIEF)
+CHOICE_BUTTON = re.compile(rf"^{CHOICE_ACTION}-\d+$")
 
 
 def register(
@@ -41,7 +42,7 @@ def register(
     answer_waiting = _answer_waiting(inbox)
     app.middleware(_keeping_turns(inbox))
     app.command("/prep-talk")(ack=_ack_command(services), lazy=[answer_waiting])
-    app.action({"type": "block_actions", "action_id": re.compile(rf"^{CHOICE_ACTION}-\d+$")})(
+    app.action({"type": "block_actions", "action_id": CHOICE_BUTTON})(
         ack=_ack, lazy=[answer_waiting]
     )
     # Events are acknowledged by Bolt itself before any listener runs; this one runs after.
@@ -54,23 +55,47 @@ def register(
 
 def inbound_turn(body: dict[str, Any]) -> tuple[TurnKind, UserRef, str] | None:
     """What kind of turn a payload is, whose, and its delivery id (unique per request, the
-    same on a redelivery); None for what is no turn (edits, deletions, bot posts, joins)."""
+    same on a redelivery); None for what is no turn (edits, deletions, bot posts, joins,
+    App Home, workspace events, other apps' buttons, payloads missing who sent them)."""
     if body.get("type") == "block_actions":
-        user = person((body.get("team") or {}).get("id"), str(body["user"]["id"]))
-        action = (body.get("actions") or [{}])[0]
-        stamp = body.get("trigger_id") or f"{user.user}/{action.get('action_ts')}"
-        return TurnKind.CLICK, user, f"click:{stamp}"
+        action = _first(body.get("actions"))
+        if not CHOICE_BUTTON.match(_text(action.get("action_id")) or ""):
+            return None
+        user_id, team = _text(_field(body, "user", "id")), _text(_field(body, "team", "id"))
+        stamp = _text(body.get("trigger_id")) or f"{user_id}/{action.get('action_ts')}"
+        return (TurnKind.CLICK, person(team, user_id), f"click:{stamp}") if user_id else None
     if body.get("command"):
-        user = person(body.get("team_id"), str(body["user_id"]))
-        return TurnKind.COMMAND, user, f"command:{body.get('trigger_id') or uuid.uuid4()}"
-    event = body.get("event") or {}
-    if event.get("type") != "message" or event.get("channel_type") != "im":
-        return None  # App Home, workspace events: handled at once, not turns
-    if event.get("subtype") or event.get("bot_id") or "user" not in event:
+        user_id = _text(body.get("user_id"))
+        stamp = _text(body.get("trigger_id")) or str(uuid.uuid4())
+        turn = (
+            TurnKind.COMMAND,
+            person(_text(body.get("team_id")), user_id or ""),
+            f"command:{stamp}",
+        )
+        return turn if user_id else None
+    event = body.get("event")
+    if not isinstance(event, dict) or event.get("type") != "message":
         return None
-    user = person(body.get("team_id") or event.get("team"), str(event["user"]))
-    stamp = body.get("event_id") or f"{event.get('channel')}/{event.get('ts')}"
-    return TurnKind.MESSAGE, user, f"event:{stamp}"
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None  # outside the DM, or not a person writing a new message
+    user_id = _text(event.get("user"))
+    team = _text(body.get("team_id")) or _text(event.get("team"))
+    stamp = _text(body.get("event_id")) or f"{event.get('channel')}/{event.get('ts')}"
+    return (TurnKind.MESSAGE, person(team, user_id), f"event:{stamp}") if user_id else None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _field(body: dict[str, Any], name: str, key: str) -> object:
+    inner = body.get(name)
+    return inner.get(key) if isinstance(inner, dict) else None
+
+
+def _first(items: object) -> dict[str, Any]:
+    first = items[0] if isinstance(items, list) and items else None
+    return first if isinstance(first, dict) else {}
 
 
 def _keeping_turns(inbox: TurnInbox) -> Callable[..., Awaitable[None]]:
