@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -108,13 +109,34 @@ class TurnInbox:
             status = TurnStatus.FAILED
         else:
             try:
-                await self._processors[turn.user.platform].process(turn, self._recorder(turn))
+                async with self._kept_leased(turn):
+                    await self._processors[turn.user.platform].process(turn, self._recorder(turn))
             except Exception as error:  # never with the payload: it holds the user's words
                 log.error("inbox turn %d for %s failed: %s", turn.id, turn.user,
                           type(error).__name__)  # fmt: skip
                 status = TurnStatus.FAILED
         async with self._sessions.begin() as session:
             await inbox.settle(session, turn.id, status)
+
+    @asynccontextmanager
+    async def _kept_leased(self, turn: ClaimedTurn) -> AsyncIterator[None]:
+        """Renew the lease every third of it while the turn is answered (a 429 can hold a
+        reply for seconds): only a worker that died, or hangs, loses a turn to another."""
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.lease.total_seconds() / 3)
+                async with self._sessions.begin() as session:
+                    if not await inbox.renew(session, turn, self._clock() + self.lease):
+                        log.warning("inbox turn %d for %s: lease lost", turn.id, turn.user)
+                        return
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
 
     def _recorder(self, turn: ClaimedTurn) -> StoreAnswer:
         cipher = self._cipher

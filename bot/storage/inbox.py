@@ -161,6 +161,22 @@ async def people_waiting(session: AsyncSession, now: datetime, limit: int = 500)
     return [UserRef(platform, tenant, user) for platform, tenant, user in rows]
 
 
+async def renew(session: AsyncSession, turn: ClaimedTurn, until: datetime) -> bool:
+    """Extend this worker's lease on a turn it is still answering; False when the lease was
+    lost (it ran out and another worker took the turn)."""
+    result = await session.execute(
+        update(InboxTurn)
+        .where(
+            InboxTurn.id == turn.id,
+            InboxTurn.status == CLAIMED,
+            InboxTurn.attempts == turn.attempts,
+        )
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def record_answer(
     session: AsyncSession, cipher: NoteCipher, turn_id: int, answer: Payload
 ) -> None:

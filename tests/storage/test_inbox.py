@@ -128,3 +128,20 @@ async def test_a_turn_sealed_with_a_lost_key_is_given_up_and_holds_up_nothing(
             select(InboxTurn.status).where(InboxTurn.delivery_id == "event:Ev1")
         )
     assert status == "failed"
+
+
+async def test_a_worker_renewing_its_lease_keeps_the_turn_until_it_stops(
+    sessions: Sessions,
+) -> None:
+    await receive(sessions, ANA, "event:Ev1", "slow to answer")
+    turn = await claim(sessions, ANA)
+    assert turn is not None
+    later = utcnow() + LEASE * 0.9
+    async with sessions.begin() as session:
+        assert await inbox.renew(session, turn, later + LEASE)
+    assert await claim(sessions, ANA, later + LEASE / 2) is None, "renewed: still ours"
+
+    taken_over = await claim(sessions, ANA, later + LEASE * 2)
+    assert taken_over is not None and taken_over.attempts == 2
+    async with sessions.begin() as session:
+        assert not await inbox.renew(session, turn, later + LEASE * 3), "lost to the other"
