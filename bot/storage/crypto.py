@@ -19,7 +19,7 @@ KEYS_VARIABLE = "PREPTALK_ENCRYPTION_KEYS"
 UNREADABLE = f"[unreadable: sealed with a key that is not in {KEYS_VARIABLE}]"
 
 log = logging.getLogger(__name__)
-Fallback = TypeVar("Fallback", str, None)
+Unreadable = TypeVar("Unreadable", str, None)
 
 
 class NoteKeyError(RuntimeError):
@@ -58,16 +58,14 @@ class NoteCipher:
         except (InvalidToken, UnicodeError):
             raise _no_matching_key() from None
 
-    def open_or(self, body: str | None, encrypted: bool, fallback: Fallback) -> str | Fallback:
-        """The text, or `fallback` when it is empty or its key is gone: one unreadable value
-        must not hide the rest of a list."""
-        if body is None:
-            return fallback
+    def open_or(self, body: str, encrypted: bool, unreadable: Unreadable) -> str | Unreadable:
+        """The text, or `unreadable` when its key is gone (logged): one unreadable value must
+        not hide the rest of a list."""
         try:
             return self.open(body, encrypted)
         except NoteKeyError as error:
             log.warning("%s", error)
-            return fallback
+            return unreadable
 
     def rotate(self, body: str, encrypted: bool) -> str:
         """Return `body` re-encrypted with the first key (plain text gets encrypted)."""
