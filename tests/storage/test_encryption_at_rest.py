@@ -9,14 +9,15 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from cryptography.fernet import Fernet
-from sqlalchemy import text
+from sqlalchemy import Text, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli import commands, keys
 from bot.coach import Coach
 from bot.engine.messages import Command, Inbound, Reply
 from bot.storage.crypto import UNREADABLE, NoteCipher
-from bot.storage.sealed import rotate_sealed
+from bot.storage.schema import metadata
+from bot.storage.sealed import SEALED_COLUMNS, rotate_sealed
 from bot.users import UserRef
 from tests.storage.at_rest import coach_with, settings_with, stored_bytes, wal_of
 
@@ -51,6 +52,17 @@ DEBRIEF = [
     Inbound(text=f"I draft the {MARK} module with sales enablement by 15 January."),
 ]
 NOTE_STEPS = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
+
+
+def test_every_free_text_column_is_on_the_list_of_sealed_columns() -> None:
+    """Free text (SQL TEXT) is what people write; a new such column must be sealed too."""
+    free_text = {
+        (table.name, column.name)
+        for table in metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, Text)
+    }
+    assert free_text == {(sealed.table.name, sealed.body.key) for sealed in SEALED_COLUMNS}
 
 
 async def whole_prep(coach: Coach, user: UserRef, *, debrief: bool = True) -> tuple[int, str]:
