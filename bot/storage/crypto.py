@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import overload
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -19,7 +19,6 @@ KEYS_VARIABLE = "PREPTALK_ENCRYPTION_KEYS"
 UNREADABLE = f"[unreadable: sealed with a key that is not in {KEYS_VARIABLE}]"
 
 log = logging.getLogger(__name__)
-Unreadable = TypeVar("Unreadable", str, None)
 
 
 class NoteKeyError(RuntimeError):
@@ -58,9 +57,15 @@ class NoteCipher:
         except (InvalidToken, UnicodeError):
             raise _no_matching_key() from None
 
-    def open_or(self, body: str, encrypted: bool, unreadable: Unreadable) -> str | Unreadable:
-        """The text, or `unreadable` when its key is gone (logged): one unreadable value must
-        not hide the rest of a list."""
+    @overload
+    def open_or(self, body: str, encrypted: bool, unreadable: str) -> str: ...
+    @overload
+    def open_or(self, body: str | None, encrypted: bool, unreadable: str | None) -> str | None: ...
+    def open_or(self, body: str | None, encrypted: bool, unreadable: str | None) -> str | None:
+        """The text (None for an empty column), or `unreadable` when its key is gone (logged):
+        one unreadable value must not hide the rest of a list."""
+        if body is None:
+            return None
         try:
             return self.open(body, encrypted)
         except NoteKeyError as error:

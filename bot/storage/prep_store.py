@@ -213,8 +213,7 @@ class PrepStore:
 
     def goal_of(self, conversation: PrepConversation) -> str | None:
         """The conversation's goal, opened (a placeholder when its key is not configured)."""
-        goal, encrypted = conversation.goal, conversation.goal_encrypted
-        return None if goal is None else self._cipher.open_or(goal, encrypted, UNREADABLE)
+        return self._cipher.open_or(conversation.goal, conversation.goal_encrypted, UNREADABLE)
 
     async def notes_of(self, conversation: PrepConversation) -> list[NoteView]:
         """The notes of `conversation`, opened, in coaching-step order (a note whose key is
@@ -321,10 +320,9 @@ class PrepStore:
 
     def _settings(self, tenant: Tenant, user: User) -> PersonSettings:
         """The settings a turn needs; a mission whose key is gone is left out (and logged)."""
-        mission, encrypted = tenant.mission, tenant.mission_encrypted
         return PersonSettings(
             fiscal_year_start_month=tenant.fiscal_year_start_month,
-            mission=None if mission is None else self._cipher.open_or(mission, encrypted, None),
+            mission=self._cipher.open_or(tenant.mission, tenant.mission_encrypted, None),
             time_zone=user.time_zone,
             nudges_opt_in=user.nudges_opt_in,
         )

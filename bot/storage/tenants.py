@@ -49,7 +49,5 @@ async def configure_tenant(
     if mission is not None:
         row.mission, row.mission_encrypted = cipher.seal_optional(mission.strip() or None)
     await session.flush()
-    opened = (
-        None if row.mission is None else cipher.open_or(row.mission, row.mission_encrypted, None)
-    )
+    opened = cipher.open_or(row.mission, row.mission_encrypted, None)
     return TenantSettings(platform, tenant, row.fiscal_year_start_month, opened)
