@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from bot.cli.commands import EXIT_OK, EXIT_USAGE
 from bot.settings import Settings
 from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
 from bot.storage.db import create_database, drop_freed_pages, session_factory
 from bot.storage.sealed import SEALED_COLUMNS, RotationReport, rotate_sealed
 
-EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
+EXIT_UNREADABLE = 1  # some values open with no configured key: keep the old key for now
 
 
 async def rotate(settings: Settings, out: TextIO, err: TextIO = sys.stderr) -> int:

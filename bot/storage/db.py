@@ -1,4 +1,5 @@
-"""The database engine and session factory, built on request from a URL (never at import).
+"""The database engine and session factory, built on request from a URL (never at import);
+and `drop_freed_pages`, which clears old text out of a SQLite file after a key rotation.
 
 SQLite runs with foreign keys on (so deleting a conversation cascades to its state and
 notes), a busy timeout so a second writer waits instead of failing, and WAL so readers do

@@ -116,7 +116,7 @@ async def test_rotation_moves_every_value_to_the_new_key_so_the_old_one_can_go(
     notes = await count(engine, "SELECT count(*) FROM notes")
 
     out = io.StringIO()
-    assert await keys.rotate(settings_with(database_url, KEY_B, KEY_A), out) == keys.EXIT_OK
+    assert await keys.rotate(settings_with(database_url, KEY_B, KEY_A), out) == commands.EXIT_OK
     assert out.getvalue() == (
         f"dialog states: 2 rotated\ngoals: 1 rotated\nnotes: {notes} rotated\nmissions: 1 rotated\n"
     )
@@ -132,7 +132,7 @@ async def test_rotation_moves_every_value_to_the_new_key_so_the_old_one_can_go(
         assert HYPOTHESIS in replies[-1].text  # Bob's dialog state opens with key B alone
 
     again = io.StringIO()
-    assert await keys.rotate(settings_with(database_url, KEY_B), again) == keys.EXIT_OK
+    assert await keys.rotate(settings_with(database_url, KEY_B), again) == commands.EXIT_OK
     assert again.getvalue() == (
         "dialog states: 0 rotated\ngoals: 0 rotated\nnotes: 0 rotated\nmissions: 0 rotated\n"
     )
@@ -147,7 +147,7 @@ async def test_rotation_encrypts_what_was_written_before_a_key_was_set(
         assert MARK.encode() in await asyncio.to_thread(stored_bytes, database_url)
 
     out = io.StringIO()
-    assert await keys.rotate(settings_with(database_url, KEY_A), out) == keys.EXIT_OK
+    assert await keys.rotate(settings_with(database_url, KEY_A), out) == commands.EXIT_OK
     assert "dialog states: 1 rotated\ngoals: 1 rotated\n" in out.getvalue()
 
     async with coach_with(database_url, KEY_A) as coach:

@@ -12,7 +12,7 @@ from alembic import command
 from cryptography.fernet import Fernet
 from sqlalchemy import column, insert, inspect, select, table, text
 
-from bot.cli import keys
+from bot.cli import commands, keys
 from bot.engine.messages import Command, Inbound
 from bot.engine.state import PrepState
 from bot.storage import migrate
@@ -166,7 +166,7 @@ async def test_upgrading_from_0003_carries_every_prep_over(empty_database_url: s
         replies = await coach.handle(ALICE, Inbound(command=Command.START, argument="sales"))
         assert STATE.hypotheses[0] in replies[-1].text  # the dialog state carried over
     key = Fernet.generate_key()
-    assert await keys.rotate(settings_with(url, key), io.StringIO()) == keys.EXIT_OK
+    assert await keys.rotate(settings_with(url, key), io.StringIO()) == commands.EXIT_OK
     async with coach_with(url, key) as coach:
         [prep] = await coach.preps(ALICE)
         assert prep.goal == GOAL
