@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=600)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,40}$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+KnownTerm = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
 MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
@@ -72,6 +73,10 @@ class Playbook(BaseModel):
     priority_terms: list[Annotated[str, StringConstraints(min_length=2, max_length=40)]] = Field(
         min_length=5, description="lower-case words that show a pitch speaks to their priorities"
     )
+    known_terms: list[KnownTerm] = Field(
+        default_factory=list,
+        description="the stakeholder's own vocabulary (ARR, EBITDA, sprint): never jargon to them",
+    )
     likely_concerns: list[Text] = Field(min_length=3)
     listening_questions: list[Text] = Field(min_length=4)
     busy_windows: list[BusyWindow] = Field(default_factory=list)
@@ -88,6 +93,11 @@ class Playbook(BaseModel):
         for term in self.priority_terms:
             if term != term.lower():
                 raise ValueError(f"priority_terms must be lower case: {term!r}")
+        seen: set[str] = set()
+        for term in self.known_terms:
+            if term.lower() in seen:
+                raise ValueError(f"known_terms lists {term!r} twice")
+            seen.add(term.lower())
         return self
 
 
