@@ -22,10 +22,12 @@ from typing import Any
 
 import yaml
 
-from bot.engine.asks import goals_in, is_closed_question, why_connects
+from bot.engine.asks import why_connects
 from bot.engine.dates import parse_planned_date
 from bot.engine.glossary import GlossaryIndex
+from bot.engine.goals import goals_in
 from bot.engine.language import check_text
+from bot.engine.questions import blames, question_verdict
 from bot.playbook.library import PlaybookLibrary, load_library
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "coaching"
@@ -114,10 +116,6 @@ def score_goals(split: str) -> Score:
     return score
 
 
-def question_verdict(question: str) -> str:
-    return "closed" if is_closed_question(question) else "open"
-
-
 def score_questions(split: str, verdict: str) -> Score:
     """One verdict (closed, leading or accusing) against every other question."""
     score = Score()
@@ -133,7 +131,7 @@ def score_questions(split: str, verdict: str) -> Score:
 def score_blame(split: str) -> Score:
     score = Score()
     for case in cases("hypotheses", split):
-        _binary(score, case["blaming"], False)
+        _binary(score, case["blaming"], blames(case["text"]))
     return score
 
 

@@ -20,3 +20,80 @@ def test_simplify_offers_a_plainer_version_and_uses_it(make_context: ContextFact
     )
     assert not d.findings("acronym")
     assert "use_rewrite" not in d.choices()
+
+
+def in_feel_questions(d: Dialog) -> None:
+    d.say("The course lands in the last weeks of the quarter")
+    d.pick("next")
+
+
+def test_an_invitation_to_talk_is_an_open_question(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    in_feel_questions(d)
+    d.say("Can you walk me through how a deal gets its security review?")
+    d.say("Would you tell me about the last time a sign-in step slowed a seller down?")
+    assert not [r.findings for r in d.replies if r.findings]
+    assert len(d.state.questions) == 2
+
+
+def test_a_leading_question_gets_a_tip_with_an_open_rewording(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    in_feel_questions(d)
+    d.say("Surely your sellers can spare ten minutes for the course?")
+    [tip] = d.findings("leading_question")
+    assert "What would help your sellers spare ten minutes for the course?" in str(
+        tip["suggestion"]
+    )
+
+
+def test_an_accusing_question_gets_a_tip_with_an_open_rewording(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    in_feel_questions(d)
+    d.say("Why won't your people just finish the course?")
+    [tip] = d.findings("accusing_question")
+    assert "What makes it hard for your people to finish the course?" in str(tip["suggestion"])
+    d.say("How come your team keeps clicking on links in fake emails?")
+    assert d.findings("accusing_question")
+
+
+def test_a_blaming_hypothesis_gets_a_reframe(make_context: ContextFactory) -> None:
+    ctx = make_context()
+    d = Dialog.start(ctx)
+    d.say("They just don't care about security.")
+    [reframe] = d.findings("blaming_hypothesis")
+    assert ctx.playbook.likely_concerns[0] in str(reframe["suggestion"])
+    d.say("Sellers have no time for the course in the last weeks of the quarter.")
+    assert not d.findings("blaming_hypothesis")
+
+
+def test_goals_listed_in_any_form_are_all_counted(make_context: ContextFactory) -> None:
+    for statement, count in [
+        ("Get the team through the course, turn on the password manager and cut shared logins.", 3),
+        ("1) finish the course 2) report fake emails", 2),
+        ("Two things: a date for the course and a champion per region.", 2),
+        ("Finish the course. On top of that, I need them to stop sharing logins.", 2),
+        ("Finance and procurement sign off on one vendor list.", 1),
+        ("Get HR and IT to share one joiner checklist.", 1),
+    ]:
+        d = Dialog.start(make_context())
+        in_feel_questions(d)
+        d.pick("q1")
+        d.pick("next")
+        d.say(statement)
+        found = d.findings("multiple_goals")
+        counted = len(found[0]["goals"]) if found else 1  # type: ignore[arg-type]
+        assert counted == count, statement
+
+
+def test_the_saved_goal_is_the_clean_text_of_the_one_picked(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    in_feel_questions(d)
+    d.pick("q1")
+    d.pick("next")
+    d.say("1) finish the course before quarter-end 2) report fake emails")
+    d.pick("goal2")
+    assert d.state.goal == "Report fake emails"

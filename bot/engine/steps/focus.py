@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.asks import goals_in
 from bot.engine.context import CoachContext
+from bot.engine.goals import goals_in
 from bot.engine.language import mentions_any
 from bot.engine.messages import Finding, Reply, Step
 from bot.engine.state import PrepState, Stage
