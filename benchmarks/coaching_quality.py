@@ -22,12 +22,12 @@ from typing import Any
 
 import yaml
 
-from bot.engine.asks import why_connects
 from bot.engine.dates import parse_planned_date
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.goals import goals_in
 from bot.engine.language import check_text
 from bot.engine.questions import blames, question_verdict
+from bot.engine.whys import judge_why
 from bot.playbook.library import PlaybookLibrary, load_library
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "coaching"
@@ -140,7 +140,7 @@ def score_whys(split: str, library: PlaybookLibrary) -> Score:
     for case in cases("whys", split):
         book = library.find(case["audience"])
         assert book is not None
-        passes = why_connects(case["text"], book, None)
+        passes = judge_why(case["text"], book, None).passes
         _binary(score, case["verdict"] == "challenge", not passes)
     return score
 

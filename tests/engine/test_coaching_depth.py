@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import ContextFactory
 from tests.engine.dialog import Dialog
-from tests.engine.test_prep_transcripts import through_timing
+from tests.engine.test_prep_transcripts import through_simplify, through_timing
 
 
 def test_simplify_offers_a_plainer_version_and_uses_it(make_context: ContextFactory) -> None:
@@ -97,3 +97,23 @@ def test_the_saved_goal_is_the_clean_text_of_the_one_picked(make_context: Contex
     d.say("1) finish the course before quarter-end 2) report fake emails")
     d.pick("goal2")
     assert d.state.goal == "Report fake emails"
+
+
+def test_a_why_about_compliance_or_our_own_metrics_is_challenged(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    through_simplify(d)
+    for why, message in [
+        ("Because the audit requires it.", "Compliance is our reason"),
+        ("Security is everyone's responsibility.", "Duty asks for effort"),
+        ("To keep the company safe.", "“Safer” is abstract"),
+        ("So our phishing click rate goes down.", "the security team's goal"),
+        ("Because NIST says so.", "A framework name"),
+    ]:
+        d.say(why)
+        [missing] = d.findings("missing_why")
+        assert message in str(missing["message"]), why
+    d.say("Sellers keep deals moving when customer files open safely from any hotel.")
+    assert not d.findings("missing_why")
+    assert "That connects the ask to what matters." in d.text
