@@ -16,13 +16,13 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.engine.dates import parse_planned_date
+from bot.engine.dates import read_date
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.goals import goals_in
 from bot.engine.language import check_text
@@ -153,26 +153,16 @@ def score_fear(split: str, library: PlaybookLibrary, glossary: GlossaryIndex) ->
     return score
 
 
-def date_behaviour(text: str, today: date) -> tuple[str, date | None, tuple[date, ...]]:
-    """What the Slow down step does with a typed date: accept, ask or confirm."""
-    day = parse_planned_date(text, today)
-    if day is None:
-        return "ask", None, ()
-    if day < today or day > today + timedelta(days=365):
-        return "confirm", day, ()
-    return "accept", day, ()
-
-
 def score_dates(split: str) -> Score:
     score = Score()
     today = today_of("dates")
     for case in cases("dates", split):
-        behaviour, day, options = date_behaviour(case["text"], today)
-        right = behaviour == case["expect"] and (
-            sorted(options) == sorted(case.get("options", []))
-            if behaviour == "ask"
-            else day == case.get("date")
-        )
+        reading = read_date(case["text"], today)
+        right = reading is not None and reading.action == case["expect"]
+        if right and reading is not None:
+            right = list(reading.options) == sorted(case.get("options", [])) and (
+                reading.day == case.get("date")
+            )
         score.hits += right
         score.misses += not right
     return score

@@ -87,6 +87,9 @@ class Playbook(BaseModel):
     why_examples: list[Text] = Field(min_length=2)
     readability_target: float = Field(default=9.0, ge=3, le=16)
     nudge_lead_days: int = Field(default=14, ge=1, le=60)
+    prep_days: int = Field(
+        default=7, ge=1, le=60, description="days to gather data before a suggested date"
+    )
 
     @model_validator(mode="after")
     def _terms_lower(self) -> Playbook:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.conftest import ContextFactory
 from tests.engine.dialog import Dialog
-from tests.engine.test_prep_transcripts import through_simplify, through_timing
+from tests.engine.test_prep_transcripts import through_focus, through_simplify, through_timing
 
 
 def test_simplify_offers_a_plainer_version_and_uses_it(make_context: ContextFactory) -> None:
@@ -117,3 +119,51 @@ def test_a_why_about_compliance_or_our_own_metrics_is_challenged(
     d.say("Sellers keep deals moving when customer files open safely from any hotel.")
     assert not d.findings("missing_why")
     assert "That connects the ask to what matters." in d.text
+
+
+def test_an_ambiguous_short_date_offers_both_and_remembers_the_order(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("3/4")
+    assert d.choices() == ["month_day", "day_month", "back"]
+    assert [c.label for c in d.last.choices][:2] == [
+        "Thu 4 Mar 2027 (month/day)",
+        "Sat 3 Apr 2027 (day/month)",
+    ]
+    d.pick("day_month")
+    assert date(2027, 4, 3) in (d.state.planned_date, d.state.proposed_date)
+    d.say("5/2")
+    assert date(2027, 2, 5) in (d.state.planned_date, d.state.proposed_date)
+
+
+def test_a_month_alone_is_asked_with_a_day_in_its_quiet_middle(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("February")
+    assert "Which day in February? I suggest Wed 17 Feb 2027" in d.text
+    d.pick("use_suggested")
+    assert d.state.planned_date == date(2027, 2, 17)
+
+
+def test_a_date_over_a_year_away_is_confirmed_not_taken(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("2028-03-01")
+    assert d.state.planned_date is None and "over a year away" in d.text
+    d.pick("keep")
+    assert d.state.planned_date == date(2028, 3, 1)
+
+
+def test_suggested_dates_leave_the_playbooks_days_to_prepare(make_context: ContextFactory) -> None:
+    for stakeholder in ("hr", "legal", "engineering"):
+        ctx = make_context(stakeholder=stakeholder)
+        d = Dialog.start(ctx)
+        through_focus(d)
+        d.pick("suggest")
+        planned = d.state.planned_date
+        assert planned is not None and (planned - ctx.today).days >= ctx.playbook.prep_days
+        assert planned.weekday() in (1, 2, 3), stakeholder
