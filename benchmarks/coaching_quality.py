@@ -169,6 +169,17 @@ def score_dates(split: str) -> Score:
 
 
 Check = tuple[str, bool, Callable[[str], Score]]
+CHECK_NAMES = (
+    "jargon",
+    "fear",
+    "multiple goals",
+    "closed question",
+    "leading question",
+    "accusing question",
+    "blaming hypothesis",
+    "weak why",
+    "dates",
+)
 
 
 def checks(library: PlaybookLibrary, glossary: GlossaryIndex) -> list[Check]:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date, timedelta
+
+from bot.engine import calendar
+from bot.engine.dates import read_date
 
 MAX_GOALS = 6
 _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
@@ -43,6 +47,14 @@ _VERBS = frozenset(
     """.split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?P<when>.+?)\s*[.!]?$", re.IGNORECASE
+)
+_PERIOD_END = re.compile(
+    r"^(?:end of (?:the |this )?(?:(?P<q>q[1-4])|(?P<quarter>quarter)|(?P<year>(?:fiscal )?year))"
+    r"|(?P<quarter_end>quarter[- ]end)|(?P<year_end>year[- ]end))$",
+    re.IGNORECASE,
+)
 
 
 def goals_in(answer: str) -> list[str]:
@@ -114,3 +126,28 @@ def _tidy(piece: str) -> str:
     cleaned = _LEAD_IN.sub("", _BULLET.sub("", _NUMBERING.sub(" ", piece)))
     cleaned = cleaned.strip().strip(".;,").strip()
     return cleaned[:1].upper() + cleaned[1:]
+
+
+def deadline_in(goal: str, today: date, fiscal_year_start_month: int) -> date | None:
+    """The day a goal sets itself ("by the end of Q1", "before quarter-end", "by 12 March")."""
+    match = _DEADLINE.search(goal)
+    if not match:
+        return None
+    when = match["when"].lower()
+    period = _PERIOD_END.match(when)
+    if period is None:
+        reading = read_date(when, today)
+        return reading.day if reading else None
+    quarter = calendar.fiscal_quarter(today, fiscal_year_start_month)
+    if period["q"]:
+        wanted = int(period["q"][1])
+        while quarter.number != wanted:
+            quarter = calendar.fiscal_quarter(
+                quarter.end + timedelta(days=1), fiscal_year_start_month
+            )
+    elif period["year"] or period["year_end"]:
+        while quarter.number != 4:
+            quarter = calendar.fiscal_quarter(
+                quarter.end + timedelta(days=1), fiscal_year_start_month
+            )
+    return quarter.end

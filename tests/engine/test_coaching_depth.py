@@ -167,3 +167,16 @@ def test_suggested_dates_leave_the_playbooks_days_to_prepare(make_context: Conte
         planned = d.state.planned_date
         assert planned is not None and (planned - ctx.today).days >= ctx.playbook.prep_days
         assert planned.weekday() in (1, 2, 3), stakeholder
+
+
+def test_a_goals_own_deadline_in_their_busy_time_is_flagged(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    in_feel_questions(d)
+    d.pick("q1")
+    d.pick("next")
+    d.say("Get 90% of sellers through the course by the end of Q1.")
+    [crunch] = d.findings("crunch_period")
+    assert "Wed 31 Mar 2027" in str(crunch["message"]) and crunch["term"] == "Quarter-end push"
+    assert d.state.goal == "Get 90% of sellers through the course by the end of Q1"
+    d.say("Get 90% of sellers through the course by mid-February.")
+    assert not d.findings("crunch_period")
