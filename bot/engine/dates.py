@@ -89,7 +89,11 @@ def read_date(text: str, today: date, order: DateOrder | None = None) -> DateRea
         return _numeric(phrase, today, order)
     alone = re.fullmatch(rf"(?:in |some ?time in |during )?{_MONTH}{_YEAR}", phrase)
     if alone:
-        return DateReading(Action.ASK, month=_MONTHS[alone["month"]])
+        month, year = _MONTHS[alone["month"]], alone["year"]
+        first = _month_start(month, int(year) if year else None, today)
+        if year and (first > today + timedelta(days=HORIZON_DAYS) or first.year < today.year):
+            return DateReading(Action.CONFIRM, day=first)
+        return DateReading(Action.ASK, month=month)
     day = _phrase_day(phrase, today) or _fallback(phrase, today)
     return _settled(day, today) if day else None
 

@@ -43,10 +43,19 @@ def fear_sentence(sentences: list[str]) -> tuple[str, str] | None:
         threat = _THREAT.search(sentence)
         if _DOOM.search(sentence):
             return "Doom talk puts people on the defensive.", sentence
-        if not threat or _GOOD_NEWS.search(sentence):
+        if not threat or _good_news(sentence):
             continue
         if _NUMBER.search(sentence):
             return "A frightening statistic puts people on the defensive.", sentence
         if index == 0:
             return "The opening leads with threat and breach talk.", sentence
     return None
+
+
+def _good_news(sentence: str) -> bool:
+    """A proof point about what went well; not when the threat is what grew ('attacks grow')."""
+    for match in _GOOD_NEWS.finditer(sentence):
+        before = sentence[max(0, match.start() - 25) : match.start()]
+        if not any(threat.end() >= len(before) - 1 for threat in _THREAT.finditer(before)):
+            return True
+    return False

@@ -74,7 +74,7 @@ class GlossaryIndex:
 
     def find(self, text: str, known_terms: Iterable[str] = ()) -> list[TermHit]:
         """Each term a listener may stumble over, once, in order of appearance."""
-        known = {term.lower() for term in known_terms}
+        known = {form for term in known_terms for form in (term.lower(), _singular(term))}
         hits: dict[str, TermHit] = {}
         taken: list[tuple[int, int]] = []
 
@@ -111,6 +111,10 @@ class GlossaryIndex:
             if not _explained(text, match, entry.expansion or ""):
                 add(entry.term, TermHit(HitKind.GLOSSARY, entry, token, match.start()))
             return
+        part = next((p for p in token.lower().split("-")[:-1] if p in self._jargon), None)
+        if "-" in token and part is not None:
+            add(token, TermHit(HitKind.GLOSSARY, self._jargon[part], token, match.start()))
+            return
         if vocabulary.is_acronym_like(token):
             if _plain_abbreviation(token) or _explained(text, match, ""):
                 return
@@ -133,6 +137,11 @@ def _unfamiliar_word(token: str) -> bool:
     if "-" in token:
         return vocabulary.unfamiliar_compound(token)
     return len(token) >= 4 and vocabulary.is_rare(token)
+
+
+def _singular(term: str) -> str:
+    lowered = term.lower()
+    return lowered[:-1] if lowered.endswith("s") and len(lowered) > 3 else lowered
 
 
 def _is_known(hit: TermHit, known: set[str]) -> bool:

@@ -54,7 +54,9 @@ _BLAME = re.compile(
     r"clueless|arrogant|ignorant|incompetent|stupid|useless|can't be bothered|"
     r"(?:don't|doesn't) take (?:us|it|this|security) seriously|above the rules|on purpose|"
     r"deliberately|only cares? about|just want to block|(?:don't|doesn't|never) listen|"
-    r"whin\w+|entitled|reckless)\b",
+    r"whin\w+|entitled|reckless|not interested|stuck in (?:their|its|his|her) ways|"
+    r"resist\w* (?:any )?change|couldn't care less|dismissive|obstructive|naive|oblivious|"
+    r"indifferent|apathetic|(?:don't|doesn't) want to (?:know|listen|learn))\b",
     re.IGNORECASE,
 )
 _WHY_NOT = re.compile(

@@ -67,8 +67,9 @@ _OUTCOMES = (
     "cash payment payments close rework schedule roadmap ship ships faster productive hires "
     "contract contracts shoppers serving patients care promise reputation brand trust "
     "trusting cost costs save saves saved savings market shareholders profit launch "
-    "sales cycle on time less time more time employer partners community"
+    "employer partners community orders operations trading release deliver uptime"
 ).split()
+_OUTCOME_PHRASES = ("sales cycle", "on time", "less time", "more time", "keep running")
 _STOPWORDS = frozenset(
     """
     about above after again their there these those which while would could should where
@@ -91,9 +92,20 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
             found.append(weakness)
             rest = pattern.sub(" ", rest)
     priorities = [term for term in playbook.priority_terms if term not in _NOT_AN_OUTCOME]
-    if mentions_any(rest, [*priorities, *_OUTCOMES, *mission_terms(mission)]):
+    outcomes = {_stem(word) for word in [*priorities, *_OUTCOMES, *mission_terms(mission)]}
+    said = {_stem(word) for word in re.findall(r"[a-z]+", rest.lower())}
+    if said & outcomes or mentions_any(rest, list(_OUTCOME_PHRASES)):
         return WhyJudgement(passes=True)
     return WhyJudgement(passes=False, weakness=found[0] if found else Weakness.NO_OUTCOME)
+
+
+def _stem(word: str) -> str:
+    """A word without its ending, so 'promised' meets 'promise' and 'shipping' meets 'ship'."""
+    for ending in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    return word[:-1] if len(word) > 3 and word[-1] == word[-2] else word
 
 
 def mission_terms(mission: str | None) -> list[str]:

@@ -185,3 +185,10 @@ def test_a_term_that_modifies_the_next_word_is_left_as_written(
     report = check_text("The DLP pop-ups block quotes.", glossary, library.find("sales"))
     assert [f.term for f in report.findings if f.term] == ["DLP"]
     assert report.rewrite is None
+
+
+def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
+    assert found["jargon"] == ["phishing-resistant"]

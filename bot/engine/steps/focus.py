@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.context import CoachContext
 from bot.engine import calendar
+from bot.engine.context import CoachContext
 from bot.engine.goals import deadline_in, goals_in
 from bot.engine.language import mentions_any
 from bot.engine.messages import Finding, Reply, Step
