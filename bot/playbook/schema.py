@@ -54,6 +54,15 @@ class BusyWindow(BaseModel):
         return self
 
 
+class Objection(BaseModel):
+    """A push-back the stakeholder is likely to raise, and a short reply to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    objection: Text
+    reply: Text
+
+
 class Playbook(BaseModel):
     """How to prepare a conversation with one kind of stakeholder.
 
@@ -81,6 +90,10 @@ class Playbook(BaseModel):
     listening_questions: list[Text] = Field(min_length=4)
     busy_windows: list[BusyWindow] = Field(default_factory=list)
     regions: list[CountryCode] = Field(default_factory=list)
+    objections: list[Objection] = Field(default_factory=list)
+    fallback_ask: Text | None = Field(
+        default=None, description="a smaller ask to fall back on if the one outcome is refused"
+    )
     data_to_gather: list[Text] = Field(min_length=3)
     framing_advice: list[Text] = Field(min_length=3)
     example_opening: Text

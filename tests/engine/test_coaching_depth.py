@@ -180,3 +180,31 @@ def test_a_goals_own_deadline_in_their_busy_time_is_flagged(make_context: Contex
     assert d.state.goal == "Get 90% of sellers through the course by the end of Q1"
     d.say("Get 90% of sellers through the course by mid-February.")
     assert not d.findings("crunch_period")
+
+
+def test_the_brief_is_ready_for_the_meeting(make_context: ContextFactory) -> None:
+    ctx = make_context()
+    d = Dialog.start(ctx)
+    d.say("They just don't care about the course.")
+    d.pick("next")
+    d.say("Surely your sellers can spare ten minutes for the course?")
+    d.pick("next")
+    d.say("Get the sales team through the short course in the quiet weeks")
+    d.pick("next")
+    d.say("2027-01-12")
+    d.pick("next")
+    d.say("We need MFA on every laptop.")
+    d.pick("next")
+    d.say("Because the audit requires it.")
+    d.pick("next")
+    brief = d.notes["brief"]
+    agenda = brief.split("## Agenda\n")[1]
+    assert agenda.startswith("1. Listen first — ask your questions")
+    unresolved = brief.split("## Still unresolved\n")[1].split("##")[0]
+    assert "blames people" in unresolved and "is leading" in unresolved
+    assert "“MFA” — say “a second check when you sign in”" in unresolved
+    assert "Compliance is our reason" in unresolved
+    objection = ctx.playbook.objections[0]
+    assert f"**“{objection.objection}”** — {objection.reply}" in brief
+    assert f"**If that is a no, fall back to:** {ctx.playbook.fallback_ask}" in brief
+    assert "Training completion for the sales team" in brief.split("support the goal:")[1]

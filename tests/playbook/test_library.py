@@ -101,9 +101,10 @@ def test_an_alias_that_is_another_playbooks_id_is_refused(tmp_path: Path) -> Non
         load_library(tmp_path)
 
 
-def test_every_built_in_playbook_names_its_audiences_own_vocabulary() -> None:
+def test_every_built_in_playbook_names_its_audiences_vocabulary_objections_and_fallback() -> None:
     library = load_library()
     assert all(len(book.known_terms) >= 10 for book in library.all())
+    assert all(len(book.objections) >= 3 and book.fallback_ask for book in library.all())
     assert "EBITDA" in library.playbooks["finance"].known_terms
 
 

@@ -94,7 +94,7 @@ class Focus:
                     ),
                 )
             )
-        crunch = _deadline_in_crunch(goal, ctx)
+        crunch = deadline_in_crunch(goal, ctx)
         if crunch:
             replies.append(say(self.step, "Tip: your deadline lands in their busy time.", crunch))
         return Turn(new, [*replies, self.ask(new, ctx)])
@@ -119,7 +119,7 @@ class Focus:
         return f"Outcome: {state.goal}" if state.goal else ""
 
 
-def _deadline_in_crunch(goal: str, ctx: CoachContext) -> Finding | None:
+def deadline_in_crunch(goal: str, ctx: CoachContext) -> Finding | None:
     """A goal's own deadline that falls in one of the stakeholder's busy windows."""
     deadline = deadline_in(goal, ctx.today, ctx.fiscal_year_start_month)
     if deadline is None:

@@ -64,7 +64,7 @@ class Why:
             )
         finding = Finding(
             kind="missing_why",
-            message=_WEAKNESS_MESSAGES[judgement.weakness].format(team=ctx.playbook.team),
+            message=weakness_message(judgement.weakness, ctx),
             suggestion=suggested_why(state.goal, ctx),
         )
         return Turn(new, [say(self.step, "Make the why about them.", finding), self.ask(new, ctx)])
@@ -95,3 +95,8 @@ def suggested_why(goal: str | None, ctx: CoachContext) -> str:
         f"{goal.rstrip('.')}, because it helps {book.team} with what they are measured on: "
         f"{priority[0].lower()}{priority[1:]}."
     )
+
+
+def weakness_message(weakness: Weakness, ctx: CoachContext) -> str:
+    """What is weak about a why, said about this stakeholder."""
+    return _WEAKNESS_MESSAGES[weakness].format(team=ctx.playbook.team)
