@@ -15,7 +15,8 @@ _THREAT = re.compile(
     r"catastroph\w*|devastat\w*|disaster\w*|nightmare\w*|fined|fines|lawsuits?|bankrupt\w*|"
     r"cyber ?crim\w*|criminals?|terrif\w*|scar(?:y|ed|e)|destroy\w*|cripple\w*|phishing|"
     r"scam(?:s|mers?)?|fraud\w*|stolen|st(?:eal|ole)\w*|doomed|gangs?|target(?:s|ed|ing)|"
-    r"take over|taken over|hit by|compromised|victims?|go(?:es)? under|out of business|fake|"
+    r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
+    r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|"
     r"lost (?=[$€£\d]))",
     re.IGNORECASE,
 )
@@ -27,7 +28,8 @@ _NUMBER = re.compile(
 )
 _DOOM = re.compile(
     r"\b(matter of time|not if,? but when|question of if|(?:are|is) coming for|you(?:'re| are) "
-    r"next|getting worse|wake-?up call|easiest way in|sitting ducks?)\b",
+    r"next|(?:we|you|they) (?:could|might|will) be next|getting worse|wake-?up call|"
+    r"easiest way in|sitting ducks?|all-time high|record high)\b",
     re.IGNORECASE,
 )
 _GOOD_NEWS = re.compile(

@@ -21,9 +21,16 @@ _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _COUNTED_LIST = re.compile(
-    r"^\s*(?:two|three|four|five|2|3|4|5)\s+(?:things|asks|goals|outcomes|priorities|"
-    r"items|points)\s*:\s*",
+    r"^\s*(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
+    r"priorities|items|points)\s*:\s*",
     re.IGNORECASE,
+)
+# After "to", these start a noun phrase ("to the tabletop"), not a verb ("to lock").
+_NOT_A_VERB_AFTER_TO = frozenset(
+    """
+    the a an our your their his her its this that these those every each all some any me us
+    them him it my one two three four five six ten date day week month quarter end start
+    """.split()
 )
 _STRONG_JOIN = re.compile(
     r"\s*(?:;|,?\s*\bplus\b|,?\s*\bas well as\b|,?\s*\bon top of that\b,?|,?\s*\band also\b|"
@@ -43,7 +50,8 @@ _VERBS = frozenset(
     protect give put invest nominate allocate book hold join attend provide support endorse
     bring send adopt enforce increase raise lower require enrol enroll train update replace
     enable pay prioritise prioritize allow drop block take do deploy achieve improve close
-    commit buy mandate ensure sign-off retire migrate encrypt patch rotate limit
+    commit buy mandate ensure sign-off retire migrate encrypt patch rotate limit lock own
+    switch call tell read learn plan prepare present share show teach verify meet write
     """.split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -66,8 +74,9 @@ def goals_in(answer: str) -> list[str]:
         if len(items) >= 2:
             return [_tidy(item) for item in items][:MAX_GOALS]
     for marker in (_BULLET, _NUMBERING):
-        items = [p for p in marker.split(text) if p.strip()]
-        if len(items) >= 2 and all(_is_ask(item) for item in items):
+        parts = marker.split(text)
+        items = [p for p in parts[1:] if p.strip()]  # an explicit list: every item counts
+        if len(items) >= 2 and not parts[0].strip():
             return [_tidy(item) for item in items][:MAX_GOALS]
     asks = [goal for sentence in _SENTENCE.split(text) for goal in _split_sentence(sentence)]
     return [_tidy(goal) for goal in asks][:MAX_GOALS] if len(asks) >= 2 else [_tidy(text)]
@@ -105,15 +114,19 @@ def _is_ask(piece: str) -> bool:
 
 
 def _starts_with_verb(piece: str) -> bool:
+    if re.match(r"^\s*to\s+(\w+)", piece) and _has_to_verb(piece):
+        return True
     words = _words(piece)
-    if words[:1] == ["to"]:
-        words = words[1:]
     return bool(words) and words[0] in _VERBS
 
 
 def _has_to_verb(piece: str) -> bool:
-    words = _words(piece)
-    return any(a == "to" and b in _VERBS for a, b in itertools.pairwise(words))
+    """'to' followed by a verb: any word that does not start a noun phrase."""
+    words = [word.lower() for word in _WORD.findall(piece)]
+    return any(
+        a == "to" and (b in _VERBS or b not in _NOT_A_VERB_AFTER_TO)
+        for a, b in itertools.pairwise(words)
+    )
 
 
 def _has_own_verb(piece: str) -> bool:

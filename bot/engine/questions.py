@@ -56,7 +56,8 @@ _BLAME = re.compile(
     r"deliberately|only cares? about|just want to block|(?:don't|doesn't|never) listen|"
     r"whin\w+|entitled|reckless|not interested|stuck in (?:their|its|his|her) ways|"
     r"resist\w* (?:any )?change|couldn't care less|dismissive|obstructive|naive|oblivious|"
-    r"indifferent|apathetic|(?:don't|doesn't) want to (?:know|listen|learn))\b",
+    r"indifferent|apathetic|(?:don't|doesn't) want to (?:know|listen|learn)|"
+    r"beneath (?:him|her|them|us)|too good for|think (?:they're|he's|she's) above)\b",
     re.IGNORECASE,
 )
 _WHY_NOT = re.compile(

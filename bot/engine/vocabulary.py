@@ -38,6 +38,7 @@ RARE_ZIPF = 2.55
 COMMON_ZIPF = 4.0
 _ROMAN = re.compile(r"[IVX]+")
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]+)+")
+_LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}")
 
 
 def zipf(word: str) -> float:
@@ -55,8 +56,11 @@ def is_rare(word: str) -> bool:
 
 
 def is_acronym_like(token: str) -> bool:
-    """Two or more capitals and not a CamelCase name: MFA, SaaS, FWaaS, IdP, IMDSv1, CI/CD."""
+    """Two or more capitals and not a CamelCase name (MFA, SaaS, FWaaS, IdP, IMDSv1, CI/CD), or a
+    capital and a number (P1, S3)."""
     capitals = sum(char.isupper() for char in token)
+    if _LETTER_NUMBER.fullmatch(token):  # P1, S3
+        return True
     return capitals >= 2 and not _CAMEL_WORD.fullmatch(token)
 
 

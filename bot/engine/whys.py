@@ -53,7 +53,7 @@ _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
     Weakness.GENERIC_SAFETY: re.compile(
         r"\b(?:reduce (?:the )?risks?|(?:stay|be|keep (?:us|the company|everyone)|remain) "
         r"(?:secure|safe|safer|protected)|safer|security posture|protect (?:the company|us|"
-        r"company data|our data)|cyber ?security|secure)\b",
+        r"company data|our data)|cyber ?security|cyber ?resilience|secure)\b",
         re.IGNORECASE,
     ),
 }
@@ -67,7 +67,8 @@ _OUTCOMES = (
     "cash payment payments close rework schedule roadmap ship ships faster productive hires "
     "contract contracts shoppers serving patients care promise reputation brand trust "
     "trusting cost costs save saves saved savings market shareholders profit launch "
-    "employer partners community orders operations trading release deliver uptime"
+    "employer partners community orders operations trading release deliver uptime money "
+    "pay paid supplier suppliers workload"
 ).split()
 _OUTCOME_PHRASES = ("sales cycle", "on time", "less time", "more time", "keep running")
 _STOPWORDS = frozenset(
