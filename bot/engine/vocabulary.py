@@ -64,11 +64,6 @@ def is_acronym_like(token: str) -> bool:
     return capitals >= 2 and not _CAMEL_WORD.fullmatch(token)
 
 
-def is_camel_name(token: str) -> bool:
-    """A product or company name written in CamelCase: CrowdStrike, NetSuite."""
-    return bool(_CAMEL_WORD.fullmatch(token)) and sum(char.isupper() for char in token) >= 2
-
-
 def is_familiar_abbreviation(token: str) -> bool:
     bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
     return bare.upper() in FAMILIAR_ABBREVIATIONS or token.upper() in FAMILIAR_ABBREVIATIONS
