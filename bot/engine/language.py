@@ -35,7 +35,8 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
     """Every Simplify finding for a draft, its reading grade, and a plainer version."""
     target = playbook.readability_target if playbook else DEFAULT_GRADE_TARGET
     grade = reading_grade(text, glossary)
-    hits = glossary.find(text, playbook.known_terms if playbook else ())
+    known = playbook.known_terms if playbook else []
+    hits = glossary.find(text, known)
     who = playbook.team if playbook else "a business audience"
     findings = [*_term_findings(hits, who), *_fear_findings(text, playbook)]
     if grade > target:
@@ -57,8 +58,18 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
                 + "; ".join(playbook.priorities[:3]),
             )
         )
-    rewrite = plain_version(text, hits, lambda draft: reading_grade(draft, glossary))
-    return TextReport(grade, target, tuple(findings), rewrite)
+    return TextReport(grade, target, tuple(findings), _plainer(text, hits, glossary, known))
+
+
+def _plainer(
+    text: str, hits: list[TermHit], glossary: GlossaryIndex, known: list[str]
+) -> str | None:
+    """The plainer version, judged by the same checks as the draft."""
+
+    def assess(draft: str) -> tuple[int, float]:
+        return len(glossary.find(draft, known)), reading_grade(draft, glossary)
+
+    return plain_version(text, hits, assess)
 
 
 def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:

@@ -32,9 +32,12 @@ _AFTER_A_NOUN = frozenset(
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'-]*)?")
 
 
-def plain_version(text: str, hits: list[TermHit], grade: Callable[[str], float]) -> str | None:
-    """The draft with each term that has a plain alternative replaced, as long as the draft
-    gets no harder to read; None when nothing could be replaced."""
+def plain_version(
+    text: str, hits: list[TermHit], assess: Callable[[str], tuple[int, float]]
+) -> str | None:
+    """The draft with each term that has a plain alternative replaced, as long as each
+    replacement leaves fewer flagged terms and no higher reading grade (`assess` gives both);
+    None when nothing could be replaced."""
     version, cursor_shift, changed = text, 0, False
     for hit in sorted(hits, key=lambda item: item.start):
         if hit.entry is None or _modifies_next_word(text, hit):
@@ -43,7 +46,9 @@ def plain_version(text: str, hits: list[TermHit], grade: Callable[[str], float])
         before = version[:start]
         plain = _fitted(hit, before)
         candidate = _fix_article(before, plain) + plain + version[end:]
-        if grade(candidate) <= grade(version):
+        terms, grade = assess(candidate)
+        before_terms, before_grade = assess(version)
+        if terms < before_terms and grade <= before_grade:
             cursor_shift += len(candidate) - len(version)
             version, changed = candidate, True
     return version if changed else None

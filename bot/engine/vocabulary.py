@@ -19,7 +19,7 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
     LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
     NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
-    GBP TBD NHS BBC
+    GBP TBD NHS BBC QR
     """.split()
 )
 # Hyphenated phrases of three or more parts that are everyday English, not coined jargon.
@@ -52,7 +52,10 @@ def _zipf(word: str) -> float:
 
 
 def is_rare(word: str) -> bool:
-    return zipf(word) < RARE_ZIPF
+    """Rare in everyday English; a plural counts as common when its singular is ('logins')."""
+    if zipf(word) >= RARE_ZIPF:
+        return False
+    return not (word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF)
 
 
 def is_acronym_like(token: str) -> bool:
@@ -84,4 +87,6 @@ def unfamiliar_compound(word: str) -> bool:
     parts = word.lower().split("-")
     if len(parts) < 2 or word.lower() in EVERYDAY_COMPOUNDS:
         return False
+    if len(parts) == 3 and parts[0] == parts[2] and parts[1] in {"by", "to", "for", "on"}:
+        return False  # step-by-step, day-to-day, back-to-back
     return len(parts) >= 3 or any(len(part) >= 4 and is_rare(part) for part in parts)
