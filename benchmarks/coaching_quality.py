@@ -7,7 +7,8 @@ position (even cases: development half, odd cases: held-out half), so a change t
 half can be measured on the other. For the term check (jargon) a false alarm is a flagged
 word the listener would not stumble over, as a share of all flagged words; for the verdict
 checks it is a good answer flagged, as a share of all good answers. Dates are scored as the
-share of phrases read exactly right (date, and whether to accept, ask or confirm).
+share of phrases read exactly right (date, and whether to accept, ask or confirm; a phrase
+that is no date, such as "Feb 30", must be asked again).
 """
 
 from __future__ import annotations
@@ -158,6 +159,10 @@ def score_dates(split: str) -> Score:
     today = today_of("dates")
     for case in cases("dates", split):
         reading = read_date(case["text"], today)
+        if case["expect"] == "none":  # not a date: asked again
+            score.hits += reading is None
+            score.misses += reading is not None
+            continue
         right = reading is not None and reading.action == case["expect"]
         if right and reading is not None:
             right = list(reading.options) == sorted(case.get("options", [])) and (

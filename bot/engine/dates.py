@@ -187,7 +187,7 @@ def _in_span(match: re.Match[str], today: date) -> date:
 
 
 def _from_weekday(match: re.Match[str], today: date) -> date:
-    weeks = _count(match)
+    weeks = _count(match) * (2 if (match.groupdict().get("unit") or "").startswith("f") else 1)
     return _next_weekday(today, _WEEKDAYS[match["weekday"]]) + timedelta(weeks=weeks)
 
 
@@ -264,7 +264,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (r"yesterday", lambda m, today: today - timedelta(days=1)),
     (rf"in {_COUNT} (?P<unit>days?|weeks?|fortnights?|months?)", _in_span),
     (rf"{_COUNT} (?P<unit>days?|weeks?|fortnights?|months?) from (?:today|now)", _in_span),
-    (rf"(?:{_COUNT} weeks?|a week) (?:from|on) {_WEEKDAY}", _from_weekday),
+    (rf"{_COUNT} (?P<unit>weeks?|fortnights?) (?:from|on) {_WEEKDAY}", _from_weekday),
     (rf"{_WEEKDAY} week(?P<count>)", _from_weekday),
     (rf"(?:(?P<which>next|this|last|coming) )?{_WEEKDAY}", _weekday),
     (rf"the {_DAY}", _nth_of_month),

@@ -17,7 +17,8 @@ from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
 
 # "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
 _PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:[-/][A-Za-z0-9&]+)*")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:[-/][A-Za-z0-9&]+)*(?:['’][A-Za-z]+)?")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # A verb's -ing form in the glossary also matches its other forms (spoofing: spoofed, spoof)
 # when the stem is not itself an everyday word (salting: not "salt").
 _STEM_ZIPF = 3.6
@@ -97,7 +98,9 @@ class GlossaryIndex:
     def _token_hit(
         self, text: str, match: re.Match[str], add: Callable[[str, TermHit], None]
     ) -> None:
-        token = match.group(0)
+        token = _POSSESSIVE.sub("", match.group(0))
+        if "'" in token or "’" in token:
+            return  # a contraction: hasn't, we're
         head = re.split(r"[-/]", token)[0]
         entry = next(
             (

@@ -52,6 +52,11 @@ _VERBS = frozenset(
     enable pay prioritise prioritize allow drop block take do deploy achieve improve close
     commit buy mandate ensure sign-off retire migrate encrypt patch rotate limit lock own
     switch call tell read learn plan prepare present share show teach verify meet write
+    shorten simplify translate rewrite announce remind invite measure monitor grant try
+    escalate assign reward recognise recognize include embed integrate automate collect
+    gather reserve delay postpone pause resume begin continue decide select save upgrade
+    consolidate centralise centralize standardise standardize disable restrict confirm
+    respond help explain cancel merge invest
     """.split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")

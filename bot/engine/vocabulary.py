@@ -52,10 +52,21 @@ def _zipf(word: str) -> float:
 
 
 def is_rare(word: str) -> bool:
-    """Rare in everyday English; a plural counts as common when its singular is ('logins')."""
+    """Rare in everyday English. A plural counts as common when its singular is ('logins'),
+    and so does a word made of two common words ('helpdesk', 'timesheet')."""
     if zipf(word) >= RARE_ZIPF:
         return False
-    return not (word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF)
+    if word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF:
+        return False
+    return not (word[1:].islower() and _two_common_words(word.lower()))
+
+
+def _two_common_words(word: str) -> bool:
+    """'helpdesk' is 'help' + 'desk'; a CamelCase name (CrowdStrike) is never split."""
+    return any(
+        zipf(word[:cut]) >= COMMON_ZIPF and zipf(word[cut:]) >= COMMON_ZIPF
+        for cut in range(4, len(word) - 3)
+    )
 
 
 def is_acronym_like(token: str) -> bool:

@@ -47,7 +47,7 @@ _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
     Weakness.SECURITY_GOAL: re.compile(
         r"\b(?:(?:phishing )?click rates?|completion(?: rates?| targets?)?|maturity(?: score)?|"
         r"security team|security metrics?|industry average|(?:our|the) team'?s? goal|"
-        r"phishing|score)\b",
+        r"phishing|score|(?:more )?security[- ]aware(?:ness)?|awareness|vulnerability count)\b",
         re.IGNORECASE,
     ),
     Weakness.GENERIC_SAFETY: re.compile(
@@ -60,7 +60,8 @@ _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
 # Priority terms that name the obligation rather than a gain; they do not make a why pass.
 _NOT_AN_OUTCOME = frozenset(
     "duty audit controls regulator regulators fines obligation obligations team safety "
-    "assurance oversight governance accountability disclosure".split()
+    "assurance oversight governance accountability disclosure people employees employee staff "
+    "managers developers".split()
 )
 _OUTCOMES = (
     "customer customers client clients revenue income growth grow deal deals renewal renewals "

@@ -15,7 +15,7 @@ from bot.playbook.library import PlaybookLibrary
 
 RECALL_GOAL = 0.95
 FALSE_ALARM_GOAL = 0.05
-MEASURED_RECALL = {"jargon": 0.88}
+MEASURED_RECALL = {"jargon": 0.85}
 
 
 @pytest.mark.parametrize("name", CHECK_NAMES)
