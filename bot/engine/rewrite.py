@@ -39,6 +39,7 @@ def plain_version(
     replacement leaves fewer flagged terms and no higher reading grade (`assess` gives both);
     None when nothing could be replaced."""
     version, cursor_shift, changed = text, 0, False
+    current = assess(version)
     for hit in sorted(hits, key=lambda item: item.start):
         if hit.entry is None or _modifies_next_word(text, hit):
             continue
@@ -47,10 +48,9 @@ def plain_version(
         plain = _fitted(hit, before)
         candidate = _fix_article(before, plain) + plain + version[end:]
         terms, grade = assess(candidate)
-        before_terms, before_grade = assess(version)
-        if terms < before_terms and grade <= before_grade:
+        if terms < current[0] and grade <= current[1]:
             cursor_shift += len(candidate) - len(version)
-            version, changed = candidate, True
+            version, current, changed = candidate, (terms, grade), True
     return version if changed else None
 
 
