@@ -18,8 +18,6 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_PLAYBOOKS_DIR = Path(__file__).resolve().parent.parent / "playbooks"
-
 
 class SettingsError(RuntimeError):
     """A setting is missing or wrong; the message is one line naming the variable."""

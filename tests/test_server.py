@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import SecretStr
 from pytest_aiohttp import AiohttpClient
 
 from bot.server import create_app
 from bot.settings import Settings
+from bot.storage.migrate import head_revision, upgrade
 
 
 async def test_health_check(aiohttp_client: AiohttpClient, migrated_settings: Settings) -> None:
@@ -54,3 +57,27 @@ async def test_metrics_are_served_in_prometheus_text_format(
     body = await response.text()
     for name in ("planned", "sent", "skipped", "failed"):
         assert f"# TYPE preptalk_nudges_{name}_total counter" in body
+
+
+async def test_ready_only_when_the_schema_is_at_head(
+    aiohttp_client: AiohttpClient, empty_database_url: str
+) -> None:
+    """A replica whose database is behind the code (or unreachable) takes no traffic."""
+    settings = Settings(database_url=empty_database_url, playground=True)
+    client = await aiohttp_client(create_app(settings))
+    upgrade(empty_database_url, "0001")
+    behind = await client.get("/readyz")
+    assert behind.status == 503 and (await behind.json())["database"] == "0001"
+    upgrade(empty_database_url)
+    ready = await client.get("/readyz")
+    assert ready.status == 200 and (await ready.json())["schema"] == head_revision()
+
+
+async def test_not_ready_while_the_database_does_not_answer(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    missing = f"sqlite+aiosqlite:///{tmp_path}/no-such-folder/prep-talk.db"
+    client = await aiohttp_client(create_app(Settings(database_url=missing, playground=True)))
+    response = await client.get("/readyz")
+    assert response.status == 503 and (await response.json())["status"] == "database unavailable"
+    assert (await client.get("/healthz")).status == 200, "liveness stays cheap and independent"
