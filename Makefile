@@ -1,7 +1,7 @@
 # prep-talk developer commands. Needs only python3 (3.11+) and make.
 #
 #   make run    install, migrate the SQLite file, serve the playground on http://127.0.0.1:3978
-#   make test   install, then ruff, mypy, import-linter and the whole pytest suite
+#   make test   install, then ruff, mypy, import-linter, hadolint and the whole pytest suite
 #   make bench  install, then the engine/coach benchmark (BENCH_ARGS="--preps 60 --skip-postgres")
 #   make constraints  re-pin constraints.txt after a dependency change in pyproject.toml
 #   make teams-schema fetch Microsoft's Teams manifest schema (npm) for the package test
@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 test: lint teams-schema
 	$(BIN)/python -m pytest

@@ -126,17 +126,16 @@ def serve(
     slack_socket_mode: bool = False,
 ) -> int:
     """Run until interrupted. The playground stays on loopback unless a host is given."""
-    bind_host = host or settings.host
-    bind_port = settings.port if port is None else port
+    # --host/--port mean exactly what PREPTALK_HOST/PORT mean, Host-header guards included.
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": settings.port if port is None else port}
+    )
     logging.getLogger().setLevel(logging.INFO)
     prepare_database(settings)
-    if (
-        settings.playground_enabled
-        and not settings.model_copy(update={"host": bind_host}).host_is_loopback
-    ):
-        log.warning("the playground is reachable beyond this machine on %s", bind_host)
+    if settings.playground_enabled and not settings.host_is_loopback:
+        log.warning("the playground is reachable beyond this machine on %s", settings.host)
     app = create_app(settings, slack_socket_mode=slack_socket_mode)
-    listening = _listening_socket(bind_host, bind_port)
+    listening = _listening_socket(settings.host, settings.port)
     app.on_startup.append(_announce(listening))
     web.run_app(app, sock=listening, print=None)
     return 0

@@ -63,23 +63,45 @@ def test_the_installed_wheel_runs_from_any_folder(
     terms = {finding.get("term") for finding in json.loads(checked)["findings"]}
     assert {"MFA", "EDR"} <= terms, "the glossary ships in the wheel"
 
-    with _serving(wheel_bin, tmp_path, env) as url:
-        assert _get_json(f"{url}/healthz") == {"status": "ok"}
-        assert _get_json(f"{url}/readyz") == {"status": "ready", "schema": head_revision()}
+
+def test_the_images_command_migrates_and_serves_beyond_loopback(
+    wheel_bin: Path, empty_database_url: str, tmp_path: Path
+) -> None:
+    """Exactly the Dockerfile's CMD, run against the installed wheel (no Docker engine here)."""
+    env = {"PATH": f"{wheel_bin}:{os.environ['PATH']}", "HOME": str(tmp_path), "TMPDIR": "/tmp",
+           "PREPTALK_DATABASE_URL": empty_database_url, "PREPTALK_PORT": "0"}  # fmt: skip
+    with _serving(_image_command(), tmp_path, env) as url:
+        local = url.replace("0.0.0.0", "127.0.0.1")
+        assert _get_json(f"{local}/healthz") == {"status": "ok"}
+        assert _get_json(f"{local}/readyz") == {"status": "ready", "schema": head_revision()}
+        # Served on 0.0.0.0, the playground answers the name clients use, not only localhost.
+        page = urllib.request.Request(f"{local}/", headers={"Host": "prep-talk.internal"})
+        with urllib.request.urlopen(page, timeout=10) as response:
+            assert response.status == 200 and b"prep-talk" in response.read()
+
+
+def _image_command() -> list[str]:
+    [cmd] = [
+        line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD ")
+    ]
+    command: list[str] = json.loads(cmd.removeprefix("CMD "))
+    return command
 
 
 @contextmanager
-def _serving(wheel_bin: Path, cwd: Path, env: dict[str, str]) -> Iterator[str]:
-    """`prep-talk serve` on any free port; yields its URL once it says it is serving."""
+def _serving(command: list[str], cwd: Path, env: dict[str, str]) -> Iterator[str]:
+    """A `prep-talk serve` command (on port 0); yields its URL once it says it is serving."""
     server = subprocess.Popen(
-        [wheel_bin / "prep-talk", "serve", "--port", "0"],
+        command,
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert server.stdout is not None
-        announced = server.stdout.readline()  # blocks until the server is ready (or exits)
-        assert announced.startswith("prep-talk serving on http://"), server.communicate()[1]
-        yield announced.split(" on ", 1)[1].strip()
+        for line in server.stdout:  # until the server says it is ready, or exits
+            if line.startswith("prep-talk serving on http://"):
+                yield line.split(" on ", 1)[1].strip()
+                return
+        pytest.fail(f"the server exited without serving: {server.communicate()[1][-2000:]}")
     finally:
         server.terminate()
         server.communicate(timeout=30)
