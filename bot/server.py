@@ -12,6 +12,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.logs import configure_logging
 from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
@@ -130,7 +131,7 @@ def serve(
     settings = settings.model_copy(
         update={"host": host or settings.host, "port": settings.port if port is None else port}
     )
-    logging.getLogger().setLevel(logging.INFO)
+    configure_logging(settings.log_level, settings.log_format)
     prepare_database(settings)
     if settings.playground_enabled and not settings.host_is_loopback:
         log.warning("the playground is reachable beyond this machine on %s", settings.host)

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         le=86_400,
         validation_alias="PREPTALK_NUDGE_INTERVAL",
     )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias="PREPTALK_LOG_LEVEL"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="PREPTALK_LOG_FORMAT"
+    )
     public_url: AnyHttpUrl | None = Field(default=None, validation_alias="PREPTALK_PUBLIC_URL")
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

@@ -51,6 +51,8 @@ def test_platform_credentials_turn_the_playground_off_unless_asked(
         ("PREPTALK_DATABASE_URL", "mysql://db/prep"),
         ("PREPTALK_ENCRYPTION_KEYS", "not-a-key"),
         ("PREPTALK_PLAYGROUND", "maybe"),
+        ("PREPTALK_LOG_FORMAT", "xml"),
+        ("PREPTALK_LOG_LEVEL", "LOUD"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(
