@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.logs import configure_logging
+from bot.metrics import ServerMetrics
 from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
@@ -30,7 +31,8 @@ SERVICES_KEY = web.AppKey("services", Services)
 def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Application:
     """Everything the server needs, built from one Settings; the DB pool closes on cleanup."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    coach, engine = build_coach(settings)
+    metrics = ServerMetrics.create()
+    coach, engine = build_coach(settings, metrics.turns)
     services = Services(settings, coach, engine)
     app[SERVICES_KEY] = services
 
@@ -40,10 +42,9 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
     app.on_cleanup.append(dispose)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readiness(engine, migrate.head_revision()))
-    metrics = NudgeMetrics.create()
-    app.router.add_get("/metrics", _metrics_page(metrics))
+    app.router.add_get("/metrics", _metrics_page(services, metrics))
     if settings.nudge_interval and (settings.slack_enabled or settings.teams_enabled):
-        app.cleanup_ctx.append(_nudging(services, metrics))
+        app.cleanup_ctx.append(_nudging(services, metrics.nudges))
     # Each channel mounts its own routes and decides what it does when not configured.
     if settings.slack_enabled:
         from bot.channels.slack import add_slack
@@ -84,8 +85,14 @@ def _readiness(
     return readyz
 
 
-def _metrics_page(metrics: NudgeMetrics) -> Callable[[web.Request], Awaitable[web.Response]]:
+def _metrics_page(
+    services: Services, metrics: ServerMetrics
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def page(_request: web.Request) -> web.Response:
+        try:
+            await metrics.refresh(services.sessions, services.coach.clock())
+        except Exception as error:  # the other metrics still matter when the database is down
+            log.warning("backlog metrics unavailable: %s", type(error).__name__)
         body = generate_latest(metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
