@@ -1,1 +1,1 @@
-"""The built-in stakeholder playbooks and the glossary (YAML), shipped as `bot.shipped.playbooks`."""
+"""Built-in stakeholder playbooks and the glossary (YAML), shipped as `bot.shipped.playbooks`."""
