@@ -16,11 +16,11 @@ INSTALL_KEY := $(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-
 STAMP := $(VENV)/.installed-$(INSTALL_KEY)
 BENCH_ARGS ?= --preps 60
 # Microsoft publishes the Teams app manifest JSON schemas in this npm package; the package
-# test validates our manifest against v1.17. Pinned by version and by the file's SHA-256.
+# test validates our manifest against v1.30 (the newest this package version ships). Pinned by version and by the file's SHA-256.
 TEAMS_SCHEMA_PACKAGE := @microsoft/app-manifest@1.1.2
-TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json
-TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.17.schema.json
-TEAMS_SCHEMA_SHA256 := a94d5b9f3125a7804fd96b9efecc5b923ecfc266dd5a7be1d92fe2544ae01426
+TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.30/MicrosoftTeams.schema.json
+TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.30.schema.json
+TEAMS_SCHEMA_SHA256 := 3339690aacd9049bc65ade66b258982803d8c6c6d3897a23f8a057b6ebe35479
 
 .PHONY: install run lint test bench constraints teams-schema clean
 
