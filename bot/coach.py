@@ -25,7 +25,7 @@ from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
-from bot.storage.crypto import NoteCipher
+from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
 from bot.storage.models import DialogState, PrepConversation
 from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
 from bot.storage.tenants import TenantSettings, configure_tenant
@@ -41,6 +41,10 @@ STALE_PREP = (
     "Use history to pick a prep up again."
 )
 NO_SUCH_PREP = "I found no such prep of yours. Your preps are listed in history."
+KEY_MISSING = (
+    "This prep was encrypted with a key this server no longer has, so I cannot open it. "
+    f"Ask your admin to add the old key to {KEYS_VARIABLE}. Your other preps are unaffected."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,9 @@ class Coach:
                     return await self._turn(self._store(session, user), inbound)
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
+            except NoteKeyError as error:
+                log.error("a prep of %s cannot be opened: %s", user, error)
+                return Answer(None, [say(Step.INFO, KEY_MISSING)])
         return Answer(
             None,
             [say(Step.INFO, "This prep changed elsewhere at the same moment. Please try again.")],
@@ -135,8 +142,8 @@ class Coach:
     async def preps(self, user: UserRef, limit: int = 50) -> list[PrepSummary]:
         """The user's own preps, newest first."""
         async with self.sessions() as session:
-            rows = await self._store(session, user).list_conversations(limit)
-            return [_summary(row) for row in rows]
+            store = self._store(session, user)
+            return [_summary(store, row) for row in await store.list_conversations(limit)]
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
         """One of the user's preps with its notes; None when it is not theirs or not there."""
@@ -149,7 +156,7 @@ class Coach:
                 NoteView(step=n.step, text=n.text, updated_at=n.updated_at)
                 for n in await store.notes_of(row)
             ]
-            return PrepDetail(**_summary(row).model_dump(), notes=notes)
+            return PrepDetail(**_summary(store, row).model_dump(), notes=notes)
 
     async def forget(self, user: UserRef) -> int:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
@@ -168,6 +175,7 @@ class Coach:
         async with self.sessions.begin() as session:
             return await configure_tenant(
                 session,
+                self.cipher,
                 platform,
                 tenant,
                 fiscal_year_start_month=fiscal_year_start_month,
@@ -217,7 +225,7 @@ class Coach:
         if active is None:
             return Answer(None, [say(Step.INFO, self._nothing_active())])
         conversation, row = active
-        state = PrepState.model_validate(row.data)
+        state = PrepState.model_validate(store.state_data(row))
         book = self.playbooks.find(state.stakeholder)
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
@@ -233,7 +241,7 @@ class Coach:
         existing = await store.open_conversation_for(book.id)
         if existing is not None:
             row = await store.load_state(existing)
-            turn = flow.resume(PrepState.model_validate(row.data), ctx)
+            turn = flow.resume(PrepState.model_validate(store.state_data(row)), ctx)
             await store.pause_others(existing.id)
             await self._save(store, existing, row, turn)
             return Answer(existing.id, turn.replies)
@@ -252,7 +260,7 @@ class Coach:
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(conversation.stakeholder))])
         row = await store.load_state(conversation)
-        state = PrepState.model_validate(row.data)
+        state = PrepState.model_validate(store.state_data(row))
         ctx = self._context(person, book)
         move = flow.start_debrief if inbound.command is Command.DEBRIEF else flow.resume
         turn = move(state, ctx)
@@ -310,12 +318,12 @@ class Coach:
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
 
 
-def _summary(row: PrepConversation) -> PrepSummary:
+def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:
     return PrepSummary(
         id=row.id,
         stakeholder=row.stakeholder,
         status=row.status,
-        goal=row.goal,
+        goal=store.goal_of(row),
         planned_date=row.planned_date,
         created_at=row.created_at,
         updated_at=row.updated_at,
