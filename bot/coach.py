@@ -8,9 +8,11 @@ version and the turn is replayed on fresh state (the engine is pure, so replay i
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -77,6 +79,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class TurnObserver(Protocol):
+    """Told of every turn (for /metrics): the channel is the user's platform."""
+
+    def turn_done(self, channel: str, step: str, seconds: float) -> None: ...
+
+    def turn_failed(self, channel: str) -> None: ...
+
+
 class Coach:
     def __init__(
         self,
@@ -85,12 +95,14 @@ class Coach:
         cipher: NoteCipher,
         templates: BriefTemplates,
         clock: Callable[[], datetime] = utc_now,
+        observer: TurnObserver | None = None,
     ) -> None:
         self.sessions = sessions
         self.playbooks = playbooks
         self.cipher = cipher
         self.templates = templates
         self.clock = clock
+        self.observer = observer
         self.glossary = GlossaryIndex(playbooks.glossary)
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
@@ -99,6 +111,20 @@ class Coach:
 
     async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
         """Like `handle`, also naming the prep the replies belong to (for buttons)."""
+        started = time.perf_counter()
+        try:
+            answer = await self._answer(user, inbound)
+        except Exception:
+            if self.observer is not None:
+                self.observer.turn_failed(user.platform)
+            raise
+        if self.observer is not None:
+            steps = (reply.step for reply in answer.replies if reply.step is not Step.INFO)
+            step = next(steps, Step.INFO).value  # the coaching step that answered, if any
+            self.observer.turn_done(user.platform, step, time.perf_counter() - started)
+        return answer
+
+    async def _answer(self, user: UserRef, inbound: Inbound) -> Answer:
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:
