@@ -12,6 +12,8 @@ from bot.playbook.schema import Anchor, BusyWindow, Playbook
 
 QUIET_WINDOW_MIN_DAYS = 5
 
+SATURDAY_AND_SUNDAY = frozenset({5, 6})
+
 
 @dataclass(frozen=True, slots=True)
 class FiscalQuarter:
@@ -159,8 +161,26 @@ def holiday_on(day: date, regions: list[str]) -> Holiday | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _weekend_of(region: str) -> frozenset[int]:
+    """The weekdays that make `region`'s weekend (Friday and Saturday in Israel, Friday in
+    Iran), from the holidays package; Saturday and Sunday where it does not know."""
+    try:
+        return frozenset(holidays.country_holidays(region).weekend)
+    except NotImplementedError:
+        return SATURDAY_AND_SUNDAY
+
+
+def weekend_in(day: date, regions: list[str]) -> str | None:
+    """The first of `regions` (or "" when none is given) whose weekend `day` falls on."""
+    if not regions:
+        return "" if day.weekday() in SATURDAY_AND_SUNDAY else None
+    return next((region for region in regions if day.weekday() in _weekend_of(region)), None)
+
+
 def is_working_day(day: date, regions: list[str]) -> bool:
-    return day.weekday() < 5 and holiday_on(day, regions) is None
+    """Neither a weekend nor a public holiday in any of the regions."""
+    return weekend_in(day, regions) is None and holiday_on(day, regions) is None
 
 
 def first_day_back(day: date, regions: list[str]) -> bool:

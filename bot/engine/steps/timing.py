@@ -281,6 +281,8 @@ def _date_findings(day: date, ctx: CoachContext) -> list[Finding]:
                 region=holiday.region,
             )
         )
-    if day.weekday() >= 5:
-        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend."))
+    weekend = calendar.weekend_in(day, book.regions)
+    if weekend is not None:
+        where = f" in {weekend}" if weekend else ""
+        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend{where}."))
     return findings
