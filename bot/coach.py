@@ -19,6 +19,7 @@ from bot.engine import flow
 from bot.engine.context import CoachContext
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.messages import Command, Inbound, Reply, Step
+from bot.engine.prep_numbers import prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
 from bot.playbook.library import PlaybookLibrary
@@ -235,13 +236,15 @@ class Coach:
         return Answer(conversation.id, turn.replies)
 
     async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
-        if argument and argument.strip().isdigit():
-            return await store.get_conversation(int(argument.strip()))
-        if argument and self.playbooks.find(argument):
-            book = self.playbooks.find(argument)
-            return await store.open_conversation_for(book.id) if book else None
-        preps = await store.list_conversations(limit=1)
-        return preps[0] if preps else None
+        """The prep named by number or stakeholder; the latest when none is named."""
+        if not argument or not argument.strip():
+            preps = await store.list_conversations(limit=1)
+            return preps[0] if preps else None
+        number = prep_number(argument)
+        if number is not None:
+            return await store.get_conversation(number)
+        book = self.playbooks.find(argument)
+        return await store.open_conversation_for(book.id) if book else None
 
     async def _save(
         self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn

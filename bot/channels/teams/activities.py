@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from botbuilder.schema import Activity  # type: ignore[import-untyped]
 
 from bot.coach import Coach
-from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command, prep_number
+from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command
 from bot.engine.messages import Step
+from bot.engine.prep_numbers import prep_number
 from bot.users import BadUserRef, UserRef
 
 MAX_TEXT = 20_000
