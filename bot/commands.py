@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.coach import NO_SUCH_PREP, Answer, Coach
+from bot.engine.flow import clean_text
 from bot.engine.language import check_text
 from bot.engine.messages import Command, Finding, Inbound, Reply, Step
 from bot.engine.prep_numbers import prep_number as prep_number  # re-exported for channels
@@ -197,10 +198,11 @@ async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Re
     return say(Step.INFO, "Nudges are off. You won't get reminders from me.")
 
 
-def _check(coach: Coach, text: str) -> Reply:
-    if not text.strip():
+def _check(coach: Coach, draft: str) -> Reply:
+    text, _cut = clean_text(draft)
+    if not text:
         return say(Step.INFO, "Give me the text to check, e.g. check We need MFA on every laptop.")
-    report = check_text(text[:4000], coach.glossary, None)
+    report = check_text(text, coach.glossary, None)
     return say(Step.SIMPLIFY, report_summary(report), *report.findings)
 
 
