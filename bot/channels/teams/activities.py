@@ -64,14 +64,22 @@ def teams_user(activity: Activity, *, local: bool) -> UserRef | None:
 
 def _tenant_id(activity: Activity) -> str | None:
     """Teams names the tenant in `channelData.tenant.id` (and `conversation.tenantId`)."""
+    in_channel_data, in_conversation = tenants_named(activity)
+    return in_channel_data or in_conversation
+
+
+def tenants_named(activity: Activity) -> tuple[str | None, str | None]:
+    """The tenant ids in `channelData.tenant.id` and in `conversation.tenantId`, if any."""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = data.get("tenant")
-    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
-        return str(tenant["id"])
+    in_channel_data = tenant.get("id") if isinstance(tenant, dict) else None
     conversation = activity.conversation
     extra = getattr(conversation, "additional_properties", None) or {}
-    found = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
-    return str(found) if found else None
+    in_conversation = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
+    return (
+        in_channel_data if isinstance(in_channel_data, str) and in_channel_data else None,
+        in_conversation if isinstance(in_conversation, str) and in_conversation else None,
+    )
 
 
 def is_personal(activity: Activity) -> bool:
