@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from botbuilder.schema import Activity  # type: ignore[import-untyped]
+from botbuilder.schema import (  # type: ignore[import-untyped]
+    Activity,
+    AdaptiveCardInvokeResponse,
+)
 
 from bot.coach import Coach
 from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command
@@ -20,6 +23,8 @@ from bot.engine.prep_numbers import prep_number
 from bot.users import BadUserRef, UserRef
 
 MAX_TEXT = 20_000
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+BAD_REQUEST = 400
 MAX_CHOICE = 200
 LOCAL_TENANT = "local"
 PERSONAL = "personal"
@@ -130,6 +135,32 @@ def card_click(value: Any) -> CardClick | None:
     except ValueError:
         return None
     return CardClick(choice, prep_id, parsed_step)
+
+
+def invoke_refusal(name: Any, value: Any) -> AdaptiveCardInvokeResponse:
+    """The error an invoke gets: our cards use Action.Submit (it arrives as a message), so
+    the bot handles no invoke. A malformed `adaptiveCard/action` says what is wrong with it.
+
+    Answered as an Adaptive Card invoke error response (status 400, code and message).
+    """
+    code, message = "NotSupported", "prep-talk handles no invoke; its cards use Action.Submit."
+    if name == ADAPTIVE_CARD_ACTION:
+        action = value.get("action") if isinstance(value, dict) else None
+        data = action.get("data", {}) if isinstance(action, dict) else None
+        code = "BadRequest"
+        if not isinstance(value, dict):
+            message = "The invoke's value must be an object."
+        elif not isinstance(action, dict):
+            message = "The invoke's value.action must be an object."
+        elif not isinstance(data, dict):
+            message = "The invoke's value.action.data must be an object."
+        else:
+            code = "NotSupported"
+    return AdaptiveCardInvokeResponse(
+        status_code=BAD_REQUEST,
+        type="application/vnd.microsoft.error",
+        value={"code": code, "message": message},
+    )
 
 
 def exact_command(text: str, coach: Coach) -> UserCommand | None:
