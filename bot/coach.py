@@ -19,7 +19,7 @@ from bot.engine import flow
 from bot.engine.context import CoachContext
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.messages import Command, Inbound, Reply, Step
-from bot.engine.prep_numbers import prep_number
+from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
 from bot.playbook.library import PlaybookLibrary
@@ -115,6 +115,8 @@ class Coach:
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
         """One of the user's preps with its notes; None when it is not theirs or not there."""
+        if not could_be_a_prep(conversation_id):
+            return None
         async with self.sessions() as session:
             store = self._store(session, user)
             row = await store.get_conversation(conversation_id)

@@ -20,4 +20,9 @@ def prep_number(text: str) -> int | None:
     if found is None:
         return None
     number = int(found.group(1))
-    return number if 0 < number <= LARGEST_PREP_NUMBER else None
+    return number if could_be_a_prep(number) else None
+
+
+def could_be_a_prep(number: int) -> bool:
+    """Whether a prep can have this number (asking the database otherwise overflows)."""
+    return 0 < number <= LARGEST_PREP_NUMBER
