@@ -21,6 +21,7 @@ from bot.engine import flow
 from bot.engine.context import CoachContext
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.messages import Command, Inbound, Reply, Step
+from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
 from bot.playbook.library import PlaybookLibrary
@@ -147,6 +148,8 @@ class Coach:
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
         """One of the user's preps with its notes; None when it is not theirs or not there."""
+        if not could_be_a_prep(conversation_id):
+            return None
         async with self.sessions() as session:
             store = self._store(session, user)
             row = await store.get_conversation(conversation_id)
@@ -269,13 +272,15 @@ class Coach:
         return Answer(conversation.id, turn.replies)
 
     async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
-        if argument and argument.strip().isdigit():
-            return await store.get_conversation(int(argument.strip()))
-        if argument and self.playbooks.find(argument):
-            book = self.playbooks.find(argument)
-            return await store.open_conversation_for(book.id) if book else None
-        preps = await store.list_conversations(limit=1)
-        return preps[0] if preps else None
+        """The prep named by number or stakeholder; the latest when none is named."""
+        if not argument or not argument.strip():
+            preps = await store.list_conversations(limit=1)
+            return preps[0] if preps else None
+        number = prep_number(argument)
+        if number is not None:
+            return await store.get_conversation(number)
+        book = self.playbooks.find(argument)
+        return await store.open_conversation_for(book.id) if book else None
 
     async def _save(
         self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn
