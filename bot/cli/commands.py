@@ -65,7 +65,12 @@ def check(
     report = check_text(text, GlossaryIndex(library.glossary), book)
     if as_json:
         findings = [f.model_dump(mode="json", exclude_none=True) for f in report.findings]
-        document = {"grade": report.grade, "target": report.target, "findings": findings}
+        document = {
+            "grade": report.grade,
+            "target": report.target,
+            "findings": findings,
+            "rewrite": report.rewrite,
+        }
         out.write(json.dumps(document) + "\n")
         return EXIT_OK
     out.write(report_summary(report) + "\n")

@@ -30,6 +30,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
+from bot.backoff import Backoff, retry_after_seconds
 from bot.channels.slack.blocks import fallback_text, turn_blocks
 from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, bot_token, web_client
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
@@ -41,7 +42,8 @@ from bot.storage.nudge_outbox import ClaimedNudge
 log = logging.getLogger(__name__)
 EVENT_TYPE = "prep_talk_nudge"
 POSTS_IN_FLIGHT = 8  # per workspace: hundreds a second on a fast link, few 429s per pause
-DEFAULT_RETRY_AFTER = 1.0
+# Slack asks to be waited out in full; 1 s when it names no time (never observed).
+PACE = Backoff(first=1.0, cap=3600.0)
 RATE_LIMITED = "ratelimited"  # Slack's error code with a 429
 TIMEOUT_SECONDS = 30.0
 # Errors that no retry will fix: the user, the DM or the app's access is gone.
@@ -101,7 +103,8 @@ class WebApiCalls:
                 url, data=form, json=json, headers=self._headers
             ) as response:
                 if response.status == 429:
-                    self.pace.back_off(_seconds(response.headers.get("Retry-After")))
+                    named = retry_after_seconds(response.headers.get("Retry-After"))
+                    self.pace.back_off(PACE.wait(named))
                     await response.read()  # so the connection can serve the next call
                     continue
                 answer: dict[str, Any] = await response.json(content_type=None)
@@ -180,10 +183,3 @@ class SlackNudgeSender:
 
     async def _token_of(self, team_id: str) -> str | None:
         return await bot_token(self._default_token, self._store, team_id)
-
-
-def _seconds(retry_after: str | None) -> float:
-    try:
-        return max(0.0, float(retry_after or DEFAULT_RETRY_AFTER))
-    except ValueError:
-        return DEFAULT_RETRY_AFTER

@@ -22,6 +22,7 @@ from bot.channels.teams.bot import CoachingBot
 from bot.channels.teams.delivery import ProactiveMessenger
 from bot.channels.teams.endpoint import MessagesEndpoint, teams_off
 from bot.channels.teams.tab import add_tab
+from bot.channels.teams.tenancy import home_tenant
 from bot.channels.teams.turns import TeamsTurns
 from bot.inbox import inbox_of
 from bot.runtime import Services
@@ -66,7 +67,9 @@ def add_teams(
     inbox = inbox_of(app, services)
     turns = TeamsTurns(adapter, coaching_bot, inbox, app_id, local=mode is TeamsMode.LOCAL)
     inbox.serve("teams", turns)
-    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode, turns)
+    endpoint = MessagesEndpoint(
+        adapter, coaching_bot, authentication, mode, turns, home_tenant(settings)
+    )
     app.router.add_post(MESSAGES_PATH, endpoint.handle)
     app[TEAMS_MESSENGER] = messenger
     add_tab(app, services)

@@ -25,6 +25,7 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
 )
 
 from bot.channels.teams.adapter import TeamsMode
+from bot.channels.teams.tenancy import OTHER_TENANT, from_other_tenant
 from bot.channels.teams.turns import TeamsTurns
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,14 @@ class MessagesEndpoint:
         authentication: BotFrameworkAuthentication,
         mode: TeamsMode,
         turns: TeamsTurns,
+        home_tenant: str | None = None,
     ) -> None:
         self.adapter = adapter
         self.bot = bot
         self.authentication = authentication
         self.mode = mode
         self.turns = turns
+        self.home_tenant = home_tenant  # a single-tenant app's tenant (see `tenancy`)
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.mode is TeamsMode.LOCAL and not _from_this_machine(request):
@@ -68,6 +71,8 @@ class MessagesEndpoint:
         except Exception as error:  # every way a token can be bad ends here
             log.info("refused a Teams activity: %s", type(error).__name__)
             return _error(401, "Unauthorized.")
+        if from_other_tenant(activity, self.home_tenant):
+            return _error(403, OTHER_TENANT)
         kept = await self._answer_durably(authenticated, activity)
         if kept is not None:
             return kept
