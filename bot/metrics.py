@@ -22,7 +22,7 @@ from prometheus_client import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.nudges.metrics import NudgeMetrics
-from bot.storage import nudge_outbox
+from bot.storage import inbox, nudge_outbox
 
 # Turn latencies: a coach turn takes milliseconds; a slow database or a lock can take seconds.
 TURN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -79,8 +79,9 @@ class ServerMetrics:
     async def refresh(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
         """Read the backlogs from the database (at scrape time, so every replica agrees)."""
         async with sessions() as session:
-            count, oldest = await nudge_outbox.backlog(session)
-        self._waiting("nudges", count, oldest, now)
+            for queue, backlog in (("inbox", inbox.backlog), ("nudges", nudge_outbox.backlog)):
+                count, oldest = await backlog(session)
+                self._waiting(queue, count, oldest, now)
 
     def _waiting(self, queue: str, count: int, oldest: datetime | None, now: datetime) -> None:
         self.backlog.labels(queue=queue).set(count)

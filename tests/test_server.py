@@ -79,6 +79,7 @@ async def test_metrics_show_turns_errors_backlog_nudges_and_the_process(
     assert metrics[("preptalk_turns_total", "slack")] == 1
     assert metrics[("preptalk_turn_seconds_bucket", "+Inf", "feel", "slack")] == 1
     assert metrics[("preptalk_backlog", "nudges")] == 1
+    assert metrics[("preptalk_backlog", "inbox")] == 0
     assert 7000 < metrics[("preptalk_backlog_oldest_seconds", "nudges")] < 7400
     assert metrics[("preptalk_nudges_total", "sent")] == 0
     assert metrics[("process_resident_memory_bytes",)] > 0

@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage import leases
 from bot.storage.crypto import NoteCipher, NoteKeyError
 from bot.storage.db import insert_into
 from bot.storage.inbox_models import InboxTurn, TurnStatus
@@ -213,3 +214,8 @@ async def forget_settled(session: AsyncSession, now: datetime | None = None) -> 
 
 def _claimable(now: datetime) -> Any:
     return claimable(InboxTurn.status, InboxTurn.lease_until, PENDING, CLAIMED, now)
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many acknowledged turns are not answered yet, and when the oldest came in."""
+    return await leases.backlog(session, InboxTurn.status, InboxTurn.received_at, UNSETTLED)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def claimable(
@@ -22,3 +23,15 @@ def is_claimable(status: str, lease_until: datetime | None, waiting: str, claime
     if status == waiting:
         return True
     return status == claimed and lease_until is not None and lease_until < now
+
+
+async def backlog(
+    session: AsyncSession, status: Any, queued_at: Any, unsettled: tuple[str, ...]
+) -> tuple[int, datetime | None]:
+    """How many rows are not settled yet (waiting or claimed), and when the oldest came in."""
+    count, oldest = (
+        await session.execute(
+            select(func.count(), func.min(queued_at)).where(status.in_(unsettled))
+        )
+    ).one()
+    return int(count), oldest

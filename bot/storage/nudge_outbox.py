@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage import leases
 from bot.storage.db import insert_into
 from bot.storage.leases import claimable, is_claimable
 from bot.storage.models import PrepConversation, Tenant, User
@@ -303,8 +304,5 @@ async def forget_settled(session: AsyncSession, now: datetime) -> int:
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """How many nudges wait to be sent (queued or claimed), and when the oldest was queued."""
-    waiting = Nudge.status.in_((NudgeStatus.PENDING.value, NudgeStatus.SENDING.value))
-    count, oldest = (
-        await session.execute(select(func.count(), func.min(Nudge.created_at)).where(waiting))
-    ).one()
-    return int(count), oldest
+    unsettled = (NudgeStatus.PENDING.value, NudgeStatus.SENDING.value)
+    return await leases.backlog(session, Nudge.status, Nudge.created_at, unsettled)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,11 +24,23 @@ DRAFT = "We must enforce MFA and EDR on every laptop now."
 
 
 @pytest.fixture(scope="module")
-def wheel_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies)."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip wheel` builds from the project's files alone, as the image's build stage
+    does: no egg-info or build/ folder left by an editable install may fill in for them."""
+    source = tmp_path_factory.mktemp("source")
+    for name in _tracked("."):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     dist = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, ROOT])
-    [wheel] = dist.glob("prep_talk-*.whl")
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, source])
+    [built] = dist.glob("prep_talk-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_bin(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies)."""
     venv = tmp_path_factory.mktemp("venv")
     _run([sys.executable, "-m", "venv", venv])
     _run([venv / "bin" / "pip", "install", "-q", "-c", ROOT / "constraints.txt", wheel])
@@ -44,6 +58,20 @@ def test_the_wheel_lists_every_package_of_the_source_tree() -> None:
         for init in (ROOT / "bot").rglob("__init__.py")
     }
     assert in_tree <= listed
+
+
+def test_the_wheel_ships_every_file_of_the_package_and_its_data(wheel: Path) -> None:
+    """Templates, static files, playbooks and migrations: each file git tracks under bot/,
+    playbooks/ and migrations/ is in the wheel, at its package's place."""
+    tracked = _tracked("bot", "playbooks", "migrations")
+    places = {"playbooks/": "bot/shipped/playbooks/", "migrations/": "bot/shipped/migrations/"}
+    wanted = set()
+    for name in tracked:
+        prefix = next((p for p in places if name.startswith(p)), None)
+        wanted.add(places[prefix] + name.removeprefix(prefix) if prefix else name)
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    assert sorted(wanted - shipped) == []
 
 
 def test_the_installed_wheel_runs_from_any_folder(
@@ -77,7 +105,7 @@ def test_the_images_command_migrates_and_serves_beyond_loopback(
         # Served on 0.0.0.0, the playground answers the name clients use, not only localhost.
         page = urllib.request.Request(f"{local}/", headers={"Host": "prep-talk.internal"})
         with urllib.request.urlopen(page, timeout=10) as response:
-            assert response.status == 200 and b"prep-talk" in response.read()
+            assert response.status == 200 and b"prep-talk playground" in response.read()
 
 
 def _image_command() -> list[str]:
@@ -116,6 +144,15 @@ def _run(
     )  # fmt: skip
     assert done.returncode == 0, f"{argv[:3]} exited {done.returncode}: {done.stderr[-2000:]}"
     return done.stdout
+
+
+def _tracked(*paths: str) -> list[str]:
+    """The project's files under `paths`, new ones included (git's list, so no caches,
+    virtual environments or other local leftovers)."""
+    return subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *paths],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
 
 
 def _get_json(url: str) -> object:
