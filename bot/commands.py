@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.coach import NO_SUCH_PREP, Answer, Coach
+from bot.engine.findings import ForgottenFinding
 from bot.engine.flow import clean_text
 from bot.engine.language import check_text
-from bot.engine.messages import Command, Finding, Inbound, Reply, Step
+from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.prep_numbers import prep_number as prep_number  # re-exported for channels
-from bot.engine.steps.simplify import report_summary
+from bot.engine.steps.simplify import plainer_version, report_summary
 from bot.engine.turn import choice, say
 from bot.exports import prep_markdown
 from bot.users import UserRef
@@ -104,7 +105,7 @@ async def _informational(
     if command.word is Word.NUDGES:
         return [await _nudges(coach, user, command.argument, prefix)]
     if command.word is Word.CHECK:
-        return [_check(coach, command.argument)]
+        return _check(coach, command.argument)
     if command.word is Word.FORGET:
         return [await _forget(coach, user, command.argument)]
     return [say(Step.INFO, help_text(prefix, coach))]
@@ -198,12 +199,18 @@ async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Re
     return say(Step.INFO, "Nudges are off. You won't get reminders from me.")
 
 
-def _check(coach: Coach, draft: str) -> Reply:
+def _check(coach: Coach, draft: str) -> list[Reply]:
+    """The Simplify checks on any draft, and its plainer version when there is one."""
     text, _cut = clean_text(draft)
     if not text:
-        return say(Step.INFO, "Give me the text to check, e.g. check We need MFA on every laptop.")
+        return [
+            say(Step.INFO, "Give me the text to check, e.g. check We need MFA on every laptop.")
+        ]
     report = check_text(text, coach.glossary, None)
-    return say(Step.SIMPLIFY, report_summary(report), *report.findings)
+    checked = say(Step.SIMPLIFY, report_summary(report), *report.findings)
+    if report.rewrite is None:
+        return [checked]
+    return [checked, say(Step.SIMPLIFY, plainer_version(report.rewrite))]
 
 
 async def _forget(coach: Coach, user: UserRef, argument: str) -> Reply:
@@ -223,5 +230,5 @@ async def _forget(coach: Coach, user: UserRef, argument: str) -> Reply:
     return say(
         Step.INFO,
         f"Done. I deleted {deleted} prep{'s' if deleted != 1 else ''} and everything about you.",
-        Finding(kind="forgotten", message="All your data here is deleted.", preps=deleted),
+        ForgottenFinding(message="All your data here is deleted.", preps=deleted),
     )

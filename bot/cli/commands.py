@@ -75,6 +75,8 @@ def check(
         return EXIT_OK
     out.write(report_summary(report) + "\n")
     out.writelines(f"  - {finding_line(f)}\n" for f in report.findings)
+    if report.rewrite is not None:
+        out.write(f"\nA plainer version:\n{report.rewrite}\n")
     return EXIT_OK
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from bot.engine.messages import STEP_NAMES, Finding, Reply
+from bot.engine.findings import Finding, TermFinding, Tip
+from bot.engine.messages import STEP_NAMES, Reply
 
 
 def finding_line(finding: Finding) -> str:
     """One readable line for a finding, whatever its kind."""
-    if finding.kind in ("jargon", "acronym") and finding.term:
-        expansion = getattr(finding, "expansion", None)
-        spelled = f" ({expansion})" if expansion else ""
+    if isinstance(finding, TermFinding):
+        spelled = f" ({finding.expansion})" if finding.expansion else ""
         return f"{finding.kind}: “{finding.term}”{spelled} → say: {finding.suggestion}"
-    parts = [part for part in (finding.message, finding.suggestion) if part]
-    return f"{finding.kind}: " + " ".join(parts)
+    advice = f" {finding.suggestion}" if isinstance(finding, Tip) else ""
+    return f"{finding.kind}: {finding.message}{advice}"
 
 
 def reply_text(reply: Reply) -> str:

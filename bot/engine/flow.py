@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 from bot.engine.context import CoachContext
+from bot.engine.findings import TrimmedFinding
 from bot.engine.invisible import visible_text
-from bot.engine.messages import COACHING_STEPS, Finding, Inbound, Step
+from bot.engine.messages import COACHING_STEPS, Inbound, Step
 from bot.engine.state import FIRST_STAGE, PrepState, Status
 from bot.engine.steps.brief import Debrief, finish_prep
 from bot.engine.steps.feel import Feel
@@ -94,7 +95,7 @@ def _on_text(state: PrepState, raw: str, guide: StepGuide, ctx: CoachContext) ->
     cut = say(
         Step.INFO,
         f"Your message was long, so I kept the first {MAX_TEXT:,} characters.",
-        Finding(kind="trimmed", message=f"Kept {MAX_TEXT:,} characters.", limit=MAX_TEXT),
+        TrimmedFinding(message=f"Kept {MAX_TEXT:,} characters.", limit=MAX_TEXT),
     )
     return Turn(turn.state, [cut, *turn.replies], turn.notes)
 

@@ -10,11 +10,18 @@ from functools import lru_cache
 import pyphen
 
 from bot.engine.fear import fear_sentence
+from bot.engine.findings import (
+    FearFinding,
+    Finding,
+    PrioritiesFinding,
+    ReadabilityFinding,
+    TermFinding,
+    UnfamiliarFinding,
+)
 from bot.engine.glossary import GlossaryIndex, HitKind, TermHit
-from bot.engine.messages import Finding
 from bot.engine.rewrite import plain_version
 from bot.engine.vocabulary import is_acronym_like
-from bot.playbook.schema import Playbook
+from bot.playbook.schema import GlossaryKind, Playbook
 
 DEFAULT_GRADE_TARGET = 9.0
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&/'’-]*")
@@ -41,8 +48,7 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
     findings = [*_term_findings(hits, who), *_fear_findings(text, playbook)]
     if grade > target:
         findings.append(
-            Finding(
-                kind="readability",
+            ReadabilityFinding(
                 message=f"Reading grade {grade:.1f} is above the target of {target:.0f}.",
                 suggestion="Use shorter sentences and everyday words.",
                 grade=grade,
@@ -51,8 +57,7 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
         )
     if playbook and not mentions_any(text, playbook.priority_terms):
         findings.append(
-            Finding(
-                kind="priorities",
+            PrioritiesFinding(
                 message=f"Nothing here ties the ask to what {playbook.team} cares about.",
                 suggestion="Connect it to one of their priorities: "
                 + "; ".join(playbook.priorities[:3]),
@@ -73,12 +78,11 @@ def _plainer(
 
 
 def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     for hit in hits:
         if hit.kind is HitKind.UNFAMILIAR:
             findings.append(
-                Finding(
-                    kind="unfamiliar",
+                UnfamiliarFinding(
                     term=hit.matched,
                     message=f"“{hit.matched}” may be unfamiliar to {who}.",
                     suggestion="say it in everyday words, or explain it once",
@@ -86,7 +90,7 @@ def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:
             )
         elif hit.entry is None:
             findings.append(
-                Finding(
+                TermFinding(
                     kind="acronym",
                     term=hit.matched,
                     suggestion="spell it out, or say what it does in plain words",
@@ -94,8 +98,8 @@ def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:
             )
         else:
             findings.append(
-                Finding(
-                    kind=hit.entry.kind.value,
+                TermFinding(
+                    kind="acronym" if hit.entry.kind is GlossaryKind.ACRONYM else "jargon",
                     term=hit.matched,
                     suggestion=hit.entry.plain,
                     expansion=hit.entry.expansion,
@@ -111,7 +115,7 @@ def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
     message, quote = found
     who = playbook.team if playbook else "your audience"
     advice = f"Open with what {who} gains; keep one fact for later, as support rather than threat."
-    return [Finding(kind="fear", message=message, suggestion=advice, quote=quote[:160])]
+    return [FearFinding(message=message, suggestion=advice, quote=quote[:160])]
 
 
 def split_sentences(text: str) -> list[str]:

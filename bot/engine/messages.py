@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.engine.findings import Finding
+
 
 class Step(StrEnum):
     FEEL = "feel"
@@ -49,22 +51,6 @@ class Choice(BaseModel):
 
     value: str
     label: str
-
-
-class Finding(BaseModel):
-    """Something the coach noticed, with the data a renderer needs.
-
-    `kind` is one of: jargon, acronym, unfamiliar, readability, fear, priorities,
-    multiple_goals, closed_question, leading_question, accusing_question, blaming_hypothesis,
-    crunch_period, holiday, weekend, quiet_window, missing_why, trimmed.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    kind: str
-    term: str | None = None
-    suggestion: str | None = None
-    message: str | None = None
 
 
 class Reply(BaseModel):

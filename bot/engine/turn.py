@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.engine.messages import Choice, Expects, Finding, Reply, Step
+from bot.engine.findings import Finding
+from bot.engine.messages import Choice, Expects, Reply, Step
 from bot.engine.state import PrepState
 
 NEXT = "next"

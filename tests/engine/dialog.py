@@ -49,7 +49,7 @@ class Dialog:
 
     def findings(self, kind: str) -> list[dict[str, object]]:
         return [
-            finding.model_dump()
+            finding.model_dump(mode="json")
             for reply in self.replies
             for finding in reply.findings
             if finding.kind == kind

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from bot.engine.findings import Finding, Notice, TermFinding, UnfamiliarFinding
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text, reading_grade
 from bot.playbook.library import PlaybookLibrary
+
+
+def term_of(finding: Finding) -> str | None:
+    """The flagged word, for the findings about one word."""
+    return finding.term if isinstance(finding, TermFinding | UnfamiliarFinding) else None
 
 
 def kinds(text: str, glossary: GlossaryIndex, library: PlaybookLibrary) -> dict[str, list[str]]:
     report = check_text(text, glossary, library.find("sales"))
     found: dict[str, list[str]] = {}
     for finding in report.findings:
-        found.setdefault(finding.kind, []).append(finding.term or finding.message or "")
+        said = finding.message if isinstance(finding, Notice) else ""
+        found.setdefault(finding.kind, []).append(term_of(finding) or said)
     return found
 
 
@@ -87,8 +94,8 @@ def terms_for(
     report = check_text(text, glossary, library.find(audience))
     found: dict[str, list[str]] = {}
     for finding in report.findings:
-        if finding.term:
-            found.setdefault(finding.kind, []).append(finding.term)
+        if term := term_of(finding):
+            found.setdefault(finding.kind, []).append(term)
     return found
 
 
@@ -108,7 +115,7 @@ def test_rare_words_beyond_the_glossary_are_flagged_softly(
         glossary,
         library.find("finance"),
     )
-    soft = [f for f in report.findings if f.kind == "unfamiliar"]
+    soft = [f for f in report.findings if isinstance(f, UnfamiliarFinding)]
     assert [f.term for f in soft] == ["kerberoasting"]
     assert soft[0].message == "“kerberoasting” may be unfamiliar to the finance team."
 
@@ -175,7 +182,9 @@ def test_the_plainer_version_replaces_terms_and_reads_no_harder(
         "customers trust a second check when you sign in."
     )
     again = check_text(report.rewrite, glossary, sales)
-    assert len([f for f in again.findings if f.term]) < len([f for f in report.findings if f.term])
+    assert len([f for f in again.findings if term_of(f)]) < len(
+        [f for f in report.findings if term_of(f)]
+    )
     assert again.grade <= report.grade
 
 
@@ -183,7 +192,7 @@ def test_a_term_that_modifies_the_next_word_is_left_as_written(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
     report = check_text("The DLP pop-ups block quotes.", glossary, library.find("sales"))
-    assert [f.term for f in report.findings if f.term] == ["DLP"]
+    assert [term_of(f) for f in report.findings if term_of(f)] == ["DLP"]
     assert report.rewrite is None
 
 

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.slack.blocks import escape, reply_blocks
-from bot.engine.messages import Finding, Reply, Step
+from bot.channels.slack.blocks import FINDING_ICONS, escape, finding_text, reply_blocks
+from bot.engine.findings import MultipleGoalsFinding, TermFinding
+from bot.engine.messages import Reply, Step
+from tests.support.findings import EVERY_KIND, said, written_as
 from tests.support.mrkdwn import linked, shown, styled
 
 HOSTILE = [
@@ -37,13 +39,32 @@ def test_user_text_echoed_by_the_coach_is_shown_literally(hostile: str) -> None:
 def test_terms_and_goals_in_findings_are_literal_inside_the_coachs_own_styling(
     hostile: str,
 ) -> None:
-    jargon = Finding(kind="jargon", term=hostile, suggestion=hostile, expansion=hostile)
-    goals = Finding(kind="multiple_goals", message="Pick one:", goals=[hostile, "b"])
+    jargon = TermFinding(kind="jargon", term=hostile, suggestion=hostile, expansion=hostile)
+    goals = MultipleGoalsFinding(message="Pick one:", suggestion="One.", goals=[hostile, "b"])
     [_, findings] = texts(Reply(step=Step.SIMPLIFY, text="Checked.", findings=(jargon, goals)))
     assert linked(findings) == []
     assert hostile in shown(findings["text"])
     # At most the coach's own code span around the term and italics around the suggestion.
     assert set(styled(findings["text"])) <= {f"`{escape(hostile)}`", f"_{escape(hostile)}_"}
+
+
+def test_every_kind_of_finding_has_its_own_icon_and_shows_its_words() -> None:
+    lines = [finding_text(finding) for finding in EVERY_KIND]
+
+    icons = [line.split(" ", 1)[0] for line in lines]
+    assert icons == [FINDING_ICONS[finding.kind] for finding in EVERY_KIND]
+    assert len(set(icons)) == len(EVERY_KIND), "each kind is told apart at a glance"
+    for finding, line in zip(EVERY_KIND, lines, strict=True):
+        assert all(words in shown(line) for words in said(finding)), finding.kind
+
+
+@pytest.mark.parametrize("hostile", [text for text in HOSTILE if "\n" not in text])
+def test_every_kind_of_finding_shows_user_words_literally(hostile: str) -> None:
+    findings = tuple(written_as(finding, hostile) for finding in EVERY_KIND)
+    [_, section] = texts(Reply(step=Step.SIMPLIFY, text="Checked.", findings=findings))
+    assert linked(section) == []
+    assert set(styled(section["text"])) <= {f"`{escape(hostile)}`", f"_{escape(hostile)}_"}
+    assert shown(section["text"]).count(hostile) >= len(EVERY_KIND)
 
 
 def test_the_brief_keeps_its_headings_and_labels_but_not_the_users_markup() -> None:

@@ -38,6 +38,7 @@ from tests.slack.conftest import (
     slack_settings,
     text_of,
 )
+from tests.support.mrkdwn import linked
 from tests.support.slack_api import ACME, Call, SlackApiStandIn, Workspace
 from tests.support.slack_requests import (
     TEAM_ID,
@@ -489,6 +490,20 @@ async def test_check_answers_privately_with_findings_and_starts_nothing(
     assert "`MFA`" in text_of(checked) and "→ say:" in text_of(checked)
     assert not slack.api.calls_to("chat.postMessage")
     assert await slack.coach.preps(UserRef("slack", TEAM_ID, USER_ID)) == []
+
+
+async def test_check_offers_a_plainer_version_with_the_users_words_literal(
+    slack: SlackWorkspace,
+) -> None:
+    checked = await private_reply(slack, "check Sellers should use SSO <!here>. Deals move.")
+
+    sections = [block["text"] for block in checked["blocks"] if block["type"] == "section"]
+    assert (
+        "A plainer version:\n“Sellers should use one login for all your work apps"
+        in (sections[-1]["text"])
+    )
+    assert "&lt;!here&gt;" in sections[-1]["text"]
+    assert all(linked(section) == [] for section in sections)
 
 
 async def test_a_misspelt_command_gets_the_closest_match_and_help(slack: SlackWorkspace) -> None:

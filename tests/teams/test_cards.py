@@ -4,11 +4,25 @@ and user text that can never become markup, a link or a mention."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
-from bot.channels.teams.cards import WORD_JOINER, personal_chat_link, turn_card
-from bot.engine.messages import Choice, Expects, Finding, Reply, Step
+from bot.channels.teams.cards import FINDING_LABELS, WORD_JOINER, personal_chat_link, turn_card
+from bot.engine.findings import (
+    CrunchPeriodFinding,
+    FearFinding,
+    Finding,
+    HolidayFinding,
+    MissingWhyFinding,
+    MultipleGoalsFinding,
+    QuietWindowFinding,
+    ReadabilityFinding,
+    TermFinding,
+    Tip,
+)
+from bot.engine.messages import Choice, Expects, Reply, Step
+from tests.support.findings import EVERY_KIND, written_as
 from tests.teams import cardreader
 from tests.teams.support import BOT_ID
 
@@ -72,7 +86,7 @@ def test_user_text_is_never_markdown_a_link_or_a_mention(hostile: str) -> None:
 
 def test_jargon_shows_the_term_and_its_plain_words() -> None:
     card = card_for(
-        Finding(
+        TermFinding(
             kind="jargon",
             term="phishing",
             suggestion="fake emails that trick people",
@@ -83,20 +97,22 @@ def test_jargon_shows_the_term_and_its_plain_words() -> None:
 
 
 def test_readability_shows_the_grade_against_the_target() -> None:
-    card = card_for(Finding(kind="readability", message="too hard", grade=12.34, target=8.0))
+    card = card_for(
+        ReadabilityFinding(message="too hard", suggestion="Shorter.", grade=12.34, target=8.0)
+    )
     assert "Readability: reading grade 12.3, target 8" in cardreader.lines(card)
 
 
 def test_quiet_window_and_crunch_period_show_their_dates() -> None:
     card = card_for(
-        Finding(
-            kind="crunch_period",
+        CrunchPeriodFinding(
             term="Quarter-end push",
             message="Tue 22 Dec 2026 falls in Quarter-end push: deals first.",
-            start="2026-12-11",
-            end="2026-12-31",
+            suggestion="Pick a day before 11 Dec or after 31 Dec.",
+            start=date(2026, 12, 11),
+            end=date(2026, 12, 31),
         ),
-        Finding(kind="quiet_window", message="Quiet window", start="2027-01-01", end="2027-03-10"),
+        QuietWindowFinding(message="Quiet window", start=date(2027, 1, 1), end=date(2027, 3, 10)),
     )
     lines = cardreader.lines(card)
     assert "Busy period: Quarter-end push, Fri 11 Dec 2026 – Thu 31 Dec 2026" in lines
@@ -105,13 +121,15 @@ def test_quiet_window_and_crunch_period_show_their_dates() -> None:
 
 def test_holiday_fear_missing_why_and_several_goals() -> None:
     card = card_for(
-        Finding(kind="holiday", term="Christmas Day", date="2026-12-25", region="GB"),
-        Finding(
-            kind="fear", message="Threat first.", suggestion="Open with gains.", quote="Breaches!"
+        HolidayFinding(
+            message="Fri 25 Dec 2026 is Christmas Day (GB).",
+            term="Christmas Day",
+            date=date(2026, 12, 25),
+            region="GB",
         ),
-        Finding(kind="missing_why", message="No business outcome.", suggestion="Tie it to deals."),
-        Finding(
-            kind="multiple_goals",
+        FearFinding(message="Threat first.", suggestion="Open with gains.", quote="Breaches!"),
+        MissingWhyFinding(message="No business outcome.", suggestion="Tie it to deals."),
+        MultipleGoalsFinding(
             message="That is 2 goals in one conversation.",
             suggestion="Pick one.",
             goals=["finish training", "turn on MFA"],
@@ -124,6 +142,26 @@ def test_holiday_fear_missing_why_and_several_goals() -> None:
     ] == ["Fear first: Threat first.", "“Breaches!”", "Open with gains."]
     assert "Missing the why: No business outcome." in lines
     assert "• finish training" in lines and "• turn on MFA" in lines
+
+
+def test_every_kind_of_finding_has_its_own_label_and_its_advice() -> None:
+    labels = [FINDING_LABELS[finding.kind] for finding in EVERY_KIND]
+    assert len(set(labels)) == len(EVERY_KIND), "each kind is told apart at a glance"
+    for finding, label in zip(EVERY_KIND, labels, strict=True):
+        [_, _, headline, *details] = cardreader.lines(card_for(finding))
+        assert headline.startswith(f"{label}: ") and headline != f"{label}: "
+        if isinstance(finding, Tip):
+            assert details[-1] == finding.suggestion
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_every_kind_of_finding_shows_user_words_literally(hostile: str) -> None:
+    card = card_for(*(written_as(finding, hostile) for finding in EVERY_KIND))
+    assert [e for e in cardreader.elements(card) if e.get("type") == "TextBlock"] == []
+    shown = cardreader.text(card).replace(WORD_JOINER, "")
+    for linkish in ("https://", "www.", "@example"):
+        assert linkish not in cardreader.text(card)
+    assert shown.count(hostile) >= len(EVERY_KIND)
 
 
 def test_the_brief_headings_bullets_and_bold_become_text_styles() -> None:

@@ -147,6 +147,15 @@ async def test_jargon_in_the_opening_shows_each_term_with_its_plain_words(
     assert "Fear first: A frightening statistic puts people on the defensive." in lines
 
 
+async def test_check_offers_the_plainer_version(chat: TeamsChat) -> None:
+    await chat.says("check Sellers should use SSO. It keeps deals moving.")
+    lines = cardreader.lines(chat.card)
+    assert lines[-2:] == [
+        "A plainer version:",
+        "“Sellers should use one login for all your work apps. It keeps deals moving.”",
+    ]
+
+
 async def test_forget_needs_the_confirm_button(chat: TeamsChat, coach: Coach) -> None:
     await chat.says("sales")
     await chat.says("forget")

@@ -13,7 +13,16 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 
-from bot.engine.messages import Choice, Command, Expects, Finding, Inbound, Reply, Step
+from bot.engine.findings import (
+    CrunchPeriodFinding,
+    FearFinding,
+    Finding,
+    HolidayFinding,
+    QuietWindowFinding,
+    ReadabilityFinding,
+    TermFinding,
+)
+from bot.engine.messages import Choice, Command, Expects, Inbound, Reply, Step
 from bot.playbook.schema import Playbook
 from bot.users import UserRef
 
@@ -169,29 +178,46 @@ def _timing_reply() -> Reply:
         expects=Expects.CHOICE,
         choices=(NEXT, PAUSE),
         findings=(
-            Finding(
-                kind="crunch_period",
-                message="Quarter close",
-                start="2026-03-10",
-                end="2026-03-31",
+            CrunchPeriodFinding(
+                term="Quarter close",
+                message="Tue 24 Mar 2026 falls in Quarter close: deals first.",
+                suggestion="Pick a day before 10 Mar or after 31 Mar.",
+                start=date(2026, 3, 10),
+                end=date(2026, 3, 31),
             ),
-            Finding(kind="quiet_window", start="2026-04-07", end="2026-04-24"),
-            Finding(kind="holiday", name="Good Friday", date="2026-04-03", country="DE"),
+            QuietWindowFinding(
+                message="Quiet window: Tue 7 Apr 2026 – Fri 24 Apr 2026",
+                start=date(2026, 4, 7),
+                end=date(2026, 4, 24),
+            ),
+            HolidayFinding(
+                message="Fri 3 Apr 2026 is Good Friday (DE).",
+                term="Good Friday",
+                date=date(2026, 4, 3),
+                region="DE",
+            ),
         ),
     )
 
 
 def _simplify_review(draft: str) -> Reply:
-    findings = [
-        Finding(kind=kind, term=match.group(0), suggestion=plain)
+    findings: list[Finding] = [
+        TermFinding(kind=kind, term=match.group(0), suggestion=plain)
         for term, (kind, plain) in PLAIN.items()
         for match in re.finditer(rf"\b{re.escape(term)}\b", draft, flags=re.IGNORECASE)
     ]
     findings.append(
-        Finding(kind="readability", message="Reading grade 11.2 is above 9.", grade=11.2, target=9)
+        ReadabilityFinding(
+            message="Reading grade 11.2 is above 9.",
+            suggestion="Use shorter sentences and everyday words.",
+            grade=11.2,
+            target=9,
+        )
     )
     if "%" in draft:
-        findings.append(Finding(kind="fear", message="Fear first.", suggestion="Lead with value."))
+        findings.append(
+            FearFinding(message="Fear first.", suggestion="Lead with value.", quote=draft[:160])
+        )
     return Reply(
         step=Step.SIMPLIFY,
         text="Here is what I noticed.",

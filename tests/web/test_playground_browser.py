@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp import web
 
+from bot.engine.findings import FINDING_KINDS
+from bot.engine.messages import Reply, Step
 from tests.support.browser import launch_chromium, serving
+from tests.support.findings import EVERY_KIND, said, written_as
+from tests.web.conftest import fake_app
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -142,3 +147,41 @@ async def test_markdown_typed_by_the_user_is_shown_as_typed(
         assert await echoed.count() >= 1
         assert await echoed.locator("strong, a").count() == 0
         assert await page.locator(".message.user", has_text=typed).count() == 1
+
+
+RENDER_FINDINGS = """(reply) => {
+  const message = window.PrepTalkRender.renderReply(reply, () => {});
+  document.querySelector("#transcript").append(message);
+  return [...message.querySelectorAll(".finding")].map((item) => ({
+    kind: item.dataset.kind,
+    label: item.querySelector(".finding-label").textContent,
+    detail: item.querySelector(".finding-detail").textContent,
+  }));
+}"""
+
+
+async def test_every_kind_of_finding_has_its_own_label_and_shows_its_words(
+    tmp_path: Path,
+) -> None:
+    reply = Reply(step=Step.TIMING, text="Every kind.", findings=EVERY_KIND)
+    hostile = Reply(
+        step=Step.FEEL,
+        text="Typed.",
+        findings=tuple(written_as(finding, MARKUP) for finding in EVERY_KIND),
+    )
+    async with serving(fake_app(tmp_path)) as url, launch_chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(url)
+        shown = await page.evaluate(RENDER_FINDINGS, reply.model_dump(mode="json"))
+        literal = await page.evaluate(RENDER_FINDINGS, hostile.model_dump(mode="json"))
+        images = await page.locator("#transcript img").count()
+
+    assert [item["kind"] for item in shown] == list(FINDING_KINDS)
+    labels = [item["label"] for item in shown]
+    assert all(labels) and len(set(labels)) == len(labels), labels
+    for finding, item in zip(EVERY_KIND, shown, strict=True):
+        assert all(words in item["detail"] for words in said(finding)), item
+    assert "Quarter-end push" in shown[FINDING_KINDS.index("crunch_period")]["detail"]
+    assert "Memorial Day" in shown[FINDING_KINDS.index("holiday")]["detail"]
+    assert "One in three…" in shown[FINDING_KINDS.index("fear")]["detail"]
+    assert all(MARKUP in item["detail"] for item in literal) and images == 0

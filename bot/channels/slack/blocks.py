@@ -21,7 +21,8 @@ import re
 from typing import Any
 
 from bot.channels.literal import unlinked
-from bot.engine.messages import STEP_NAMES, Choice, Expects, Finding, Reply, Step
+from bot.engine.findings import Finding, MultipleGoalsFinding, TermFinding, Tip
+from bot.engine.messages import STEP_NAMES, Choice, Expects, Reply, Step
 
 Block = dict[str, Any]
 SECTION_LIMIT = 2900  # Slack allows 3000 characters in a section's text
@@ -35,20 +36,26 @@ _QUOTE = re.compile(r"^&gt;", re.MULTILINE)
 _HEADING = re.compile(r"^#{1,6}\s+(?=\S)")
 _LABEL = re.compile(r"^\*\*([^*\n]{1,60}:)\*\*")
 
-_FINDING_ICONS = {
+# One per kind of finding (a test checks that every kind has its own).
+FINDING_ICONS = {
     "jargon": "🗣️",
     "acronym": "🔤",
+    "unfamiliar": "🔍",
     "readability": "📏",
     "fear": "😨",
-    "priorities": "🎯",
+    "priorities": "🤝",
     "multiple_goals": "🎯",
     "closed_question": "❓",
+    "leading_question": "👉",
+    "accusing_question": "⚖️",
+    "blaming_hypothesis": "🫵",
     "crunch_period": "⏳",
     "quiet_window": "🌤️",
     "holiday": "🏖️",
     "weekend": "📅",
     "missing_why": "✨",
     "trimmed": "✂️",
+    "forgotten": "🗑️",
 }
 
 
@@ -85,16 +92,17 @@ def brief_mrkdwn(text: str) -> str:
 
 
 def finding_text(finding: Finding) -> str:
-    icon = _FINDING_ICONS.get(finding.kind, "•")
-    if finding.kind in ("jargon", "acronym") and finding.term:
-        expansion = getattr(finding, "expansion", None)
-        spelled = f" ({escape(expansion)})" if expansion else ""
-        plain = escape(finding.suggestion or "")
+    icon = FINDING_ICONS[finding.kind]
+    if isinstance(finding, TermFinding):
+        spelled = f" ({escape(finding.expansion)})" if finding.expansion else ""
+        plain = escape(finding.suggestion)
         return f"{icon} `{escape(finding.term)}`{spelled} → say: _{plain}_"
-    goals = getattr(finding, "goals", None)
-    parts = [escape(part) for part in (finding.message, finding.suggestion) if part]
-    if goals:
-        parts.append("\n".join(f"   {n}. {escape(str(goal))}" for n, goal in enumerate(goals, 1)))
+    parts = [escape(finding.message)]
+    if isinstance(finding, Tip):
+        parts.append(escape(finding.suggestion))
+    if isinstance(finding, MultipleGoalsFinding):
+        goals = enumerate(finding.goals, 1)
+        parts.append("\n".join(f"   {n}. {escape(goal)}" for n, goal in goals))
     return f"{icon} " + " ".join(parts)
 
 

@@ -17,7 +17,18 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.channels.literal import WORD_JOINER, unlinked
-from bot.engine.messages import Choice, Finding, Reply, Step
+from bot.engine.findings import (
+    CrunchPeriodFinding,
+    FearFinding,
+    Finding,
+    HolidayFinding,
+    MultipleGoalsFinding,
+    QuietWindowFinding,
+    ReadabilityFinding,
+    TermFinding,
+    Tip,
+)
+from bot.engine.messages import Choice, Reply, Step
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -34,20 +45,26 @@ STEP_LABELS = {
     Step.DEBRIEF: "Debrief",
     Step.INFO: "prep-talk",
 }
+# One per kind of finding (a test checks that every kind has its own).
 FINDING_LABELS = {
     "jargon": "Jargon",
     "acronym": "Acronym",
+    "unfamiliar": "Unfamiliar word",
     "readability": "Readability",
     "fear": "Fear first",
     "priorities": "Their priorities",
     "multiple_goals": "More than one goal",
     "missing_why": "Missing the why",
     "closed_question": "Closed question",
+    "leading_question": "Leading question",
+    "accusing_question": "Accusing question",
+    "blaming_hypothesis": "Blaming guess",
     "crunch_period": "Busy period",
     "quiet_window": "Quiet window",
     "holiday": "Public holiday",
     "weekend": "Weekend",
     "trimmed": "Shortened",
+    "forgotten": "Deleted",
 }
 Element = dict[str, Any]
 
@@ -195,45 +212,47 @@ def _findings(findings: tuple[Finding, ...]) -> Element:
 
 
 def _finding(finding: Finding) -> Element:
-    label = FINDING_LABELS.get(finding.kind, finding.kind.replace("_", " ").capitalize())
-    lines = [_runs([_run(f"{label}: ", weight="Bolder", color="Attention"), *_headline(finding)])]
-    extra = finding.model_extra or {}
-    for goal in extra.get("goals") or []:
-        lines.append(_runs([_run(f"• {goal}")], "None"))
-    if finding.kind == "crunch_period" and finding.message:
-        lines.append(_runs([_run(finding.message, subtle=True)], "None"))
-    if finding.kind == "fear" and extra.get("quote"):
-        lines.append(_runs([_run(f"“{extra['quote']}”", italic=True)], "None"))
-    if finding.suggestion and finding.kind not in ("jargon", "acronym"):
-        lines.append(_runs([_run(finding.suggestion, subtle=True)], "None"))
+    label = _run(f"{FINDING_LABELS[finding.kind]}: ", weight="Bolder", color="Attention")
+    lines = [_runs([label, *_headline(finding)]), *_details(finding)]
     return {"type": "Container", "spacing": "Small", "items": lines}
 
 
 def _headline(finding: Finding) -> list[Element]:
     """The finding's own data first (term → plain word, grade vs target, dates)."""
-    extra = finding.model_extra or {}
-    kind = finding.kind
-    if kind in ("jargon", "acronym") and finding.term:
-        expansion = f" ({extra['expansion']})" if extra.get("expansion") else ""
-        return [
-            _run(f"{finding.term}{expansion}", weight="Bolder"),
-            _run(" → "),
-            _run(finding.suggestion or ""),
-        ]
-    if kind == "readability" and "grade" in extra and "target" in extra:
-        return [_run(f"reading grade {extra['grade']:.1f}, target {extra['target']:.0f}")]
-    if kind in ("quiet_window", "crunch_period") and extra.get("start") and extra.get("end"):
-        name = f"{finding.term}, " if finding.term else ""
-        return [_run(f"{name}{_day(extra['start'])} – {_day(extra['end'])}", weight="Bolder")]
-    if kind == "holiday" and extra.get("date"):
-        region = f" ({extra['region']})" if extra.get("region") else ""
-        return [_run(f"{finding.term or 'holiday'} on {_day(extra['date'])}{region}")]
-    return [_run(finding.message or finding.term or "")]
+    match finding:
+        case TermFinding():
+            expansion = f" ({finding.expansion})" if finding.expansion else ""
+            return [
+                _run(f"{finding.term}{expansion}", weight="Bolder"),
+                _run(" → "),
+                _run(finding.suggestion),
+            ]
+        case ReadabilityFinding():
+            return [_run(f"reading grade {finding.grade:.1f}, target {finding.target:.0f}")]
+        case QuietWindowFinding():
+            return [_run(f"{_day(finding.start)} – {_day(finding.end)}", weight="Bolder")]
+        case CrunchPeriodFinding():
+            span = f"{_day(finding.start)} – {_day(finding.end)}"
+            return [_run(f"{finding.term}, {span}", weight="Bolder")]
+        case HolidayFinding():
+            return [_run(f"{finding.term} on {_day(finding.date)} ({finding.region})")]
+        case _:
+            return [_run(finding.message)]
 
 
-def _day(iso: str) -> str:
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
+def _details(finding: Finding) -> list[Element]:
+    """Lines under the headline: the goals to pick from, what was said, what to do instead."""
+    lines = []
+    if isinstance(finding, MultipleGoalsFinding):
+        lines += [_run(f"• {goal}") for goal in finding.goals]
+    if isinstance(finding, CrunchPeriodFinding):
+        lines.append(_run(finding.message, subtle=True))
+    if isinstance(finding, FearFinding):
+        lines.append(_run(f"“{finding.quote}”", italic=True))
+    if isinstance(finding, Tip):
+        lines.append(_run(finding.suggestion, subtle=True))
+    return [_runs([line], "None") for line in lines]
+
+
+def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -13,6 +13,7 @@ import jinja2
 
 from bot.engine import calendar
 from bot.engine.context import CoachContext
+from bot.engine.findings import Finding, TermFinding
 from bot.engine.language import check_text
 from bot.engine.messages import Expects, Reply, Step
 from bot.engine.questions import Verdict, blames, question_verdict
@@ -56,22 +57,22 @@ def unresolved_findings(state: PrepState, ctx: CoachContext) -> list[str]:
         if (verdict := question_verdict(item)) is not Verdict.OPEN
     ]
     crunch = deadline_in_crunch(state.goal, ctx) if state.goal else None
-    if crunch and crunch.message:
+    if crunch:
         notes.append(crunch.message)
     if state.opening:
         report = check_text(state.opening, ctx.glossary, ctx.playbook)
-        notes += [
-            f"Opening: {quoted(f.term, 40)} — say “{f.suggestion}”"
-            if f.term
-            else f"Opening: {f.message}"
-            for f in report.findings
-            if f.term or f.message
-        ]
+        notes += [f"Opening: {_in_words(finding)}" for finding in report.findings]
     if state.why:
         judgement = judge_why(state.why, ctx.playbook, ctx.mission)
         if judgement.weakness:
             notes.append(f"Why: {weakness_message(judgement.weakness, ctx)}")
     return notes
+
+
+def _in_words(finding: Finding) -> str:
+    if isinstance(finding, TermFinding):
+        return f"{quoted(finding.term, 40)} — say “{finding.suggestion}”"
+    return finding.message
 
 
 def _agenda(state: PrepState, ctx: CoachContext) -> list[str]:

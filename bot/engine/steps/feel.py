@@ -4,7 +4,8 @@ open questions to ask the stakeholder."""
 from __future__ import annotations
 
 from bot.engine.context import CoachContext
-from bot.engine.messages import Finding, Reply, Step
+from bot.engine.findings import BlamingHypothesisFinding, QuestionFinding, QuestionKind
+from bot.engine.messages import Reply, Step
 from bot.engine.questions import Verdict, blames, open_rewording, question_verdict
 from bot.engine.state import PrepState, Stage
 from bot.engine.turn import (
@@ -21,16 +22,19 @@ from bot.engine.turn import (
 )
 
 MAX_ITEMS = 12
-_QUESTION_TIPS: dict[Verdict, tuple[str, str]] = {
+_QUESTION_TIPS: dict[Verdict, tuple[QuestionKind, str, str]] = {
     Verdict.CLOSED: (
+        "closed_question",
         "This can be answered with a yes or no, which ends the story.",
         "Start with What, How or Tell me about… to invite the real reasons.",
     ),
     Verdict.LEADING: (
+        "leading_question",
         "This tells them the answer you want, so you will hear agreement, not their view.",
         "Ask what they see, without the answer in it.",
     ),
     Verdict.ACCUSING: (
+        "accusing_question",
         "This puts their people on trial; expect defence, not reasons.",
         "Ask what makes it hard, not why they fail.",
     ),
@@ -144,22 +148,21 @@ class Feel:
         return "\n\n".join(parts)
 
 
-def _question_tip(question: str, verdict: Verdict, ctx: CoachContext) -> Finding:
+def _question_tip(question: str, verdict: Verdict, ctx: CoachContext) -> QuestionFinding:
     """What is wrong with a question and an open way to ask it instead."""
-    message, advice = _QUESTION_TIPS[verdict]
+    kind, message, advice = _QUESTION_TIPS[verdict]
     rewording = open_rewording(question, verdict) or ctx.playbook.listening_questions[0]
-    return Finding(
-        kind=f"{verdict.value}_question",
+    return QuestionFinding(
+        kind=kind,
         term=question,
         message=message,
         suggestion=f"{advice} For example: “{rewording}”",
     )
 
 
-def _reframe(hypothesis: str, ctx: CoachContext) -> Finding:
+def _reframe(hypothesis: str, ctx: CoachContext) -> BlamingHypothesisFinding:
     """A blaming guess turned toward causes the stakeholder would recognise."""
-    return Finding(
-        kind="blaming_hypothesis",
+    return BlamingHypothesisFinding(
         term=hypothesis,
         message="This judges people; they will defend themselves rather than explain.",
         suggestion=f"Look for a cause {ctx.playbook.role} would recognise — time, incentives, "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.engine import calendar
 from bot.engine.context import CoachContext
+from bot.engine.findings import CrunchPeriodFinding, MultipleGoalsFinding, PrioritiesFinding
 from bot.engine.goals import deadline_in, goals_in
 from bot.engine.language import mentions_any
-from bot.engine.messages import Finding, Reply, Step
+from bot.engine.messages import Reply, Step
 from bot.engine.state import PrepState, Stage
+from bot.engine.steps.timing import outside
 from bot.engine.turn import (
     BACK_CHOICE,
     PAUSE_CHOICE,
@@ -69,8 +71,7 @@ class Focus:
         goals = goals_in(text)
         if len(goals) > 1:
             new = state.model_copy(update={"goal_options": goals, "stage": Stage.PICK_GOAL})
-            finding = Finding(
-                kind="multiple_goals",
+            finding = MultipleGoalsFinding(
                 message=f"That is {len(goals)} goals in one conversation.",
                 suggestion="Pick one; a focused ask is easier to say yes to.",
                 goals=goals,
@@ -86,8 +87,7 @@ class Focus:
                 say(
                     self.step,
                     f"Tip: say what {ctx.playbook.team} gets out of it.",
-                    Finding(
-                        kind="priorities",
+                    PrioritiesFinding(
                         message=f"This outcome is framed around security, not {ctx.playbook.team}.",
                         suggestion="Tie it to one of their priorities: "
                         + "; ".join(ctx.playbook.priorities[:3]),
@@ -119,7 +119,7 @@ class Focus:
         return f"Outcome: {state.goal}" if state.goal else ""
 
 
-def deadline_in_crunch(goal: str, ctx: CoachContext) -> Finding | None:
+def deadline_in_crunch(goal: str, ctx: CoachContext) -> CrunchPeriodFinding | None:
     """A goal's own deadline that falls in one of the stakeholder's busy windows."""
     deadline = deadline_in(goal, ctx.today, ctx.fiscal_year_start_month)
     if deadline is None:
@@ -127,13 +127,11 @@ def deadline_in_crunch(goal: str, ctx: CoachContext) -> Finding | None:
     busy = calendar.busy_on(ctx.playbook, ctx.fiscal_year_start_month, deadline)
     if busy is None:
         return None
-    return Finding(
-        kind="crunch_period",
+    return CrunchPeriodFinding(
         term=busy.name,
         message=f"The deadline, {deadline:%a} {deadline.day} {deadline:%b %Y}, falls in "
         f"{busy.name}: {busy.reason}",
-        suggestion=f"Ask for a date before {busy.start.day} {busy.start:%b} "
-        f"or after {busy.end.day} {busy.end:%b}.",
-        start=busy.start.isoformat(),
-        end=busy.end.isoformat(),
+        suggestion=f"Ask for a date {outside(busy)}.",
+        start=busy.start,
+        end=busy.end,
     )

@@ -31,6 +31,11 @@ def report_summary(report: TextReport) -> str:
     return f"{grade} {issues} thing{'s' if issues > 1 else ''} to look at:"
 
 
+def plainer_version(rewrite: str) -> str:
+    """The plainer version of a draft, offered under the findings."""
+    return f"A plainer version:\n{quoted(rewrite, 1200)}"
+
+
 class Simplify:
     step = Step.SIMPLIFY
     title = "Simplify — plain words"
@@ -50,8 +55,7 @@ class Simplify:
         if state.opening:
             rewrite = check_text(state.opening, ctx.glossary, ctx.playbook).rewrite
             offer = (
-                f"A plainer version:\n{quoted(rewrite, 1200)}\n"
-                "Use this version, revise your own, or continue."
+                f"{plainer_version(rewrite)}\nUse this version, revise your own, or continue."
                 if rewrite
                 else "Revise your opening as often as you like, or continue."
             )

@@ -7,7 +7,14 @@ from datetime import date, timedelta
 from bot.engine import calendar
 from bot.engine.context import CoachContext
 from bot.engine.dates import Action, DateOrder, DateReading, read_date
-from bot.engine.messages import Finding, Reply, Step
+from bot.engine.findings import (
+    CrunchPeriodFinding,
+    Finding,
+    HolidayFinding,
+    QuietWindowFinding,
+    WeekendFinding,
+)
+from bot.engine.messages import Reply, Step
 from bot.engine.state import PrepState, Stage
 from bot.engine.turn import (
     BACK_CHOICE,
@@ -36,6 +43,11 @@ def day_label(day: date) -> str:
 
 def span_label(start: date, end: date) -> str:
     return f"{day_label(start)} – {day_label(end)}"
+
+
+def outside(busy: calendar.BusyPeriod) -> str:
+    """A date outside a busy period, in words: "before 20 Nov or after 31 Dec"."""
+    return f"before {busy.start.day} {busy.start:%b} or after {busy.end.day} {busy.end:%b}"
 
 
 class Timing:
@@ -246,43 +258,41 @@ class Timing:
         )
 
 
-def _quiet_finding(window: calendar.QuietWindow) -> Finding:
-    return Finding(
-        kind="quiet_window",
+def _quiet_finding(window: calendar.QuietWindow) -> QuietWindowFinding:
+    return QuietWindowFinding(
         message=f"Quiet window: {span_label(window.start, window.end)}",
-        start=window.start.isoformat(),
-        end=window.end.isoformat(),
+        start=window.start,
+        end=window.end,
     )
 
 
 def _date_findings(day: date, ctx: CoachContext) -> list[Finding]:
     book = ctx.playbook
-    findings = []
+    findings: list[Finding] = []
     busy = calendar.busy_on(book, ctx.fiscal_year_start_month, day)
     if busy:
         findings.append(
-            Finding(
-                kind="crunch_period",
+            CrunchPeriodFinding(
                 term=busy.name,
                 message=f"{day_label(day)} falls in {busy.name} "
                 f"({span_label(busy.start, busy.end)}): {busy.reason}",
-                start=busy.start.isoformat(),
-                end=busy.end.isoformat(),
+                suggestion=f"Pick a day {outside(busy)}.",
+                start=busy.start,
+                end=busy.end,
             )
         )
     holiday = calendar.holiday_on(day, book.regions)
     if holiday:
         findings.append(
-            Finding(
-                kind="holiday",
+            HolidayFinding(
                 term=holiday.name,
                 message=f"{day_label(day)} is {holiday.name} ({holiday.region}).",
-                date=day.isoformat(),
+                date=day,
                 region=holiday.region,
             )
         )
     weekend = calendar.weekend_in(day, book.regions)
     if weekend is not None:
         where = f" in {weekend}" if weekend else ""
-        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend{where}."))
+        findings.append(WeekendFinding(message=f"{day_label(day)} is a weekend{where}."))
     return findings

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.engine.context import CoachContext
-from bot.engine.messages import Finding, Reply, Step
+from bot.engine.findings import MissingWhyFinding
+from bot.engine.messages import Reply, Step
 from bot.engine.state import PrepState
 from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, next_choice, say, stay
 from bot.engine.whys import Weakness, judge_why
@@ -62,8 +63,7 @@ class Why:
             return Turn(
                 new, [say(self.step, "That connects the ask to what matters."), self.ask(new, ctx)]
             )
-        finding = Finding(
-            kind="missing_why",
+        finding = MissingWhyFinding(
             message=weakness_message(judgement.weakness, ctx),
             suggestion=suggested_why(state.goal, ctx),
         )

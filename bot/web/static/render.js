@@ -14,19 +14,26 @@
     ["debrief", "Debrief"],
     ["info", "Note"],
   ]);
+  // One per kind of finding (bot/engine/findings.py); a test checks every kind has its own.
   const FINDING_LABELS = new Map([
     ["jargon", "Jargon"],
     ["acronym", "Acronym"],
+    ["unfamiliar", "Unfamiliar word"],
     ["readability", "Readability"],
     ["fear", "Fear first"],
     ["priorities", "Their priorities"],
     ["multiple_goals", "More than one goal"],
     ["missing_why", "Missing the why"],
     ["closed_question", "Closed question"],
+    ["leading_question", "Leading question"],
+    ["accusing_question", "Accusing question"],
+    ["blaming_hypothesis", "Blaming guess"],
     ["crunch_period", "Busy period"],
     ["quiet_window", "Quiet window"],
     ["holiday", "Public holiday"],
+    ["weekend", "Weekend"],
     ["trimmed", "Shortened"],
+    ["forgotten", "Deleted"],
   ]);
   const TERM_KINDS = new Set(["jargon", "acronym"]);
 
@@ -150,7 +157,7 @@
       for (const finding of reply.findings || []) {
         if (!TERM_KINDS.has(finding.kind) || typeof finding.term !== "string" || !finding.term) continue;
         const key = finding.term.toLowerCase();
-        if (!plain.has(key)) plain.set(key, finding.suggestion || finding.expansion || "");
+        if (!plain.has(key)) plain.set(key, finding.suggestion);
       }
     }
     if (plain.size === 0) return;
@@ -184,7 +191,7 @@
     const kind = cssToken(finding.kind);
     const item = el("li", "finding finding-" + kind);
     item.dataset.kind = kind;
-    item.append(el("span", "finding-label", FINDING_LABELS.get(finding.kind) || humanise(finding.kind)));
+    item.append(el("span", "finding-label", FINDING_LABELS.get(finding.kind)));
     const detail = el("div", "finding-detail");
     const render = FINDING_RENDERERS.get(finding.kind) || renderAdvice;
     render(detail, finding);
@@ -236,29 +243,42 @@
     appendLine(container, "finding-suggestion", finding.suggestion);
   }
 
+  // The fields of each kind are those of its class in bot/engine/findings.py; `suggestion`
+  // is there for every Tip, absent (undefined) for a plain Notice.
+
+  /** A busy period (its name is `term`) or a quiet window, with its dates. */
   function renderWindow(container, finding) {
-    appendLine(container, "finding-name", finding.name);
-    if (finding.start || finding.end) {
-      container.append(el("p", "finding-dates", formatDate(finding.start) + " – " + formatDate(finding.end)));
-    }
-    appendLine(container, "finding-message", finding.message || finding.reason);
+    appendLine(container, "finding-name", finding.term);
+    container.append(el("p", "finding-dates", formatDate(finding.start) + " – " + formatDate(finding.end)));
+    appendLine(container, "finding-message", finding.message);
     appendLine(container, "finding-suggestion", finding.suggestion);
   }
 
   function renderHoliday(container, finding) {
     const line = el("p", "finding-name");
-    line.append(el("strong", null, finding.name || "Holiday"));
-    if (finding.date) line.append(document.createTextNode(" · " + formatDate(finding.date)));
-    const place = finding.country || finding.region;
-    if (place) line.append(document.createTextNode(" (" + place + ")"));
+    line.append(el("strong", null, finding.term));
+    line.append(document.createTextNode(" · " + formatDate(finding.date) + " (" + finding.region + ")"));
     container.append(line);
     appendLine(container, "finding-message", finding.message);
+  }
+
+  function renderGoals(container, finding) {
+    appendLine(container, "finding-message", finding.message);
+    const list = el("ol", "finding-goals");
+    for (const goal of finding.goals) list.append(el("li", null, goal));
+    container.append(list);
     appendLine(container, "finding-suggestion", finding.suggestion);
   }
 
+  function renderFear(container, finding) {
+    appendLine(container, "finding-message", finding.message);
+    container.append(el("blockquote", "finding-quote", finding.quote));
+    appendLine(container, "finding-suggestion", finding.suggestion);
+  }
+
+  /** Every other kind: what was noticed, and what to do instead when there is a tip. */
   function renderAdvice(container, finding) {
-    appendLine(container, "finding-message", finding.message || (finding.term ? finding.term : humanise(finding.kind)));
-    if (finding.quote) container.append(el("blockquote", "finding-quote", finding.quote));
+    appendLine(container, "finding-message", finding.message);
     appendLine(container, "finding-suggestion", finding.suggestion);
   }
 
@@ -269,6 +289,8 @@
     ["crunch_period", renderWindow],
     ["quiet_window", renderWindow],
     ["holiday", renderHoliday],
+    ["multiple_goals", renderGoals],
+    ["fear", renderFear],
   ]);
 
   window.PrepTalkRender = Object.freeze({
