@@ -1,7 +1,7 @@
 # prep-talk developer commands. Needs only python3 (3.11+) and make.
 #
 #   make run    install, migrate the SQLite file, serve the playground on http://127.0.0.1:3978
-#   make test   install, then ruff, mypy, import-linter and the whole pytest suite
+#   make test   install, then ruff, mypy, import-linter, hadolint and the whole pytest suite
 #   make bench  install, then the engine/coach benchmark (BENCH_ARGS="--preps 60 --skip-postgres")
 #   make constraints  re-pin constraints.txt after a dependency change in pyproject.toml
 #   make teams-schema fetch Microsoft's Teams manifest schema (npm) for the package test
@@ -16,11 +16,11 @@ INSTALL_KEY := $(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-
 STAMP := $(VENV)/.installed-$(INSTALL_KEY)
 BENCH_ARGS ?= --preps 60
 # Microsoft publishes the Teams app manifest JSON schemas in this npm package; the package
-# test validates our manifest against v1.17. Pinned by version and by the file's SHA-256.
+# test validates our manifest against v1.30 (the newest this package version ships). Pinned by version and by the file's SHA-256.
 TEAMS_SCHEMA_PACKAGE := @microsoft/app-manifest@1.1.2
-TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json
-TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.17.schema.json
-TEAMS_SCHEMA_SHA256 := a94d5b9f3125a7804fd96b9efecc5b923ecfc266dd5a7be1d92fe2544ae01426
+TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.30/MicrosoftTeams.schema.json
+TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.30.schema.json
+TEAMS_SCHEMA_SHA256 := 3339690aacd9049bc65ade66b258982803d8c6c6d3897a23f8a057b6ebe35479
 
 .PHONY: install run lint test bench constraints teams-schema clean
 
@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 test: lint teams-schema
 	$(BIN)/python -m pytest

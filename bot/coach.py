@@ -8,9 +8,11 @@ version and the turn is replayed on fresh state (the engine is pure, so replay i
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,11 +21,12 @@ from bot.engine import flow
 from bot.engine.context import CoachContext
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.messages import Command, Inbound, Reply, Step
+from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
-from bot.storage.crypto import NoteCipher
+from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
 from bot.storage.models import DialogState, PrepConversation
 from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
 from bot.storage.tenants import TenantSettings, configure_tenant
@@ -39,6 +42,10 @@ STALE_PREP = (
     "Use history to pick a prep up again."
 )
 NO_SUCH_PREP = "I found no such prep of yours. Your preps are listed in history."
+KEY_MISSING = (
+    "This prep was encrypted with a key this server no longer has, so I cannot open it. "
+    f"Ask your admin to add the old key to {KEYS_VARIABLE}. Your other preps are unaffected."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class TurnObserver(Protocol):
+    """Told of every turn (for /metrics): the channel is the user's platform."""
+
+    def turn_done(self, channel: str, step: str, seconds: float) -> None: ...
+
+    def turn_failed(self, channel: str) -> None: ...
+
+
 class Coach:
     def __init__(
         self,
@@ -81,12 +96,14 @@ class Coach:
         cipher: NoteCipher,
         templates: BriefTemplates,
         clock: Callable[[], datetime] = utc_now,
+        observer: TurnObserver | None = None,
     ) -> None:
         self.sessions = sessions
         self.playbooks = playbooks
         self.cipher = cipher
         self.templates = templates
         self.clock = clock
+        self.observer = observer
         self.glossary = GlossaryIndex(playbooks.glossary)
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
@@ -95,12 +112,29 @@ class Coach:
 
     async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
         """Like `handle`, also naming the prep the replies belong to (for buttons)."""
+        started = time.perf_counter()
+        try:
+            answer = await self._answer(user, inbound)
+        except Exception:
+            if self.observer is not None:
+                self.observer.turn_failed(user.platform)
+            raise
+        if self.observer is not None:
+            steps = (reply.step for reply in answer.replies if reply.step is not Step.INFO)
+            step = next(steps, Step.INFO).value  # the coaching step that answered, if any
+            self.observer.turn_done(user.platform, step, time.perf_counter() - started)
+        return answer
+
+    async def _answer(self, user: UserRef, inbound: Inbound) -> Answer:
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:
                     return await self._turn(self._store(session, user), inbound)
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
+            except NoteKeyError as error:
+                log.error("a prep of %s cannot be opened: %s", user, error)
+                return Answer(None, [say(Step.INFO, KEY_MISSING)])
         return Answer(
             None,
             [say(Step.INFO, "This prep changed elsewhere at the same moment. Please try again.")],
@@ -109,11 +143,13 @@ class Coach:
     async def preps(self, user: UserRef, limit: int = 50) -> list[PrepSummary]:
         """The user's own preps, newest first."""
         async with self.sessions() as session:
-            rows = await self._store(session, user).list_conversations(limit)
-            return [_summary(row) for row in rows]
+            store = self._store(session, user)
+            return [_summary(store, row) for row in await store.list_conversations(limit)]
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
         """One of the user's preps with its notes; None when it is not theirs or not there."""
+        if not could_be_a_prep(conversation_id):
+            return None
         async with self.sessions() as session:
             store = self._store(session, user)
             row = await store.get_conversation(conversation_id)
@@ -123,7 +159,7 @@ class Coach:
                 NoteView(step=n.step, text=n.text, updated_at=n.updated_at)
                 for n in await store.notes_of(row)
             ]
-            return PrepDetail(**_summary(row).model_dump(), notes=notes)
+            return PrepDetail(**_summary(store, row).model_dump(), notes=notes)
 
     async def forget(self, user: UserRef) -> int:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
@@ -142,6 +178,7 @@ class Coach:
         async with self.sessions.begin() as session:
             return await configure_tenant(
                 session,
+                self.cipher,
                 platform,
                 tenant,
                 fiscal_year_start_month=fiscal_year_start_month,
@@ -191,7 +228,7 @@ class Coach:
         if active is None:
             return Answer(None, [say(Step.INFO, self._nothing_active())])
         conversation, row = active
-        state = PrepState.model_validate(row.data)
+        state = PrepState.model_validate(store.state_data(row))
         book = self.playbooks.find(state.stakeholder)
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
@@ -207,7 +244,7 @@ class Coach:
         existing = await store.open_conversation_for(book.id)
         if existing is not None:
             row = await store.load_state(existing)
-            turn = flow.resume(PrepState.model_validate(row.data), ctx)
+            turn = flow.resume(PrepState.model_validate(store.state_data(row)), ctx)
             await store.pause_others(existing.id)
             await self._save(store, existing, row, turn)
             return Answer(existing.id, turn.replies)
@@ -226,7 +263,7 @@ class Coach:
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(conversation.stakeholder))])
         row = await store.load_state(conversation)
-        state = PrepState.model_validate(row.data)
+        state = PrepState.model_validate(store.state_data(row))
         ctx = self._context(person, book)
         move = flow.start_debrief if inbound.command is Command.DEBRIEF else flow.resume
         turn = move(state, ctx)
@@ -235,13 +272,15 @@ class Coach:
         return Answer(conversation.id, turn.replies)
 
     async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
-        if argument and argument.strip().isdigit():
-            return await store.get_conversation(int(argument.strip()))
-        if argument and self.playbooks.find(argument):
-            book = self.playbooks.find(argument)
-            return await store.open_conversation_for(book.id) if book else None
-        preps = await store.list_conversations(limit=1)
-        return preps[0] if preps else None
+        """The prep named by number or stakeholder; the latest when none is named."""
+        if not argument or not argument.strip():
+            preps = await store.list_conversations(limit=1)
+            return preps[0] if preps else None
+        number = prep_number(argument)
+        if number is not None:
+            return await store.get_conversation(number)
+        book = self.playbooks.find(argument)
+        return await store.open_conversation_for(book.id) if book else None
 
     async def _save(
         self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn
@@ -284,12 +323,12 @@ class Coach:
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
 
 
-def _summary(row: PrepConversation) -> PrepSummary:
+def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:
     return PrepSummary(
         id=row.id,
         stakeholder=row.stakeholder,
         status=row.status,
-        goal=row.goal,
+        goal=store.goal_of(row),
         planned_date=row.planned_date,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -11,9 +11,11 @@ import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.coach import Answer, Coach
+from bot.coach import NO_SUCH_PREP, Answer, Coach
+from bot.engine.flow import clean_text
 from bot.engine.language import check_text
 from bot.engine.messages import Command, Finding, Inbound, Reply, Step
+from bot.engine.prep_numbers import prep_number as prep_number  # re-exported for channels
 from bot.engine.steps.simplify import report_summary
 from bot.engine.turn import choice, say
 from bot.exports import prep_markdown
@@ -159,29 +161,23 @@ async def _history(coach: Coach, user: UserRef) -> Reply:
 
 
 async def _notes(coach: Coach, user: UserRef, argument: str) -> Reply:
-    number = prep_number(argument)
-    if number is None:
+    if not argument.strip():
         return say(Step.INFO, "Which prep? Give its number, e.g. notes 12 (see history).")
-    detail = await coach.prep(user, number)
+    number = prep_number(argument)
+    detail = await coach.prep(user, number) if number is not None else None
     if detail is None:
-        return say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
+        return say(Step.INFO, NO_SUCH_PREP)
     if not detail.notes:
         return say(Step.INFO, f"Prep #{detail.id} has no notes yet.")
     body = "\n\n".join(f"[{note.step}]\n{note.text}" for note in detail.notes)
     return say(Step.INFO, f"Notes of prep #{detail.id} ({detail.stakeholder}):\n\n{body}")
 
 
-def prep_number(argument: str) -> int | None:
-    """The prep id in `12` or `#12`; None when there is none."""
-    cleaned = argument.strip().lstrip("#")
-    return int(cleaned) if cleaned.isdigit() else None
-
-
 async def _export(coach: Coach, user: UserRef, argument: str) -> Reply:
     number = prep_number(argument)
     detail = await coach.prep(user, number) if number is not None else None
     if detail is None:
-        return say(Step.INFO, "I found no such prep of yours. Your preps are listed in history.")
+        return say(Step.INFO, NO_SUCH_PREP)
     return say(Step.INFO, prep_markdown(detail, coach.playbooks))
 
 
@@ -202,10 +198,11 @@ async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Re
     return say(Step.INFO, "Nudges are off. You won't get reminders from me.")
 
 
-def _check(coach: Coach, text: str) -> Reply:
-    if not text.strip():
+def _check(coach: Coach, draft: str) -> Reply:
+    text, _cut = clean_text(draft)
+    if not text:
         return say(Step.INFO, "Give me the text to check, e.g. check We need MFA on every laptop.")
-    report = check_text(text[:4000], coach.glossary, None)
+    report = check_text(text, coach.glossary, None)
     return say(Step.SIMPLIFY, report_summary(report), *report.findings)
 
 

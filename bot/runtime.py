@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.coach import Coach
+from bot.coach import Coach, TurnObserver
 from bot.playbook.library import load_library
 from bot.settings import Settings
 from bot.storage import migrate
@@ -48,7 +48,9 @@ class Services:
         return self.coach.sessions
 
 
-def build_coach(settings: Settings) -> tuple[Coach, AsyncEngine]:
+def build_coach(
+    settings: Settings, observer: TurnObserver | None = None
+) -> tuple[Coach, AsyncEngine]:
     """The coach and its connection pool (no connection is opened until the first turn)."""
     engine = create_database(settings.database_url)
     coach = Coach(
@@ -56,6 +58,7 @@ def build_coach(settings: Settings) -> tuple[Coach, AsyncEngine]:
         load_library(settings.playbooks_dir),
         NoteCipher(settings.note_keys),
         load_brief_templates(),
+        observer=observer,
     )
     return coach, engine
 

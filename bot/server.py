@@ -5,26 +5,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.logs import configure_logging
+from bot.metrics import ServerMetrics
 from bot.nudges.metrics import NudgeMetrics
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
 from bot.settings import Settings
+from bot.storage import migrate
 from bot.storage.workspaces import forget_old_events
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
+LISTEN_BACKLOG = 128
+READY_TIMEOUT = 2.0
 SERVICES_KEY = web.AppKey("services", Services)
 
 
 def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Application:
     """Everything the server needs, built from one Settings; the DB pool closes on cleanup."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    coach, engine = build_coach(settings)
+    metrics = ServerMetrics.create()
+    coach, engine = build_coach(settings, metrics.turns)
     services = Services(settings, coach, engine)
     app[SERVICES_KEY] = services
 
@@ -33,10 +41,10 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
 
     app.on_cleanup.append(dispose)
     app.router.add_get("/healthz", _healthz)
-    metrics = NudgeMetrics.create()
-    app.router.add_get("/metrics", _metrics_page(metrics))
+    app.router.add_get("/readyz", _readiness(engine, migrate.head_revision()))
+    app.router.add_get("/metrics", _metrics_page(services, metrics))
     if settings.nudge_interval and (settings.slack_enabled or settings.teams_enabled):
-        app.cleanup_ctx.append(_nudging(services, metrics))
+        app.cleanup_ctx.append(_nudging(services, metrics.nudges))
     # Each channel mounts its own routes and decides what it does when not configured.
     if settings.slack_enabled:
         from bot.channels.slack import add_slack
@@ -53,11 +61,38 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
 
 
 async def _healthz(_request: web.Request) -> web.Response:
+    """Liveness: the process answers. Cheap on purpose: it never touches the database."""
     return web.json_response({"status": "ok"})
 
 
-def _metrics_page(metrics: NudgeMetrics) -> Callable[[web.Request], Awaitable[web.Response]]:
+def _readiness(
+    engine: AsyncEngine, head: str | None
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Readiness: 200 only when the database answers and its schema is the code's (head), so
+    a load balancer sends no traffic to a replica that would fail every turn."""
+
+    async def readyz(_request: web.Request) -> web.Response:
+        try:
+            current = await asyncio.wait_for(migrate.schema_revision(engine), READY_TIMEOUT)
+        except Exception as error:  # every way the database can fail to answer
+            log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+            return web.json_response({"status": "database unavailable"}, status=503)
+        if current != head:
+            body = {"status": "schema not at head", "database": current, "code": head}
+            return web.json_response(body, status=503)
+        return web.json_response({"status": "ready", "schema": head})
+
+    return readyz
+
+
+def _metrics_page(
+    services: Services, metrics: ServerMetrics
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def page(_request: web.Request) -> web.Response:
+        try:
+            await metrics.refresh(services.sessions, services.coach.clock())
+        except Exception as error:  # the other metrics still matter when the database is down
+            log.warning("backlog metrics unavailable: %s", type(error).__name__)
         body = generate_latest(metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -99,15 +134,37 @@ def serve(
     slack_socket_mode: bool = False,
 ) -> int:
     """Run until interrupted. The playground stays on loopback unless a host is given."""
-    bind_host = host or settings.host
-    bind_port = settings.port if port is None else port
-    logging.getLogger().setLevel(logging.INFO)
+    # --host/--port mean exactly what PREPTALK_HOST/PORT mean, Host-header guards included.
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": settings.port if port is None else port}
+    )
+    configure_logging(settings.log_level, settings.log_format)
     prepare_database(settings)
-    if (
-        settings.playground_enabled
-        and not settings.model_copy(update={"host": bind_host}).host_is_loopback
-    ):
-        log.warning("the playground is reachable beyond this machine on %s", bind_host)
+    if settings.playground_enabled and not settings.host_is_loopback:
+        log.warning("the playground is reachable beyond this machine on %s", settings.host)
     app = create_app(settings, slack_socket_mode=slack_socket_mode)
-    web.run_app(app, host=bind_host, port=bind_port, print=None)
+    listening = _listening_socket(settings.host, settings.port)
+    app.on_startup.append(_announce(listening))
+    web.run_app(app, sock=listening, print=None)
     return 0
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen before the app starts, so port 0 (any free port) can be announced and
+    a client that connects right after the announcement waits in the backlog."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind((host, port))
+    listening.listen(LISTEN_BACKLOG)
+    listening.setblocking(False)
+    return listening
+
+
+def _announce(listening: socket.socket) -> Callable[[web.Application], Awaitable[None]]:
+    async def announce(_app: web.Application) -> None:
+        host, port = listening.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"prep-talk serving on http://{shown}:{port}", flush=True)
+
+    return announce

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from cryptography.fernet import Fernet
 from pydantic import (
-    AliasChoices,
     AnyHttpUrl,
     Field,
     SecretStr,
@@ -19,44 +18,43 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-DEFAULT_PLAYBOOKS_DIR = Path(__file__).resolve().parent.parent / "playbooks"
-
 
 class SettingsError(RuntimeError):
     """A setting is missing or wrong; the message is one line naming the variable."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        """Code and tests name a setting by its field (`database_url=`); the environment and
+        `.env` only by its documented variable (never a generic `DATABASE_URL` or `PORT`)."""
+        super().__init__(**{env_name(name): value for name, value in values.items()})
 
     database_url: str = Field(
         default="sqlite+aiosqlite:///prep-talk.db",
-        validation_alias=AliasChoices("PREPTALK_DATABASE_URL", "database_url"),
+        validation_alias="PREPTALK_DATABASE_URL",
     )
-    playbooks_dir: Path | None = Field(
-        default=None, validation_alias=AliasChoices("PREPTALK_PLAYBOOKS_DIR", "playbooks_dir")
-    )
+    playbooks_dir: Path | None = Field(default=None, validation_alias="PREPTALK_PLAYBOOKS_DIR")
     encryption_keys: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("PREPTALK_ENCRYPTION_KEYS", "encryption_keys")
+        default=None, validation_alias="PREPTALK_ENCRYPTION_KEYS"
     )
-    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("PREPTALK_HOST", "host"))
-    port: int = Field(
-        default=3978, ge=0, le=65535, validation_alias=AliasChoices("PREPTALK_PORT", "port")
-    )
-    playground: bool | None = Field(
-        default=None, validation_alias=AliasChoices("PREPTALK_PLAYGROUND", "playground")
-    )
+    host: str = Field(default="127.0.0.1", validation_alias="PREPTALK_HOST")
+    port: int = Field(default=3978, ge=0, le=65535, validation_alias="PREPTALK_PORT")
+    playground: bool | None = Field(default=None, validation_alias="PREPTALK_PLAYGROUND")
     nudge_interval: int = Field(
         default=300,
         ge=0,
         le=86_400,
-        validation_alias=AliasChoices("PREPTALK_NUDGE_INTERVAL", "nudge_interval"),
+        validation_alias="PREPTALK_NUDGE_INTERVAL",
     )
-    public_url: AnyHttpUrl | None = Field(
-        default=None, validation_alias=AliasChoices("PREPTALK_PUBLIC_URL", "public_url")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias="PREPTALK_LOG_LEVEL"
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="PREPTALK_LOG_FORMAT"
+    )
+    public_url: AnyHttpUrl | None = Field(default=None, validation_alias="PREPTALK_PUBLIC_URL")
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -81,19 +79,17 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(
         default=None, validation_alias="MICROSOFT_APP_TENANT_ID"
     )
-    teams_local: bool = Field(
-        default=False, validation_alias=AliasChoices("PREPTALK_TEAMS_LOCAL", "teams_local")
-    )
+    teams_local: bool = Field(default=False, validation_alias="PREPTALK_TEAMS_LOCAL")
     teams_rate: float = Field(
         default=30.0,
         gt=0,
         le=1000,
-        validation_alias=AliasChoices("PREPTALK_TEAMS_RATE", "teams_rate"),
+        validation_alias="PREPTALK_TEAMS_RATE",
         description="proactive Teams messages per second per tenant",
     )
     tab_jwks_url: AnyHttpUrl = Field(
         default=AnyHttpUrl("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
-        validation_alias=AliasChoices("PREPTALK_TAB_JWKS_URL", "tab_jwks_url"),
+        validation_alias="PREPTALK_TAB_JWKS_URL",
     )
 
     @field_validator("database_url")
@@ -207,30 +203,21 @@ class Settings(BaseSettings):
             return self.host == "localhost"
 
 
-_ENV_NAMES = {
-    "database_url": "PREPTALK_DATABASE_URL",
-    "playbooks_dir": "PREPTALK_PLAYBOOKS_DIR",
-    "encryption_keys": "PREPTALK_ENCRYPTION_KEYS",
-    "host": "PREPTALK_HOST",
-    "port": "PREPTALK_PORT",
-    "playground": "PREPTALK_PLAYGROUND",
-    "public_url": "PREPTALK_PUBLIC_URL",
-    "nudge_interval": "PREPTALK_NUDGE_INTERVAL",
-    "teams_rate": "PREPTALK_TEAMS_RATE",
-    "teams_local": "PREPTALK_TEAMS_LOCAL",
-    "tab_jwks_url": "PREPTALK_TAB_JWKS_URL",
-}
+def env_name(field: str) -> str:
+    """The environment variable that sets a field (the field itself for unknown names)."""
+    info = Settings.model_fields.get(field)
+    return info.validation_alias if info and isinstance(info.validation_alias, str) else field
 
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning a validation error into one line that names the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
         if not first["loc"]:  # a check across settings names its variable itself
             raise SettingsError(message) from None
         field = str(first["loc"][0])
-        name = _ENV_NAMES.get(field, field.upper())
+        name = env_name(field)
         raise SettingsError(f"{name}: {message}") from None

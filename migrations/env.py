@@ -11,7 +11,7 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -20,6 +20,9 @@ from bot.storage.migrate import URL_ATTRIBUTE
 from bot.storage.models import UtcDateTime
 from bot.storage.schema import metadata
 
+# A fixed key for PostgreSQL's advisory lock on migrations (any bigint; this one spells
+# "preptalk" in ASCII hex), the same in every replica and release.
+MIGRATION_LOCK = 0x7072657074616C6B
 config = context.config
 target_metadata = metadata
 
@@ -55,6 +58,10 @@ def configure(connection: Connection | None = None, url: str | None = None) -> N
 def migrate_on(connection: Connection) -> None:
     configure(connection=connection)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together queue here; each reads the schema's revision only
+            # once it holds the lock, so the first migrates and the rest find nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.coach import Coach
+from bot.coach import NO_SUCH_PREP, Coach
 from bot.commands import UserCommand, Word, did_you_mean, parse_command, run_command
+from bot.engine.prep_numbers import prep_number
 from bot.runtime import open_coach
 from bot.settings import Settings
 from bot.users import UserRef
@@ -61,3 +62,30 @@ async def test_nudges_check_and_forget_with_confirmation(coach: Coach) -> None:
     assert "cannot be undone" in asked and len(await coach.preps(ALICE)) == 1
     assert "deleted 1 prep" in await do(coach, "forget confirmed")
     assert await coach.preps(ALICE) == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "notes ²",
+        "resume ²",
+        "debrief ①",
+        "export ٣x",
+        "notes 99999999999999999999999",
+        "resume 99999999999999999999999",
+        "debrief 2147483648",
+        "resume #0",
+    ],
+)
+async def test_a_number_no_prep_can_have_is_no_such_prep(coach: Coach, words: str) -> None:
+    await run(coach, ALICE, *FULL[:3])
+    before = await coach.preps(ALICE)
+    assert NO_SUCH_PREP in await do(coach, words)
+    assert await coach.preps(ALICE) == before  # nothing resumed, paused or opened
+
+
+def test_a_prep_number_is_ascii_digits_within_the_database_integer() -> None:
+    assert [prep_number(text) for text in ("12", " #12 ", "2147483647")] == [12, 12, 2**31 - 1]
+    assert [prep_number(text) for text in ("²", "①", "-1", "0", "1e3", "2147483648", "")] == [
+        None
+    ] * 7

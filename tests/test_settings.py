@@ -51,6 +51,8 @@ def test_platform_credentials_turn_the_playground_off_unless_asked(
         ("PREPTALK_DATABASE_URL", "mysql://db/prep"),
         ("PREPTALK_ENCRYPTION_KEYS", "not-a-key"),
         ("PREPTALK_PLAYGROUND", "maybe"),
+        ("PREPTALK_LOG_FORMAT", "xml"),
+        ("PREPTALK_LOG_LEVEL", "LOUD"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(
@@ -73,3 +75,17 @@ def test_encryption_keys_rotate_in_order(monkeypatch: pytest.MonkeyPatch) -> Non
     new, old = Fernet.generate_key(), Fernet.generate_key()
     monkeypatch.setenv("PREPTALK_ENCRYPTION_KEYS", f"{new.decode()}, {old.decode()}")
     assert load_settings().note_keys == [new, old]
+
+
+def test_only_the_documented_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform's generic DATABASE_URL, HOST or PORT (Heroku, Kubernetes, a .env shared with
+    another app) must never silently become prep-talk's."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://other/app")
+    monkeypatch.setenv("database_url", "postgresql://other/app")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "8080")
+    settings = load_settings()
+    assert settings.database_url == "sqlite+aiosqlite:///prep-talk.db"
+    assert (settings.host, settings.port) == ("127.0.0.1", 3978)
+    monkeypatch.setenv("PREPTALK_PORT", "8081")
+    assert load_settings().port == 8081

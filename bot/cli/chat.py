@@ -60,8 +60,9 @@ def _read_json(line: str) -> Inbound | str:
 def _read_human(line: str, last: Reply) -> Inbound:
     """A number picks the numbered choice; anything else is the user's text."""
     answer = line.rstrip("\n")
-    if answer.strip().isdigit() and 1 <= int(answer) <= len(last.choices):
-        return Inbound(choice=last.choices[int(answer) - 1].value)
+    typed = answer.strip()  # ASCII digits only: "²".isdigit() is true, but int("²") fails
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(last.choices):
+        return Inbound(choice=last.choices[int(typed) - 1].value)
     return Inbound(text=answer)
 
 

@@ -78,6 +78,7 @@ def check(
             "grade": report.grade,
             "target": report.target,
             "findings": findings,
+            "rewrite": report.rewrite,
             "trimmed": trimmed,
         }
         out.write(json.dumps(document) + "\n")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli import commands
+from bot.cli import keys as keys_cli
 from bot.cli import nudges as nudges_cli
 from bot.cli.chat import run_chat
 from bot.cli.mistakes import Mistake, drop_unread_output, reaching_database
@@ -94,8 +95,10 @@ def _parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser("upgrade")
-    keys = sub.add_parser("keys", help="note encryption keys")
-    keys.add_subparsers(dest="keys_command", required=True).add_parser("new")
+    keys = sub.add_parser("keys", help="encryption keys for everything users write")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("new", help="print a new key")
+    keys_sub.add_parser("rotate", help="re-encrypt every stored value under the first key")
 
     serve = sub.add_parser("serve", help="run the web server (playground, Slack, Teams)")
     serve.add_argument("--host")
@@ -178,7 +181,7 @@ def _ready_database(settings: Settings) -> None:
 
 def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
     out = terminal.stdout
-    if args.command == "keys":
+    if args.command == "keys" and args.keys_command == "new":
         return commands.new_key(out)
     if args.command == "playbooks" and args.playbooks_command == "validate":
         return commands.playbooks_validate(args.dir, out)
@@ -188,6 +191,9 @@ def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
             migrate.upgrade(settings.database_url)
         out.write("database is up to date\n")
         return commands.EXIT_OK
+    if args.command == "keys":
+        _ready_database(settings)
+        return asyncio.run(keys_cli.rotate(settings, out, terminal.stderr))
     if args.command == "serve":
         from bot.server import serve
 

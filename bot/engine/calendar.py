@@ -12,6 +12,8 @@ from bot.playbook.schema import Anchor, BusyWindow, Playbook
 
 QUIET_WINDOW_MIN_DAYS = 5
 
+SATURDAY_AND_SUNDAY = frozenset({5, 6})
+
 
 @dataclass(frozen=True, slots=True)
 class FiscalQuarter:
@@ -159,19 +161,75 @@ def holiday_on(day: date, regions: list[str]) -> Holiday | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _weekend_of(region: str) -> frozenset[int]:
+    """The weekdays that make `region`'s weekend (Friday and Saturday in Israel, Friday in
+    Iran), from the holidays package; Saturday and Sunday where it does not know."""
+    try:
+        return frozenset(holidays.country_holidays(region).weekend)
+    except NotImplementedError:
+        return SATURDAY_AND_SUNDAY
+
+
+def weekend_in(day: date, regions: list[str]) -> str | None:
+    """The first of `regions` (or "" when none is given) whose weekend `day` falls on."""
+    if not regions:
+        return "" if day.weekday() in SATURDAY_AND_SUNDAY else None
+    return next((region for region in regions if day.weekday() in _weekend_of(region)), None)
+
+
 def is_working_day(day: date, regions: list[str]) -> bool:
-    return day.weekday() < 5 and holiday_on(day, regions) is None
+    """Neither a weekend nor a public holiday in any of the regions."""
+    return weekend_in(day, regions) is None and holiday_on(day, regions) is None
+
+
+def first_day_back(day: date, regions: list[str]) -> bool:
+    """The first working day after a break of three or more days that includes a public
+    holiday (a long weekend, the new year): inboxes are full and nobody has time to listen."""
+    if not is_working_day(day, regions):
+        return False
+    off = 0
+    while off < 14 and not is_working_day(day - timedelta(days=off + 1), regions):
+        off += 1
+    away = [day - timedelta(days=back) for back in range(1, off + 1)]
+    return off >= 3 and any(holiday_on(before, regions) for before in away)
+
+
+def _good_day(playbook: Playbook, start_month: int, day: date) -> bool:
+    return (
+        busy_on(playbook, start_month, day) is None
+        and is_working_day(day, playbook.regions)
+        and not first_day_back(day, playbook.regions)
+    )
+
+
+def _closeness(day: date, target: date) -> int:
+    """Days from the target, with Monday and Friday counted two days further (Tue–Thu first)."""
+    return abs((day - target).days) + (0 if 1 <= day.weekday() <= 3 else 2)
 
 
 def best_day_near(
     playbook: Playbook, start_month: int, wanted: date, earliest: date
 ) -> date | None:
-    """The quiet working day closest to `wanted` (not before `earliest`); earlier on a tie."""
+    """The good day (quiet, working, not the first back after a holiday break) closest to
+    `wanted` and not before `earliest`, Tuesday to Thursday preferred; earlier on a tie."""
+    best: date | None = None
     for distance in range(0, 200):
-        for candidate in (wanted - timedelta(days=distance), wanted + timedelta(days=distance)):
-            if candidate < earliest:
+        if best is not None and distance > _closeness(best, wanted):
+            break
+        for day in (wanted - timedelta(days=distance), wanted + timedelta(days=distance)):
+            if day < earliest or not _good_day(playbook, start_month, day):
                 continue
-            quiet = busy_on(playbook, start_month, candidate) is None
-            if quiet and is_working_day(candidate, playbook.regions):
-                return candidate
+            if best is None or (_closeness(day, wanted), day) < (_closeness(best, wanted), best):
+                best = day
+    return best
+
+
+def suggested_day(playbook: Playbook, start_month: int, earliest: date) -> date | None:
+    """A good day in the middle of the first quiet window from `earliest` on."""
+    for window in quiet_windows(playbook, start_month, earliest):
+        middle = window.start + (window.end - window.start) / 2
+        day = best_day_near(playbook, start_month, middle, window.start)
+        if day is not None and day <= window.end:
+            return day
     return None

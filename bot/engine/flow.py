@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.engine.context import CoachContext
+from bot.engine.invisible import visible_text
 from bot.engine.messages import COACHING_STEPS, Finding, Inbound, Step
 from bot.engine.state import FIRST_STAGE, PrepState, Status
 from bot.engine.steps.brief import Debrief, finish_prep
@@ -27,7 +28,6 @@ GUIDES: dict[Step, StepGuide] = {
     Step.WHY: Why(),
     Step.DEBRIEF: Debrief(),
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _NAV_WORD = re.compile(r"^[/!]?\s*(next|back|pause|restart|help)\s*[.!]?$", re.IGNORECASE)
 
 
@@ -100,8 +100,8 @@ def _on_text(state: PrepState, raw: str, guide: StepGuide, ctx: CoachContext) ->
 
 
 def clean_text(raw: str) -> tuple[str, bool]:
-    """Normalised text without control characters, capped at MAX_TEXT; and whether it was cut."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).replace("\r\n", "\n").strip()
+    """Normalised visible text (see `invisible`), capped at MAX_TEXT; and whether it was cut."""
+    text = unicodedata.normalize("NFC", visible_text(raw)).strip()
     if len(text) <= MAX_TEXT:
         return text, False
     return text[:MAX_TEXT].rstrip(), True

@@ -1,30 +1,48 @@
-"""Finding security jargon and acronyms in a draft, with plain-language alternatives."""
+"""Finding words a business listener would stumble over, with plain alternatives where known.
+
+Three signals, strongest first: glossary terms (and their inflected forms), abbreviations the
+glossary does not explain, and words that are rare in everyday English (a softer "may be
+unfamiliar"). A stakeholder's own vocabulary (`known_terms`) is never flagged for them.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
+from bot.engine import vocabulary
 from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
 
-# Abbreviations every business audience already knows; never flagged as unexplained.
-FAMILIAR_ABBREVIATIONS = frozenset(
-    """
-    AI AM CEO CFO CHRO CIO CISO CMO COO CRM CRO CTO EU EMEA APAC FAQ FY GC HR IT KPI KPIS LA
-    NY OK OKR OKRS PM PR PS Q1 Q2 Q3 Q4 QBR ROI SLA TV UK UN US USA VP VPS ASAP ETA FYI H1
-    H2 ID PDF UI UX YOY
-    """.split()
-)
 # "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
 _PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)
-_ACRONYM_TOKEN = re.compile(r"\b[A-Z][A-Z0-9&]{1,7}s?\b")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:[-/][A-Za-z0-9&]+)*(?:['’][A-Za-z]+)?")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# A verb's -ing form in the glossary also matches its other forms (spoofing: spoofed, spoof)
+# when the stem is not itself an everyday word (salting: not "salt").
+_STEM_ZIPF = 3.6
+# The first word of a multi-word term stands for it when it is this rare ('tabletop').
+_HEAD_ZIPF = 3.2
+_SIBILANTS = ("s", "sh", "ch", "x", "z")
+
+
+class HitKind(StrEnum):
+    GLOSSARY = "glossary"
+    ACRONYM = "acronym"
+    UNFAMILIAR = "unfamiliar"
 
 
 @dataclass(frozen=True, slots=True)
 class TermHit:
+    kind: HitKind
     entry: GlossaryEntry | None
     matched: str
     start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.matched)
 
 
 class GlossaryIndex:
@@ -32,48 +50,143 @@ class GlossaryIndex:
 
     def __init__(self, glossary: Glossary) -> None:
         self.entries = glossary.entries
-        self._by_form: dict[str, GlossaryEntry] = {}
-        jargon_forms, acronym_forms = [], []
+        self._jargon: dict[str, GlossaryEntry] = {}
+        self._acronyms: dict[str, GlossaryEntry] = {}
+        spelled_out: list[tuple[str, GlossaryEntry]] = []
         for entry in glossary.entries:
             for form in (entry.term, *entry.variants):
-                if entry.kind is GlossaryKind.ACRONYM:
-                    self._by_form[form] = entry
-                    acronym_forms.append(form)
+                if entry.kind is GlossaryKind.ACRONYM and _TOKEN.fullmatch(form):
+                    self._acronyms[form] = entry
                 else:
-                    self._by_form[form.lower()] = entry
-                    jargon_forms.append(form.lower())
-        self._jargon = _alternation(jargon_forms, re.IGNORECASE)
-        self._acronyms = _alternation(acronym_forms, 0)
+                    spelled_out.append((form.lower(), entry))
+        acronyms = {form.lower() for form in self._acronyms}
+        for form, entry in spelled_out:
+            for inflected in _inflections(form):
+                self._jargon.setdefault(inflected, entry)
+            head = _distinctive_head(form)
+            if head and head not in acronyms:
+                self._jargon.setdefault(head, entry)
+        self._jargon_pattern = _alternation(self._jargon)
 
-    def find(self, text: str) -> list[TermHit]:
-        """Glossary terms and unexplained acronyms in `text`, once each, in order of appearance."""
+    def expansion_of(self, token: str) -> str | None:
+        """What a glossary acronym stands for (plural 's' allowed), else None."""
+        entry = self._acronyms.get(token) or self._acronyms.get(token.removesuffix("s"))
+        return entry.expansion if entry else None
+
+    def find(self, text: str, known_terms: Iterable[str] = ()) -> list[TermHit]:
+        """Each term a listener may stumble over, once, in order of appearance."""
+        known = {form for term in known_terms for form in (term.lower(), _singular(term))}
         hits: dict[str, TermHit] = {}
-        for match in self._jargon.finditer(text) if self._jargon else ():
-            if match.group(0).lower().endswith("ing") and _PHRASAL.match(text, match.end()):
+        taken: list[tuple[int, int]] = []
+
+        def add(key: str, hit: TermHit) -> None:
+            if any(start < hit.end and hit.start < end for start, end in taken):
+                return
+            taken.append((hit.start, hit.end))
+            if not _is_known(hit, known):
+                hits.setdefault(key.lower(), hit)
+
+        for match in self._jargon_pattern.finditer(text) if self._jargon_pattern else ():
+            if match.group(0).lower().endswith(("ing", "ed")) and _PHRASAL.match(text, match.end()):
                 continue
-            entry = self._by_form[match.group(0).lower()]
-            hits.setdefault(entry.term, TermHit(entry, match.group(0), match.start()))
-        for match in self._acronyms.finditer(text) if self._acronyms else ():
-            entry = self._by_form[match.group(0)]
-            if not _explained(text, match, entry.expansion or ""):
-                hits.setdefault(entry.term, TermHit(entry, match.group(0), match.start()))
-        for match in _ACRONYM_TOKEN.finditer(text):
-            token = match.group(0)
-            bare = token[:-1] if token.endswith("s") else token
-            known = token in self._by_form or bare in self._by_form
-            if known or bare in FAMILIAR_ABBREVIATIONS or _shouting(text, match):
-                continue
-            if not _explained(text, match, ""):
-                hits.setdefault(bare, TermHit(None, bare, match.start()))
+            entry = self._jargon[match.group(0).lower()]
+            add(entry.term, TermHit(HitKind.GLOSSARY, entry, match.group(0), match.start()))
+        for match in _TOKEN.finditer(text):
+            self._token_hit(text, match, add)
         return sorted(hits.values(), key=lambda hit: hit.start)
 
+    def _token_hit(
+        self, text: str, match: re.Match[str], add: Callable[[str, TermHit], None]
+    ) -> None:
+        token = _POSSESSIVE.sub("", match.group(0))
+        if "'" in token or "’" in token:
+            return  # a contraction: hasn't, we're
+        head = re.split(r"[-/]", token)[0]
+        entry = next(
+            (
+                self._acronyms[key]
+                for key in (token, token.removesuffix("s"), head, head.removesuffix("s"))
+                if key in self._acronyms
+            ),
+            None,
+        )
+        if entry is not None:
+            if not _explained(text, match, entry.expansion or ""):
+                add(entry.term, TermHit(HitKind.GLOSSARY, entry, token, match.start()))
+            return
+        part = next((p for p in token.lower().split("-")[:-1] if p in self._jargon), None)
+        if "-" in token and part is not None:
+            add(token, TermHit(HitKind.GLOSSARY, self._jargon[part], token, match.start()))
+            return
+        if vocabulary.is_acronym_like(token):
+            if _plain_abbreviation(token) or _explained(text, match, ""):
+                return
+            add(token.removesuffix("s"), TermHit(HitKind.ACRONYM, None, token, match.start()))
+        elif _unfamiliar_word(token):
+            add(token, TermHit(HitKind.UNFAMILIAR, None, token, match.start()))
 
-def _alternation(forms: list[str], flags: int) -> re.Pattern[str] | None:
-    if not forms:
+
+def _plain_abbreviation(token: str) -> bool:
+    return (
+        vocabulary.is_familiar_abbreviation(token)
+        or vocabulary.is_roman_numeral(token)
+        or vocabulary.is_emphasis(token)
+    )
+
+
+def _unfamiliar_word(token: str) -> bool:
+    if any(char.isdigit() for char in token) or "/" in token:
+        return False
+    if "-" in token:
+        return vocabulary.unfamiliar_compound(token)
+    return len(token) >= 4 and vocabulary.is_rare(token)
+
+
+def _singular(term: str) -> str:
+    lowered = term.lower()
+    return lowered[:-1] if lowered.endswith("s") and len(lowered) > 3 else lowered
+
+
+def _is_known(hit: TermHit, known: set[str]) -> bool:
+    """The audience's own vocabulary: the word as written, its singular, or the entry's names."""
+    forms = {hit.matched.lower(), hit.matched.lower().removesuffix("s")}
+    if hit.entry is not None:
+        forms |= {form.lower() for form in (hit.entry.term, *hit.entry.variants)}
+    return bool(forms & known)
+
+
+def _inflections(form: str) -> set[str]:
+    """A term, its plural, and for an -ing term with a rare stem its other verb forms."""
+    forms = {form, form + ("es" if form.endswith(_SIBILANTS) else "s")}
+    *lead, last = form.split(" ")
+    if last.endswith("ing") and len(last) > 6:
+        stem = last[:-3]
+        if vocabulary.zipf(stem) < _STEM_ZIPF:
+            prefix = " ".join(lead) + " " if lead else ""
+            plural = "es" if stem.endswith(_SIBILANTS) else "s"
+            forms |= {prefix + stem + suffix for suffix in ("", plural, "ed")}
+    return forms
+
+
+def _distinctive_head(form: str) -> str | None:
+    """The first word of a multi-word term when it is telling on its own: 'tabletop' for
+    'tabletop exercise', 'nation-state' for 'nation-state actor'."""
+    words = form.split(" ")
+    if len(words) < 2:
         return None
+    head = words[0]
+    if head.endswith(("ing", "ed")):
+        return None
+    coined = "-" in head and head not in vocabulary.EVERYDAY_COMPOUNDS
+    return head if coined or vocabulary.zipf(head) < _HEAD_ZIPF else None
+
+
+def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted(set(forms), key=len, reverse=True)
+    if not ordered:
+        return None
     body = "|".join(re.escape(form) for form in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
 def _explained(text: str, match: re.Match[str], expansion: str) -> bool:
@@ -83,11 +196,3 @@ def _explained(text: str, match: re.Match[str], expansion: str) -> bool:
     if after.startswith("(") or before.endswith("("):
         return True
     return bool(expansion) and expansion.lower() in text.lower()
-
-
-def _shouting(text: str, match: re.Match[str]) -> bool:
-    """A capitalised word next to another capitalised word is emphasis, not an acronym."""
-    before = re.findall(r"[A-Za-z]+", text[max(0, match.start() - 40) : match.start()])
-    after = re.findall(r"[A-Za-z]+", text[match.end() : match.end() + 40])
-    neighbours = before[-1:] + after[:1]
-    return any(len(word) >= 2 and word.isupper() for word in neighbours)

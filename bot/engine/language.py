@@ -1,4 +1,5 @@
-"""The Simplify checks: jargon, acronyms, readability, fear-first wording, relevance."""
+"""The Simplify checks: jargon, acronyms, rare words, readability, fear, relevance, and a
+plainer version of the draft."""
 
 from __future__ import annotations
 
@@ -8,25 +9,17 @@ from functools import lru_cache
 
 import pyphen
 
-from bot.engine.glossary import GlossaryIndex
+from bot.engine.fear import fear_sentence
+from bot.engine.glossary import GlossaryIndex, HitKind, TermHit
 from bot.engine.messages import Finding
+from bot.engine.rewrite import plain_version
+from bot.engine.vocabulary import is_acronym_like
 from bot.playbook.schema import Playbook
 
 DEFAULT_GRADE_TARGET = 9.0
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&/'’-]*")
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
-_FEAR_WORDS = re.compile(
-    r"\b(breach(?:es|ed)?|hack(?:ed|ers?|ing)?|attack(?:s|ed|ers?)?|ransomware|"
-    r"catastroph\w*|devastat\w*|disaster\w*|nightmare\w*|fined|fines|lawsuits?|bankrupt\w*|"
-    r"cyber ?crim\w*|criminals?|terrif\w*|scar(?:y|ed|e)|destroy\w*|cripple\w*|"
-    r"out of business|not if,? but when|you(?:'re| are) next|stolen|steal\w*|doomed)\b",
-    re.IGNORECASE,
-)
-_STATISTIC = re.compile(
-    r"(\d[\d,.]*\s*(%|percent|per cent|million|billion|bn\b|m\b|k\b|times)|[$€£]\s?\d|"
-    r"every \d+ (seconds|minutes|hours)|\b\d+ (?:in|out of) \d+\b)",
-    re.IGNORECASE,
-)
+_LETTER_SYLLABLES = {"w": 3}  # "double-u"; every other letter is one syllable when spelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +27,18 @@ class TextReport:
     grade: float
     target: float
     findings: tuple[Finding, ...]
+    # The draft with each flagged term in plain words, when any term has an alternative.
+    rewrite: str | None = None
 
 
 def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) -> TextReport:
-    """Every Simplify finding for a draft, plus its reading grade."""
+    """Every Simplify finding for a draft, its reading grade, and a plainer version."""
     target = playbook.readability_target if playbook else DEFAULT_GRADE_TARGET
-    grade = reading_grade(text)
-    findings = [*_term_findings(text, glossary), *_fear_findings(text, playbook)]
+    grade = reading_grade(text, glossary)
+    known = playbook.known_terms if playbook else []
+    hits = glossary.find(text, known)
+    who = playbook.team if playbook else "a business audience"
+    findings = [*_term_findings(hits, who), *_fear_findings(text, playbook)]
     if grade > target:
         findings.append(
             Finding(
@@ -60,13 +58,33 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
                 + "; ".join(playbook.priorities[:3]),
             )
         )
-    return TextReport(grade, target, tuple(findings))
+    return TextReport(grade, target, tuple(findings), _plainer(text, hits, glossary, known))
 
 
-def _term_findings(text: str, glossary: GlossaryIndex) -> list[Finding]:
+def _plainer(
+    text: str, hits: list[TermHit], glossary: GlossaryIndex, known: list[str]
+) -> str | None:
+    """The plainer version, judged by the same checks as the draft."""
+
+    def assess(draft: str) -> tuple[int, float]:
+        return len(glossary.find(draft, known)), reading_grade(draft, glossary)
+
+    return plain_version(text, hits, assess)
+
+
+def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:
     findings = []
-    for hit in glossary.find(text):
-        if hit.entry is None:
+    for hit in hits:
+        if hit.kind is HitKind.UNFAMILIAR:
+            findings.append(
+                Finding(
+                    kind="unfamiliar",
+                    term=hit.matched,
+                    message=f"“{hit.matched}” may be unfamiliar to {who}.",
+                    suggestion="say it in everyday words, or explain it once",
+                )
+            )
+        elif hit.entry is None:
             findings.append(
                 Finding(
                     kind="acronym",
@@ -87,18 +105,12 @@ def _term_findings(text: str, glossary: GlossaryIndex) -> list[Finding]:
 
 
 def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
-    sentences = split_sentences(text)
-    if not sentences:
+    found = fear_sentence(split_sentences(text))
+    if found is None:
         return []
+    message, quote = found
     who = playbook.team if playbook else "your audience"
     advice = f"Open with what {who} gains; keep one fact for later, as support rather than threat."
-    scary_stats = [s for s in sentences if _STATISTIC.search(s) and _FEAR_WORDS.search(s)]
-    if scary_stats:
-        message, quote = "A frightening statistic puts people on the defensive.", scary_stats[0]
-    elif _FEAR_WORDS.search(sentences[0]):
-        message, quote = "The opening leads with threat and breach talk.", sentences[0]
-    else:
-        return []
     return [Finding(kind="fear", message=message, suggestion=advice, quote=quote[:160])]
 
 
@@ -124,12 +136,27 @@ def _syllables(word: str) -> int:
     return max(1, hyphenated.count("-") + 1)
 
 
-def reading_grade(text: str) -> float:
-    """Flesch-Kincaid grade level (0 for text with no words)."""
-    words = _WORD.findall(text)
-    if not words:
+def _heard_syllables(text: str, glossary: GlossaryIndex | None) -> list[int]:
+    """Syllables per word as a listener hears them: an acronym is read as its expansion, or
+    letter by letter ("MFA" is three syllables, never one short word)."""
+    counts: list[int] = []
+    for word in _WORD.findall(text):
+        expansion = glossary.expansion_of(word) if glossary else None
+        if expansion:
+            counts += [_syllables(part) for part in _WORD.findall(expansion)]
+        elif is_acronym_like(word):
+            counts.append(sum(_LETTER_SYLLABLES.get(c, 1) for c in word.lower() if c.isalpha()))
+        else:
+            counts.append(_syllables(word))
+    return counts
+
+
+def reading_grade(text: str, glossary: GlossaryIndex | None = None) -> float:
+    """Flesch-Kincaid grade level (0 for text with no words); acronyms count as heard."""
+    syllables = _heard_syllables(text[:50000], glossary)
+    if not syllables:
         return 0.0
     sentences = max(1, len(split_sentences(text)))
-    syllables = sum(_syllables(word) for word in words[:5000])
-    grade = 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+    words = len(syllables)
+    grade = 0.39 * words / sentences + 11.8 * sum(syllables) / words - 15.59
     return round(max(0.0, grade), 1)

@@ -54,8 +54,9 @@ class Choice(BaseModel):
 class Finding(BaseModel):
     """Something the coach noticed, with the data a renderer needs.
 
-    `kind` is one of: jargon, acronym, readability, fear, priorities, multiple_goals,
-    closed_question, crunch_period, holiday, quiet_window, missing_why, trimmed.
+    `kind` is one of: jargon, acronym, unfamiliar, readability, fear, priorities,
+    multiple_goals, closed_question, leading_question, accusing_question, blaming_hypothesis,
+    crunch_period, holiday, weekend, quiet_window, missing_why, trimmed.
     """
 
     model_config = ConfigDict(frozen=True, extra="allow")

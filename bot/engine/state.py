@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.engine.dates import DateOrder
 from bot.engine.messages import Step
 
 
@@ -26,6 +27,7 @@ class Stage(StrEnum):
     PICK_GOAL = "pick_goal"
     DATE = "date"
     CONFIRM_DATE = "confirm_date"
+    PICK_DATE = "pick_date"
     GATHER = "gather"
     DRAFT = "draft"
     WHY = "why"
@@ -68,6 +70,9 @@ class PrepState(BaseModel):
     planned_date: date | None = None
     proposed_date: date | None = None
     suggested_date: date | None = None
+    # An ambiguous short date ("3/4") read both ways, and the order the user then chose.
+    date_choices: dict[DateOrder, date] = Field(default_factory=dict)
+    date_order: DateOrder | None = None
     opening: str | None = None
     opening_grade: float | None = None
     why: str | None = None

@@ -1,4 +1,4 @@
-"""Working hours in the user's own time zone: weekdays, 09:30–17:00, not a public holiday."""
+"""Working hours in the user's own time zone: their country's working days, 09:30–17:00."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.engine.calendar import holiday_on
+from bot.engine.calendar import is_working_day, weekend_in
 
 DAY_STARTS = time(9, 30)
 DAY_ENDS = time(17, 0)
@@ -40,14 +40,15 @@ def local_time(now: datetime, time_zone: str) -> datetime:
 def is_working_moment(now: datetime, time_zone: str) -> bool:
     """True on a working day of the user's country, between 09:30 and 17:00 their time."""
     local = local_time(now, time_zone)
-    if local.weekday() >= 5 or not DAY_STARTS <= local.time() < DAY_ENDS:
+    if not DAY_STARTS <= local.time() < DAY_ENDS:
         return False
     country = country_of(time_zone)
-    return country is None or _is_workday(local, country)
+    return _is_workday(local, [country] if country else [])
 
 
-def _is_workday(local: datetime, country: str) -> bool:
+def _is_workday(local: datetime, regions: list[str]) -> bool:
+    """Not their weekend (Friday and Saturday in Israel…) nor a public holiday there."""
     try:
-        return holiday_on(local.date(), [country]) is None
-    except NotImplementedError:  # a country the holidays package does not cover
-        return True
+        return is_working_day(local.date(), regions)
+    except NotImplementedError:  # a country the holidays package has no holidays for
+        return weekend_in(local.date(), regions) is None

@@ -1,4 +1,4 @@
-"""Nudge counters for /metrics (Prometheus text format), on a registry owned by the app."""
+"""Nudge counters for /metrics (Prometheus text format), on the registry the app owns."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from prometheus_client import CollectorRegistry, Counter
 
 @dataclass(frozen=True)
 class NudgeMetrics:
-    registry: CollectorRegistry
+    """`preptalk_nudges_total{outcome=…}`: one labelled counter, a child per outcome."""
+
     planned: Counter
     sent: Counter
     skipped: Counter
@@ -17,15 +18,13 @@ class NudgeMetrics:
 
     @classmethod
     def create(cls, registry: CollectorRegistry | None = None) -> NudgeMetrics:
-        registry = registry or CollectorRegistry()
-
-        def counter(name: str, text: str) -> Counter:
-            return Counter(f"preptalk_nudges_{name}", text, registry=registry)
-
+        nudges = Counter(
+            "preptalk_nudges",
+            "Nudges by outcome: planned (found due), sent, skipped (no longer wanted: opted "
+            "out, snoozed, forgotten), failed (will not succeed: user or app gone)",
+            ["outcome"],
+            registry=registry or CollectorRegistry(),
+        )
         return cls(
-            registry,
-            counter("planned", "Nudges found due by the planner"),
-            counter("sent", "Nudges delivered"),
-            counter("skipped", "Nudges no longer wanted (opted out, snoozed, forgotten)"),
-            counter("failed", "Nudges that will not succeed (user or app gone)"),
+            *(nudges.labels(outcome=name) for name in ("planned", "sent", "skipped", "failed"))
         )

@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.messages import Reply
+from bot.logs import log_context
 from bot.nudges.messages import nudge_reply
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.planner import Audience, PlannedNudge, Talk, due_nudges, remembered_spans
@@ -230,7 +231,10 @@ class NudgeRunner:
         while True:
             nudge = await queue.get()
             try:
-                settler.add(await self._deliver_one(nudge, clock, report))
+                with log_context(
+                    nudge=nudge.id, user=f"{nudge.platform}:{nudge.tenant_id}:{nudge.user_id}"
+                ):
+                    settler.add(await self._deliver_one(nudge, clock, report))
             except Exception:  # a bug of ours: the lease brings the nudge back later
                 log.exception("nudge %s could not be delivered", nudge.id)
             finally:

@@ -13,8 +13,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
 from bot.playbook.schema import Glossary, Playbook
+from bot.shipped import shipped_folder
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "playbooks"
+BUILTIN_DIR = shipped_folder("playbooks")
 GLOSSARY_FILE = "glossary.yaml"
 _TEMPLATE_FIELDS = (
     "summary",

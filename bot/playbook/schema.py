@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=600)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,40}$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+KnownTerm = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
 MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
@@ -53,6 +54,15 @@ class BusyWindow(BaseModel):
         return self
 
 
+class Objection(BaseModel):
+    """A push-back the stakeholder is likely to raise, and a short reply to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    objection: Text
+    reply: Text
+
+
 class Playbook(BaseModel):
     """How to prepare a conversation with one kind of stakeholder.
 
@@ -72,22 +82,38 @@ class Playbook(BaseModel):
     priority_terms: list[Annotated[str, StringConstraints(min_length=2, max_length=40)]] = Field(
         min_length=5, description="lower-case words that show a pitch speaks to their priorities"
     )
+    known_terms: list[KnownTerm] = Field(
+        default_factory=list,
+        description="the stakeholder's own vocabulary (ARR, EBITDA, sprint): never jargon to them",
+    )
     likely_concerns: list[Text] = Field(min_length=3)
     listening_questions: list[Text] = Field(min_length=4)
     busy_windows: list[BusyWindow] = Field(default_factory=list)
     regions: list[CountryCode] = Field(default_factory=list)
+    objections: list[Objection] = Field(default_factory=list)
+    fallback_ask: Text | None = Field(
+        default=None, description="a smaller ask to fall back on if the one outcome is refused"
+    )
     data_to_gather: list[Text] = Field(min_length=3)
     framing_advice: list[Text] = Field(min_length=3)
     example_opening: Text
     why_examples: list[Text] = Field(min_length=2)
     readability_target: float = Field(default=9.0, ge=3, le=16)
     nudge_lead_days: int = Field(default=14, ge=1, le=60)
+    prep_days: int = Field(
+        default=7, ge=1, le=60, description="days to gather data before a suggested date"
+    )
 
     @model_validator(mode="after")
     def _terms_lower(self) -> Playbook:
         for term in self.priority_terms:
             if term != term.lower():
                 raise ValueError(f"priority_terms must be lower case: {term!r}")
+        seen: set[str] = set()
+        for term in self.known_terms:
+            if term.lower() in seen:
+                raise ValueError(f"known_terms lists {term!r} twice")
+            seen.add(term.lower())
         return self
 
 

@@ -1,4 +1,5 @@
-"""The database engine and session factory, built on request from a URL (never at import).
+"""The database engine and session factory, built on request from a URL (never at import);
+and `drop_freed_pages`, which clears old text out of a SQLite file after a key rotation.
 
 SQLite runs with foreign keys on (so deleting a conversation cascades to its state and
 notes), a busy timeout so a second writer waits instead of failing, and WAL so readers do
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -51,6 +52,20 @@ def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqli
     conflict (both databases speak `ON CONFLICT`)."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+async def drop_freed_pages(engine: AsyncEngine) -> None:
+    """On SQLite, rebuild the file and empty its WAL, so no freed page still holds values
+    since rewritten (plain text from before encryption, text under a retired key).
+
+    PostgreSQL needs nothing here: `pg_dump` and every query see live rows only, and
+    autovacuum reclaims the old row versions."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("VACUUM"))
+        await autocommit.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -110,7 +109,8 @@ class Tenant(Base):
     platform: Mapped[str] = mapped_column(String(PLATFORM_LENGTH))
     tenant_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
-    mission: Mapped[str | None] = mapped_column(Text)
+    mission: Mapped[str | None] = mapped_column(Text)  # sealed (bot.storage.sealed)
+    mission_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -139,7 +139,8 @@ class PrepConversation(OwnedByPerson, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
     stakeholder: Mapped[str] = mapped_column(String(64))
-    goal: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)  # sealed (bot.storage.sealed)
+    goal_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default=ConversationStatus.IN_PROGRESS.value)
     planned_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -147,7 +148,10 @@ class PrepConversation(OwnedByPerson, Base):
 
 
 class DialogState(OwnedByPerson, Base):
-    """Where the coach is in a conversation; `version` guards against two turns at once."""
+    """Where the coach is in a conversation; `version` guards against two turns at once.
+
+    `document` is the engine's state as JSON text, sealed like a note (ciphertext if
+    `encrypted`): it holds every answer the user gave."""
 
     __tablename__ = "dialog_states"
 
@@ -155,7 +159,8 @@ class DialogState(OwnedByPerson, Base):
         ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True, sort_order=-2
     )
     step: Mapped[str] = mapped_column(String(16))
-    data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    document: Mapped[str] = mapped_column(Text)
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

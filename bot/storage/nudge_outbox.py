@@ -302,3 +302,12 @@ async def forget_settled(session: AsyncSession, now: datetime) -> int:
     )
     result = await session.execute(statement.execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many nudges wait to be sent (queued or claimed), and when the oldest was queued."""
+    waiting = Nudge.status.in_((NudgeStatus.PENDING.value, NudgeStatus.SENDING.value))
+    count, oldest = (
+        await session.execute(select(func.count(), func.min(Nudge.created_at)).where(waiting))
+    ).one()
+    return int(count), oldest

@@ -3,10 +3,13 @@
 A `PrepStore` is built for one turn and one person. Every query it runs filters on that
 person's platform, tenant and user, so another person's conversation id is simply not found.
 The store flushes but never commits: the caller owns the transaction (one per turn).
+Everything the user wrote (dialog state, goal, notes) is sealed on the way in and opened on
+the way out with the person's `NoteCipher` (the columns are listed in `bot.storage.sealed`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.storage.channel_models import TeamsConversationReference
-from bot.storage.crypto import NoteCipher, NoteKeyError
+from bot.storage.crypto import UNREADABLE, NoteCipher
 from bot.storage.db import insert_into
 from bot.storage.models import (
     ConversationStatus,
@@ -39,7 +42,6 @@ NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debri
 OPEN_STATUSES = (ConversationStatus.IN_PROGRESS.value, ConversationStatus.PAUSED.value)
 STEP_LENGTH = 16
 STAKEHOLDER_LENGTH = 64
-ROTATE_BATCH = 500
 
 Row = TypeVar("Row", Tenant, User)
 Latest = TypeVar("Latest", Select[PrepConversation], Select[PrepConversation, DialogState])
@@ -85,14 +87,14 @@ class PrepStore:
         query = select(Tenant, User).join(User, same_tenant).where(self._owned(User))
         known = (await self._session.execute(query)).first()
         if known is not None:
-            return _settings(*known)
+            return self._settings(*known)
         tenant = await self._get_or_create(
             select(Tenant).where(
                 Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
             ),
             lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
         )
-        return _settings(tenant, await self._user_row())
+        return self._settings(tenant, await self._user_row())
 
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
@@ -111,7 +113,8 @@ class PrepStore:
         self._session.add(conversation)
         await self._session.flush()
         state = DialogState(conversation_id=conversation.id, **self._owner, step=step)
-        state.data, state.updated_at = dict(data), now
+        state.document, state.encrypted = self._seal_document(data)
+        state.updated_at = now
         self._session.add(state)
         await self._session.flush()
         return conversation
@@ -187,9 +190,11 @@ class PrepStore:
         """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
-        state_row.step, state_row.data, state_row.updated_at = step, dict(data), now
-        flag_modified(state_row, "data")  # always an UPDATE, so `version` always moves on
-        conversation.status, conversation.goal = ConversationStatus(status).value, goal
+        state_row.step, state_row.updated_at = step, now
+        state_row.document, state_row.encrypted = self._seal_document(data)
+        flag_modified(state_row, "document")  # always an UPDATE, so `version` always moves on
+        conversation.status = ConversationStatus(status).value
+        conversation.goal, conversation.goal_encrypted = self._cipher.seal_optional(goal)
         conversation.planned_date, conversation.updated_at = planned_date, now
         try:
             await self._session.flush()
@@ -199,13 +204,29 @@ class PrepStore:
             await self._put_note(conversation_id, note_step, text, now)
         await self._session.flush()
 
+    def state_data(self, state_row: DialogState) -> dict[str, Any]:
+        """The dialog state, opened; raises `NoteKeyError` when its key is not configured."""
+        document: dict[str, Any] = json.loads(
+            self._cipher.open(state_row.document, state_row.encrypted)
+        )
+        return document
+
+    def goal_of(self, conversation: PrepConversation) -> str | None:
+        """The conversation's goal, opened (a placeholder when its key is not configured)."""
+        return self._cipher.open_or(conversation.goal, conversation.goal_encrypted, UNREADABLE)
+
     async def notes_of(self, conversation: PrepConversation) -> list[NoteView]:
-        """The notes of `conversation`, opened, in coaching-step order."""
+        """The notes of `conversation`, opened, in coaching-step order (a note whose key is
+        not configured reads as a placeholder)."""
         rows = await self._session.scalars(
             select(Note).where(self._owned(Note), Note.conversation_id == conversation.id)
         )
         views = [
-            NoteView(note.step, self._cipher.open(note.body, note.encrypted), note.updated_at)
+            NoteView(
+                note.step,
+                self._cipher.open_or(note.body, note.encrypted, UNREADABLE),
+                note.updated_at,
+            )
             for note in rows
         ]
         return sorted(views, key=_step_rank)
@@ -294,6 +315,18 @@ class PrepStore:
         for name in (step, *notes):
             _check_length(name, STEP_LENGTH, "step")
 
+    def _seal_document(self, data: Mapping[str, Any]) -> tuple[str, bool]:
+        return self._cipher.seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+    def _settings(self, tenant: Tenant, user: User) -> PersonSettings:
+        """The settings a turn needs; a mission whose key is gone is left out (and logged)."""
+        return PersonSettings(
+            fiscal_year_start_month=tenant.fiscal_year_start_month,
+            mission=self._cipher.open_or(tenant.mission, tenant.mission_encrypted, None),
+            time_zone=user.time_zone,
+            nudges_opt_in=user.nudges_opt_in,
+        )
+
     def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:
         return and_(
             model.platform == self._user.platform,
@@ -305,40 +338,8 @@ class PrepStore:
         return select(PrepConversation).where(self._owned(PrepConversation))
 
 
-async def rotate_notes(session: AsyncSession, cipher: NoteCipher) -> int:
-    """Re-encrypt every note (everyone's) with the cipher's first key; return how many.
-
-    Plain notes get encrypted too. Flushes in batches; the caller commits or rolls back.
-    """
-    if not cipher.encrypts:
-        raise NoteKeyError("no key to rotate to; set PREPTALK_ENCRYPTION_KEYS")
-    rotated, last_id = 0, 0
-    while True:
-        batch = list(
-            await session.scalars(
-                select(Note).where(Note.id > last_id).order_by(Note.id).limit(ROTATE_BATCH)
-            )
-        )
-        if not batch:
-            return rotated
-        for note in batch:
-            note.body, note.encrypted = cipher.rotate(note.body, note.encrypted), True
-        await session.flush()
-        rotated += len(batch)
-        last_id = batch[-1].id
-
-
 def _latest_updated(query: Latest) -> Latest:
     return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
-
-
-def _settings(tenant: Tenant, user: User) -> PersonSettings:
-    return PersonSettings(
-        fiscal_year_start_month=tenant.fiscal_year_start_month,
-        mission=tenant.mission,
-        time_zone=user.time_zone,
-        nudges_opt_in=user.nudges_opt_in,
-    )
 
 
 def _step_rank(note: NoteView) -> tuple[int, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.crypto import NoteCipher
 from bot.storage.models import Tenant
 
 MAX_MISSION = 600
@@ -22,6 +23,7 @@ class TenantSettings:
 
 async def configure_tenant(
     session: AsyncSession,
+    cipher: NoteCipher,
     platform: str,
     tenant: str,
     *,
@@ -30,8 +32,8 @@ async def configure_tenant(
 ) -> TenantSettings:
     """Create or update a tenant's settings; unchanged where an argument is None.
 
-    An empty mission clears it. Raises ValueError for a month outside 1..12 or a mission
-    longer than MAX_MISSION characters.
+    An empty mission clears it; the mission is sealed with `cipher`. Raises ValueError for a
+    month outside 1..12 or a mission longer than MAX_MISSION characters.
     """
     if fiscal_year_start_month is not None and not 1 <= fiscal_year_start_month <= 12:
         raise ValueError("the fiscal year starts in a month from 1 to 12")
@@ -45,6 +47,7 @@ async def configure_tenant(
     if fiscal_year_start_month is not None:
         row.fiscal_year_start_month = fiscal_year_start_month
     if mission is not None:
-        row.mission = mission.strip() or None
+        row.mission, row.mission_encrypted = cipher.seal_optional(mission.strip() or None)
     await session.flush()
-    return TenantSettings(platform, tenant, row.fiscal_year_start_month, row.mission)
+    opened = cipher.open_or(row.mission, row.mission_encrypted, None)
+    return TenantSettings(platform, tenant, row.fiscal_year_start_month, opened)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.flow import MAX_TEXT
+from bot.engine.flow import MAX_TEXT, clean_text
 from bot.engine.messages import Expects
 from bot.engine.state import Status
 from tests.conftest import ContextFactory
@@ -126,3 +128,62 @@ def test_any_sequence_of_inputs_always_gets_a_reply(
         assert waiting_or_done, "an active prep always ends its turn with a question"
         if value not in ("restart",):
             assert len(d.state.hypotheses) >= answers_before, "earlier answers are never lost"
+
+
+HIDDEN = ["\u061c", "\ufeff", "\u200b", "\u200e", "\u202e", "\u2066", "\u00ad", "\U000e0041"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_invisible_and_direction_characters_never_reach_the_prep(
+    make_context: ContextFactory, hidden: str
+) -> None:
+    d = Dialog.start(make_context())
+    d.say(f"They{hidden} find the course{hidden} generic")
+    assert d.state.hypotheses == ["They find the course generic"]
+
+
+def test_line_and_paragraph_separators_and_odd_spaces_become_plain_ones(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context())
+    d.say("Too long\u2028for\u00a0sellers\u2029on\u3000the road")
+    assert d.state.hypotheses == ["Too long\nfor sellers\non the road"]
+
+
+EMOJI = [
+    "👩\u200d💻",
+    "❤\ufe0f",
+    "👍🏽",
+    "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+]
+
+
+@pytest.mark.parametrize("emoji", EMOJI)
+def test_emoji_keep_their_joiners_variation_selectors_and_flag_tags(emoji: str) -> None:
+    assert clean_text(f"Sellers {emoji} travel")[0] == f"Sellers {emoji} travel"
+
+
+def _shown(char: str) -> bool:
+    """A character a reader sees (or a plain space or newline), as the filter promises."""
+    category = unicodedata.category(char)
+    if char in " \n\t\u200c\u200d":
+        return True
+    return category not in ("Cc", "Cf", "Cs", "Zl", "Zp", "Zs")
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=60))
+def test_no_hidden_character_survives_any_text(raw: str) -> None:
+    text, _ = clean_text(raw)
+    assert all(_shown(char) for char in text), [hex(ord(c)) for c in text if not _shown(c)]
+    assert clean_text(text)[0] == text  # filtering twice changes nothing more
+
+
+visible = st.characters(categories=("L", "M", "N", "P", "S"))
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.text(alphabet=visible, min_size=1, max_size=12), min_size=1, max_size=6))
+def test_visible_words_pass_unchanged(words: list[str]) -> None:
+    raw = unicodedata.normalize("NFC", " ".join(words))
+    assert clean_text(raw)[0] == raw.strip()

@@ -78,3 +78,13 @@ def test_holidays_of_the_stakeholders_regions() -> None:
     assert christmas and christmas.region == "GB"
     assert calendar.holiday_on(date(2026, 12, 24), ["GB"]) is None
     assert not calendar.is_working_day(date(2026, 11, 28), [])  # a Saturday
+
+
+def test_each_regions_own_weekend_counts() -> None:
+    """Friday and Saturday in Israel and Saudi Arabia, Saturday and Sunday in the US."""
+    friday, sunday = date(2026, 11, 27), date(2026, 11, 29)
+    assert calendar.weekend_in(friday, ["IL"]) == "IL"
+    assert calendar.weekend_in(sunday, ["IL"]) is None
+    assert calendar.is_working_day(sunday, ["SA"]) and not calendar.is_working_day(friday, ["SA"])
+    assert calendar.weekend_in(friday, ["US", "IL"]) == "IL", "off in any region is off"
+    assert calendar.weekend_in(sunday, ["US", "IL"]) == "US"

@@ -79,3 +79,116 @@ def test_everyday_phrasal_verbs_are_not_jargon(
     found = kinds("Let's meet for hashing out the deal and patching things up.", glossary, library)
     assert "jargon" not in found
     assert "jargon" in kinds("Patching laptops keeps customer deals moving.", glossary, library)
+
+
+def terms_for(
+    text: str, audience: str, glossary: GlossaryIndex, library: PlaybookLibrary
+) -> dict[str, list[str]]:
+    report = check_text(text, glossary, library.find(audience))
+    found: dict[str, list[str]] = {}
+    for finding in report.findings:
+        if finding.term:
+            found.setdefault(finding.kind, []).append(finding.term)
+    return found
+
+
+def test_the_stakeholders_own_vocabulary_is_not_jargon_to_them(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "Add an SBOM to each release and fail the CI/CD build on any critical CVE."
+    assert terms_for(draft, "engineering", glossary, library) == {}
+    assert {"SBOM", "CI/CD", "CVE"} <= set(terms_for(draft, "sales", glossary, library)["acronym"])
+
+
+def test_rare_words_beyond_the_glossary_are_flagged_softly(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text(
+        "We saw kerberoasting attempts against the billing system.",
+        glossary,
+        library.find("finance"),
+    )
+    soft = [f for f in report.findings if f.kind == "unfamiliar"]
+    assert [f.term for f in soft] == ["kerberoasting"]
+    assert soft[0].message == "“kerberoasting” may be unfamiliar to the finance team."
+
+
+def test_mixed_case_and_adjacent_acronyms_are_found_and_numerals_are_not(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "Branches moved to FWaaS, and SWG CASB licences are next. The SOC 2 Type II audit passed.",
+        "board",
+        glossary,
+        library,
+    )
+    assert found["acronym"][:3] == ["FWaaS", "SWG", "CASB"]
+    assert not any(term == "II" for terms in found.values() for term in terms)
+
+
+def test_inflected_forms_and_coined_compounds_are_found_once(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "The CFO was spoofed twice, and the attackers were living-off-the-land while "
+        "spoofing suppliers too.",
+        "hr",
+        glossary,
+        library,
+    )
+    assert found["jargon"] == ["spoofed"]
+    assert found["unfamiliar"] == ["living-off-the-land"]
+
+
+def test_an_acronym_is_read_as_what_it_stands_for(glossary: GlossaryIndex) -> None:
+    acronyms = "Our SOC uses EDR, XDR and SIEM data to cut MTTD and MTTR."
+    plain = "Our team watches laptops and alerts to spot attacks sooner and fix them faster."
+    assert reading_grade(acronyms, glossary) > 9 > reading_grade(plain, glossary)
+
+
+def test_fear_anywhere_in_the_draft_but_not_good_news_with_numbers(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    assert "fear" in kinds(
+        "Thanks for the time. Phishing attempts rose 250% last year.", glossary, library
+    )
+    assert "fear" in kinds(
+        "Hi. Scammers stole twelve million from a firm down the road.", glossary, library
+    )
+    assert "fear" in kinds("It's only a matter of time before someone clicks.", glossary, library)
+    assert "fear" not in kinds(
+        "We grew renewals by 12% after customers saw our answers.", glossary, library
+    )
+    assert "fear" not in kinds(
+        "We have never been breached, and deals kept closing.", glossary, library
+    )
+
+
+def test_the_plainer_version_replaces_terms_and_reads_no_harder(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    sales = library.find("sales")
+    draft = "Sellers should use SSO. It keeps deals moving, and customers trust an MFA."
+    report = check_text(draft, glossary, sales)
+    assert report.rewrite == (
+        "Sellers should use one login for all your work apps. It keeps deals moving, and "
+        "customers trust a second check when you sign in."
+    )
+    again = check_text(report.rewrite, glossary, sales)
+    assert len([f for f in again.findings if f.term]) < len([f for f in report.findings if f.term])
+    assert again.grade <= report.grade
+
+
+def test_a_term_that_modifies_the_next_word_is_left_as_written(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text("The DLP pop-ups block quotes.", glossary, library.find("sales"))
+    assert [f.term for f in report.findings if f.term] == ["DLP"]
+    assert report.rewrite is None
+
+
+def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
+    assert found["jargon"] == ["phishing-resistant"]

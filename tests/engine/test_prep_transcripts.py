@@ -127,7 +127,8 @@ def test_a_date_in_the_quarter_end_crunch_gets_a_quiet_window(make_context: Cont
     assert (quiet["start"], quiet["end"]) == ("2027-01-01", "2027-03-10")
     assert d.state.planned_date is None
     d.pick("use_suggested")
-    assert d.state.planned_date == date(2027, 1, 4)  # 1 Jan is a holiday, 2-3 Jan a weekend
+    # 1 Jan is a holiday, 2-3 Jan a weekend, and Mon 4 Jan the first day back after the break
+    assert d.state.planned_date == date(2027, 1, 5)
     assert d.state.stage is Stage.GATHER
     assert "Before you talk, gather" in d.last.text
 
@@ -146,7 +147,7 @@ def test_a_holiday_in_the_stakeholders_regions_is_flagged(make_context: ContextF
     d.say("2027-05-31")  # Memorial Day in the US, a sales region
     [holiday] = d.findings("holiday")
     assert holiday["region"] == "US" and "Memorial" in str(holiday["term"])
-    assert d.state.suggested_date == date(2027, 6, 1)
+    assert d.state.suggested_date == date(2027, 6, 2)  # not Tue 1 Jun, the first day back
 
 
 def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> None:
@@ -171,7 +172,8 @@ def test_suggest_a_date_picks_a_quiet_working_day(make_context: ContextFactory) 
     d = Dialog.start(make_context())
     through_focus(d)
     d.pick("suggest")
-    assert d.state.planned_date == date(2027, 1, 4)
+    # The middle of the quiet window 1 Jan – 10 Mar, on a Thursday
+    assert d.state.planned_date == date(2027, 2, 4)
 
 
 def test_simplify_flags_jargon_acronyms_fear_and_grade(make_context: ContextFactory) -> None:
@@ -211,7 +213,9 @@ def test_a_why_without_business_words_gets_an_example(make_context: ContextFacto
     assert "Make travel simple for every family" in d.text
     d.say("Because policy says so.")
     [missing] = d.findings("missing_why")
-    assert missing["suggestion"] in ctx.playbook.why_examples
+    suggestion = str(missing["suggestion"])
+    assert suggestion.startswith(str(d.state.goal))
+    assert any(p.lower() in suggestion.lower() for p in ctx.playbook.priorities)
     d.say("So every family can keep travelling simply, without worrying about their data.")
     assert not d.findings("missing_why")
 

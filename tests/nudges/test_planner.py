@@ -44,6 +44,9 @@ CLOSING = "quiet_window_closing:sales:2026-11-20"
         # 11 Nov is a public holiday in France, not in the UK.
         ("Europe/Paris", "2026-11-11T10:00:00+00:00", False),
         ("Europe/London", "2026-11-11T10:00:00+00:00", True),
+        # Israel's weekend is Friday and Saturday: Friday 13 Nov is off, Sunday 15 Nov is work.
+        ("Asia/Jerusalem", "2026-11-13T08:00:00+00:00", False),
+        ("Asia/Jerusalem", "2026-11-15T08:00:00+00:00", True),
     ],
 )
 def test_due_only_in_the_users_own_working_hours(

@@ -99,3 +99,16 @@ def test_an_alias_that_is_another_playbooks_id_is_refused(tmp_path: Path) -> Non
     (tmp_path / "ops.yaml").write_text(copy_of("sales", id="ops", aliases=["finance"]))
     with pytest.raises(PlaybookError, match="finance"):
         load_library(tmp_path)
+
+
+def test_every_built_in_playbook_names_its_audiences_vocabulary_objections_and_fallback() -> None:
+    library = load_library()
+    assert all(len(book.known_terms) >= 10 for book in library.all())
+    assert all(len(book.objections) >= 3 and book.fallback_ask for book in library.all())
+    assert "EBITDA" in library.playbooks["finance"].known_terms
+
+
+def test_a_term_listed_twice_in_known_terms_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "finance.yaml").write_text(copy_of("finance", known_terms=["EBITDA", "ebitda"]))
+    with pytest.raises(PlaybookError, match="known_terms"):
+        load_library(tmp_path)

@@ -7,8 +7,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.storage.crypto import NoteCipher, NoteKeyError
-from bot.storage.prep_store import PrepStore, rotate_notes
+from bot.storage.crypto import UNREADABLE, NoteCipher, NoteKeyError
+from bot.storage.prep_store import PrepStore
+from bot.storage.sealed import rotate_sealed
 from bot.users import UserRef
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -107,18 +108,14 @@ async def test_rotating_keys_keeps_notes_readable_and_retires_the_old_key(
 
     new_first = NoteCipher([KEY_B, KEY_A])
     assert await read_notes(sessions, new_first, conversation_id) == [SECRET]
-    with pytest.raises(NoteKeyError):
-        await read_notes(sessions, NoteCipher([KEY_B]), conversation_id)
+    assert await read_notes(sessions, NoteCipher([KEY_B]), conversation_id) == [UNREADABLE]
 
-    async with sessions() as session:
-        assert await rotate_notes(session, new_first) == 1
-        await session.commit()
+    assert (await rotate_sealed(sessions, new_first)).rotated["notes"] == 1
 
     [(after, encrypted)] = await stored_bodies(engine)
     assert encrypted and after != before and SECRET not in after
     assert await read_notes(sessions, NoteCipher([KEY_B]), conversation_id) == [SECRET]
-    with pytest.raises(NoteKeyError, match="PREPTALK_ENCRYPTION_KEYS"):
-        await read_notes(sessions, NoteCipher([KEY_C]), conversation_id)
+    assert await read_notes(sessions, NoteCipher([KEY_C]), conversation_id) == [UNREADABLE]
 
 
 async def test_rotation_encrypts_notes_written_before_a_key_was_set(
@@ -126,9 +123,7 @@ async def test_rotation_encrypts_notes_written_before_a_key_was_set(
 ) -> None:
     conversation_id = await write_note(sessions, NoteCipher([]))
 
-    async with sessions() as session:
-        assert await rotate_notes(session, NoteCipher([KEY_A])) == 1
-        await session.commit()
+    assert (await rotate_sealed(sessions, NoteCipher([KEY_A]))).rotated["notes"] == 1
 
     [(body, encrypted)] = await stored_bodies(engine)
     assert encrypted and SECRET not in body
@@ -136,6 +131,5 @@ async def test_rotation_encrypts_notes_written_before_a_key_was_set(
 
 
 async def test_rotation_needs_a_key(sessions: Sessions) -> None:
-    async with sessions() as session:
-        with pytest.raises(NoteKeyError, match="PREPTALK_ENCRYPTION_KEYS"):
-            await rotate_notes(session, NoteCipher([]))
+    with pytest.raises(NoteKeyError, match="PREPTALK_ENCRYPTION_KEYS"):
+        await rotate_sealed(sessions, NoteCipher([]))

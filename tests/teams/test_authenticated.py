@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 import pytest
 from pytest_aiohttp import AiohttpClient
+from sqlalchemy import func, select
 
 from bot.channels.teams import TEAMS_MESSENGER
 from bot.channels.teams.delivery import DeliveryStatus, send_proactive
@@ -21,15 +22,20 @@ from bot.engine.messages import Reply, Step
 from bot.runtime import open_coach
 from bot.server import create_app
 from bot.settings import Settings
+from bot.storage.channel_models import ProcessedEvent
 from bot.storage.db import create_database, session_factory
 from bot.storage.teams_references import TeamsReferences
+from bot.users import UserRef
 from tests.teams import cardreader
-from tests.teams.conftest import Client
+from tests.teams.conftest import Client, app_with_channel_keys
 from tests.teams.support import (
     APP_ID,
     DANA,
+    OTHER_TENANT,
     OUTBOUND_TOKEN,
+    TENANT,
     BotConnector,
+    KeyServer,
     SigningKey,
     activity,
     channel_claims,
@@ -255,3 +261,83 @@ async def test_send_proactive_reaches_the_personal_chat_or_says_why_not(
     assert call.path == f"/v3/conversations/{PERSONAL}/activities"
     assert call.authorization == f"Bearer {OUTBOUND_TOKEN}"
     assert "quarter-end push starts Friday" in cardreader.text(call.card)
+
+
+# ---- a single-tenant app ------------------------------------------------------------------
+
+
+STRANGER = UserRef("teams", OTHER_TENANT, DANA.user)
+
+
+def from_tenant(name: str, service_url: str, *, data: str, conversation: str) -> dict[str, Any]:
+    """A captured activity whose channel data and conversation name the given tenants."""
+    document = activity(name, service_url)
+    document["channelData"]["tenant"] = {"id": data}
+    document["conversation"]["tenantId"] = conversation
+    return document
+
+
+async def stored_rows(settings: Settings, user: UserRef) -> tuple[int, bool, int]:
+    """(the user's preps, whether their reference is stored, processed-event rows)."""
+    engine = create_database(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            events = int(await session.scalar(select(func.count(ProcessedEvent.id))) or 0)
+        reference = await TeamsReferences(session_factory(engine)).load(user)
+    finally:
+        await engine.dispose()
+    async with open_coach(settings) as coach:
+        return len(await coach.preps(user)), reference is not None, events
+
+
+@pytest.fixture(params=["SingleTenant", "UserAssignedMSI"])
+async def single_tenant(
+    request: pytest.FixtureRequest,
+    aiohttp_client: AiohttpClient,
+    app_settings: Settings,
+    keys: KeyServer,
+) -> tuple[Client, Settings]:
+    settings = app_settings.model_copy(
+        update={"microsoft_app_type": request.param, "microsoft_app_tenant_id": TENANT}
+    )
+    return await aiohttp_client(app_with_channel_keys(settings, keys)), settings
+
+
+@pytest.mark.parametrize(
+    "kind", ["message_personal", "installation_update", "conversation_update", "card_submit"]
+)
+@pytest.mark.parametrize(
+    ("data", "conversation"),
+    [(OTHER_TENANT, OTHER_TENANT), (TENANT, OTHER_TENANT), (OTHER_TENANT, TENANT)],
+)
+async def test_a_single_tenant_bot_refuses_other_tenants_and_stores_nothing(
+    single_tenant: tuple[Client, Settings],
+    connector: BotConnector,
+    channel_key: SigningKey,
+    kind: str,
+    data: str,
+    conversation: str,
+) -> None:
+    client, settings = single_tenant
+    stranger = from_tenant(kind, connector.url, data=data, conversation=conversation)
+    response = await client.post(
+        "/api/messages", json=stranger, headers=signed(channel_key, connector.url)
+    )
+    assert response.status == 403
+    assert "own organisation's tenant only" in (await response.json())["error"]
+    assert connector.calls == []
+    assert await stored_rows(settings, STRANGER) == (0, False, 0)
+    assert await stored_rows(settings, DANA) == (0, False, 0)
+
+
+async def test_a_single_tenant_bot_serves_its_own_tenant(
+    single_tenant: tuple[Client, Settings], connector: BotConnector, channel_key: SigningKey
+) -> None:
+    client, settings = single_tenant
+    own = from_tenant("message_personal", connector.url, data=TENANT, conversation=TENANT)
+    response = await client.post(
+        "/api/messages", json=own, headers=signed(channel_key, connector.url)
+    )
+    assert response.status == 201
+    assert "Step 1 of 5" in cardreader.text(connector.cards[-1])
+    assert await stored_rows(settings, DANA) == (1, True, 1)

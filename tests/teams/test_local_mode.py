@@ -128,3 +128,65 @@ async def test_malformed_requests_are_refused_before_any_turn(
     )
     assert response.status == status
     assert connector.calls == []
+
+
+def invoke(service_url: str, name: object, value: object) -> dict[str, object]:
+    """A card's invoke (Action.Execute sends `adaptiveCard/action`) from Dana's personal chat."""
+    document = activity("card_submit", service_url, type="invoke")
+    document.update(name=name, value=value)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("value", "wrong"),
+    [
+        ("next", "value must be an object"),
+        (5, "value must be an object"),
+        (["next"], "value must be an object"),
+        (None, "value must be an object"),
+        ({"action": "next"}, "value.action must be an object"),
+        ({"action": {"type": "Action.Execute", "data": "next"}}, "data must be an object"),
+        ({"action": {"type": "Action.Execute", "data": [1]}}, "data must be an object"),
+    ],
+)
+async def test_a_malformed_card_action_invoke_gets_a_400_saying_what_is_wrong(
+    local_client: Client, connector: BotConnector, value: object, wrong: str
+) -> None:
+    response = await local_client.post(
+        "/api/messages", json=invoke(connector.url, "adaptiveCard/action", value)
+    )
+    assert response.status == 400
+    error = (await response.json())["value"]
+    assert error["code"] == "BadRequest" and wrong in error["message"]
+    assert connector.calls == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("adaptiveCard/action", {"action": {"type": "Action.Execute", "data": {"x": 1}}}),
+        ("adaptiveCard/action", {"action": {"type": "Action.Submit"}}),
+        ("signin/verifyState", {"state": "1"}),
+        ("task/fetch", "x"),
+        (None, None),
+        (5, {}),
+    ],
+)
+async def test_invokes_the_bot_does_not_handle_get_a_400_not_a_5xx(
+    local_client: Client, connector: BotConnector, name: object, value: object
+) -> None:
+    response = await local_client.post("/api/messages", json=invoke(connector.url, name, value))
+    assert response.status == 400
+    assert (await response.json())["value"]["code"] == "NotSupported"
+    assert connector.calls == []
+
+
+@pytest.mark.parametrize("value", ["next", 5, ["next"], None, {"choice": 5}])
+async def test_a_message_whose_value_is_not_our_click_is_read_as_text(
+    local_client: Client, connector: BotConnector, value: object
+) -> None:
+    response = await local_client.post(
+        "/api/messages", json=activity("card_submit", connector.url, value=value, text="help")
+    )
+    assert response.status == 201
+    assert "history — your recent preps" in cardreader.text(connector.cards[-1])

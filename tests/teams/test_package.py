@@ -1,6 +1,6 @@
 """`prep-talk teams package`: a zip Teams accepts, built from settings.
 
-The manifest is validated against Microsoft's published v1.17 schema (fetched from npm by
+The manifest is validated against Microsoft's published v1.30 schema (fetched from npm by
 `make teams-schema`), and against what matters here beyond it (semver, https URLs,
 commands the bot understands); the icons are read back from their PNG headers and pixels.
 """
@@ -19,15 +19,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from bot.channels.teams.package import PERSONAL_COMMANDS
+from bot.channels.teams.package import MANIFEST_VERSION, PERSONAL_COMMANDS
 from bot.cli.main import main
 from bot.commands import parse_command
 from bot.playbook.library import PlaybookLibrary
 from tests.teams.support import APP_ID
 
-OFFICIAL_SCHEMA = (
-    Path(__file__).resolve().parents[2] / ".cache" / "teams" / "MicrosoftTeams.v1.17.schema.json"
-)
+SCHEMA_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "teams"
+OFFICIAL_SCHEMA = SCHEMA_CACHE / f"MicrosoftTeams.v{MANIFEST_VERSION}.schema.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 HTTPS = re.compile(r"^https://\S+$")
 
@@ -76,8 +75,8 @@ def rgba_pixels(data: bytes) -> list[tuple[int, int, int, int]]:
 def test_the_package_holds_a_complete_manifest_and_both_icons(environment: Path) -> None:
     manifest, files = package(environment / "prep-talk.zip")
     assert set(files) == {"manifest.json", "color.png", "outline.png"}
-    assert manifest["manifestVersion"] == "1.17"
-    assert manifest["$schema"].endswith("/v1.17/MicrosoftTeams.schema.json")
+    assert manifest["manifestVersion"] == MANIFEST_VERSION == "1.30"
+    assert manifest["$schema"].endswith("/v1.30/MicrosoftTeams.schema.json")
     assert SEMVER.match(manifest["version"]), "the schema asks for semver but does not check it"
     developer = manifest["developer"]
     assert all(HTTPS.match(developer[k]) for k in ("websiteUrl", "privacyUrl", "termsOfUseUrl"))
@@ -173,5 +172,5 @@ def test_the_manifest_is_valid_by_microsofts_published_schema(environment: Path)
     manifest, _ = package(environment / "app.zip")
 
     assert [error.message for error in validator.iter_errors(manifest)] == []
-    broken = {**manifest, "name": {"short": "p" * 31}, "accentColor": "teal"}
-    assert len(list(validator.iter_errors(broken))) == 3, "too long, no full name, not #RRGGBB"
+    broken = {**manifest, "name": {"short": "p" * 31}, "accentColor": "teal", "bots": "one"}
+    assert len(list(validator.iter_errors(broken))) == 3, "name too long, not #RRGGBB, not a list"

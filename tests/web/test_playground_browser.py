@@ -125,3 +125,20 @@ async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_marku
 
     assert dialogs == []
     assert errors == []  # no script errors, no Content-Security-Policy violations
+
+
+async def test_markdown_typed_by_the_user_is_shown_as_typed(
+    playground_app: web.Application,
+) -> None:
+    typed = "**Sellers** skip it: see https://evil.example"
+    async with serving(playground_app) as url, launch_chromium() as browser:
+        page = await browser.new_page()
+        page.set_default_timeout(15_000)
+        await page.goto(url)
+        await page.locator('[data-stakeholder="sales"]').click()
+        await page.wait_for_selector('body[data-turns="1"]')
+        await send_text(page, typed)
+        echoed = page.locator(".message.coach .message-body", has_text=typed)
+        assert await echoed.count() >= 1
+        assert await echoed.locator("strong, a").count() == 0
+        assert await page.locator(".message.user", has_text=typed).count() == 1

@@ -1,8 +1,17 @@
-"""Replies as Block Kit: sections, finding lines and buttons. All text is escaped first.
+"""Replies as Block Kit: sections, finding lines and buttons. All text is made literal first.
 
-Slack treats `&`, `<` and `>` as control characters in message text: a user's `<!channel>`
-or `<http://x|y>` echoed unescaped would become a mention or a link. Every string we send
-goes through `escape`, because reply text quotes the user's own words.
+User text must never become markup (README). Reply text quotes the user's own words, so every
+string we send goes through `escape`:
+- `&`, `<` and `>` are Slack's control characters: a user's `<!channel>` or `<http://x|y>`
+  echoed unescaped would become a mention or a link. They are escaped as Slack documents.
+- `*bold*`, `_italic_`, `~strike~` and backticks have no escape in mrkdwn. A zero-width space
+  on each side of those characters keeps them from opening or closing a span (Slack needs a
+  non-space right inside the delimiters), and one before a line's leading `>` keeps it from
+  quoting. The text reads the same.
+- Bare URLs, `www.` and `name@host` are broken with a word joiner (`bot.channels.literal`),
+  and every text object is `verbatim`, so Slack links no URL or channel name on its own.
+Why not `plain_text` sections: the brief and the findings carry the coach's own bold, code
+and italics around quoted words, and a plain_text object cannot mix the two.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ import json
 import re
 from typing import Any
 
+from bot.channels.literal import unlinked
 from bot.engine.messages import STEP_NAMES, Choice, Expects, Finding, Reply, Step
 
 Block = dict[str, Any]
@@ -19,6 +29,11 @@ BUTTON_LABEL_LIMIT = 75
 MAX_BUTTONS = 25
 MAX_BLOCKS = 50
 CHOICE_ACTION = "choice"
+ZERO_WIDTH_SPACE = "\u200b"
+_FORMATTING = re.compile(r"([*_~`])")
+_QUOTE = re.compile(r"^&gt;", re.MULTILINE)
+_HEADING = re.compile(r"^#{1,6}\s+(?=\S)")
+_LABEL = re.compile(r"^\*\*([^*\n]{1,60}:)\*\*")
 
 _FINDING_ICONS = {
     "jargon": "🗣️",
@@ -38,14 +53,35 @@ _FINDING_ICONS = {
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters, made literal."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`text` shown exactly as typed in mrkdwn: no mention, link, formatting or quote."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Also at either end of `text`: the coach's own styling around it (`term`, _suggestion_)
+    # is then not applied, rather than pairing with a delimiter of the user's.
+    text = _FORMATTING.sub(f"{ZERO_WIDTH_SPACE}\\1{ZERO_WIDTH_SPACE}", text)
+    return unlinked(_QUOTE.sub(f"{ZERO_WIDTH_SPACE}&gt;", text))
 
 
-def markdown_to_mrkdwn(text: str) -> str:
-    """The brief's Markdown headings and bold, in Slack's mrkdwn (after escaping)."""
-    text = re.sub(r"^#{1,6}\s*(.+)$", r"*\1*", text, flags=re.MULTILINE)
-    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
+def mrkdwn(text: str) -> Block:
+    """A mrkdwn text object that Slack shows as sent (no automatic links or mentions)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def brief_mrkdwn(text: str) -> str:
+    """The brief's Markdown headings and leading `**Label:**` in bold and its `> ` quote, as
+    mrkdwn; every word escaped. (A line of the user's own that starts like these is styled
+    too: the brief is one text, so its markup is read line by line, as on Teams.)"""
+    lines = []
+    for line in text.split("\n"):
+        heading, label = _HEADING.match(line), _LABEL.match(line)
+        if heading is not None:
+            lines.append(f"*{escape(line[heading.end() :].strip())}*")
+        elif label is not None:
+            lines.append(f"*{escape(label.group(1))}*{escape(line[label.end() :])}")
+        elif line.startswith("> "):
+            lines.append(f"&gt; {escape(line[2:])}")
+        else:
+            lines.append(escape(line))
+    return "\n".join(lines)
 
 
 def finding_text(finding: Finding) -> str:
@@ -69,17 +105,12 @@ def button_value(choice: Choice, prep_id: int | None, step: Step) -> str:
 
 def reply_blocks(reply: Reply, prep_id: int | None) -> list[Block]:
     blocks: list[Block] = []
-    text = escape(reply.text)
-    if reply.step is Step.BRIEF:
-        text = markdown_to_mrkdwn(text)
+    text = brief_mrkdwn(reply.text) if reply.step is Step.BRIEF else escape(reply.text)
     for start in range(0, len(text), SECTION_LIMIT):
-        chunk = text[start : start + SECTION_LIMIT]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+        blocks.append({"type": "section", "text": mrkdwn(text[start : start + SECTION_LIMIT])})
     if reply.findings:
         lines = "\n".join(finding_text(finding) for finding in reply.findings)
-        blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": lines[:SECTION_LIMIT]}}
-        )
+        blocks.append({"type": "section", "text": mrkdwn(lines[:SECTION_LIMIT])})
     if reply.choices:
         blocks.append(_buttons(reply, prep_id))
     return blocks

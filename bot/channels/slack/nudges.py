@@ -30,6 +30,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
+from bot.backoff import Backoff, retry_after_seconds
 from bot.channels.slack.blocks import fallback_text, turn_blocks
 from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, web_client
 from bot.engine.messages import Reply
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 EVENT_TYPE = "prep_talk_nudge"
 HISTORY_DEPTH = 50
 POSTS_IN_FLIGHT = 8  # per workspace: hundreds a second on a fast link, few 429s per pause
-DEFAULT_RETRY_AFTER = 1.0
+# Slack asks to be waited out in full; 1 s when it names no time (never observed).
+PACE = Backoff(first=1.0, cap=3600.0)
 RATE_LIMITED = "ratelimited"  # Slack's error code with a 429
 TIMEOUT_SECONDS = 30.0
 # Errors that no retry will fix: the user, the DM or the app's access is gone.
@@ -101,7 +103,8 @@ class WebApiCalls:
                 url, data=form, json=json, headers=self._headers
             ) as response:
                 if response.status == 429:
-                    self.pace.back_off(_seconds(response.headers.get("Retry-After")))
+                    named = retry_after_seconds(response.headers.get("Retry-After"))
+                    self.pace.back_off(PACE.wait(named))
                     await response.read()  # so the connection can serve the next call
                     continue
                 answer: dict[str, Any] = await response.json(content_type=None)
@@ -187,10 +190,3 @@ class SlackNudgeSender:
             return self._default_token
         bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
         return bot.bot_token if bot and bot.bot_token else None
-
-
-def _seconds(retry_after: str | None) -> float:
-    try:
-        return max(0.0, float(retry_after or DEFAULT_RETRY_AFTER))
-    except ValueError:
-        return DEFAULT_RETRY_AFTER

@@ -22,6 +22,7 @@ from bot.channels.teams.bot import CoachingBot
 from bot.channels.teams.delivery import ProactiveMessenger
 from bot.channels.teams.endpoint import MessagesEndpoint, teams_off
 from bot.channels.teams.tab import add_tab
+from bot.channels.teams.tenancy import home_tenant
 from bot.runtime import Services
 from bot.storage.teams_references import TeamsReferences
 
@@ -61,7 +62,9 @@ def add_teams(
     coaching_bot = CoachingBot(
         services.coach, references, messenger, app_id=app_id, local=mode is TeamsMode.LOCAL
     )
-    endpoint = MessagesEndpoint(adapter, coaching_bot, authentication, mode, services.sessions)
+    endpoint = MessagesEndpoint(
+        adapter, coaching_bot, authentication, mode, services.sessions, home_tenant(settings)
+    )
     app.router.add_post(MESSAGES_PATH, endpoint.handle)
     app[TEAMS_MESSENGER] = messenger
     add_tab(app, services)

@@ -11,14 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from botbuilder.schema import Activity  # type: ignore[import-untyped]
+from botbuilder.schema import (  # type: ignore[import-untyped]
+    Activity,
+    AdaptiveCardInvokeResponse,
+)
 
 from bot.coach import Coach
-from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command, prep_number
+from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command
 from bot.engine.messages import Step
+from bot.engine.prep_numbers import prep_number
 from bot.users import BadUserRef, UserRef
 
 MAX_TEXT = 20_000
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+BAD_REQUEST = 400
 MAX_CHOICE = 200
 LOCAL_TENANT = "local"
 PERSONAL = "personal"
@@ -63,14 +69,22 @@ def teams_user(activity: Activity, *, local: bool) -> UserRef | None:
 
 def _tenant_id(activity: Activity) -> str | None:
     """Teams names the tenant in `channelData.tenant.id` (and `conversation.tenantId`)."""
+    in_channel_data, in_conversation = tenants_named(activity)
+    return in_channel_data or in_conversation
+
+
+def tenants_named(activity: Activity) -> tuple[str | None, str | None]:
+    """The tenant ids in `channelData.tenant.id` and in `conversation.tenantId`, if any."""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = data.get("tenant")
-    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
-        return str(tenant["id"])
+    in_channel_data = tenant.get("id") if isinstance(tenant, dict) else None
     conversation = activity.conversation
     extra = getattr(conversation, "additional_properties", None) or {}
-    found = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
-    return str(found) if found else None
+    in_conversation = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
+    return (
+        in_channel_data if isinstance(in_channel_data, str) and in_channel_data else None,
+        in_conversation if isinstance(in_conversation, str) and in_conversation else None,
+    )
 
 
 def is_personal(activity: Activity) -> bool:
@@ -121,6 +135,32 @@ def card_click(value: Any) -> CardClick | None:
     except ValueError:
         return None
     return CardClick(choice, prep_id, parsed_step)
+
+
+def invoke_refusal(name: Any, value: Any) -> AdaptiveCardInvokeResponse:
+    """The error an invoke gets: our cards use Action.Submit (it arrives as a message), so
+    the bot handles no invoke. A malformed `adaptiveCard/action` says what is wrong with it.
+
+    Answered as an Adaptive Card invoke error response (status 400, code and message).
+    """
+    code, message = "NotSupported", "prep-talk handles no invoke; its cards use Action.Submit."
+    if name == ADAPTIVE_CARD_ACTION:
+        action = value.get("action") if isinstance(value, dict) else None
+        data = action.get("data", {}) if isinstance(action, dict) else None
+        code = "BadRequest"
+        if not isinstance(value, dict):
+            message = "The invoke's value must be an object."
+        elif not isinstance(action, dict):
+            message = "The invoke's value.action must be an object."
+        elif not isinstance(data, dict):
+            message = "The invoke's value.action.data must be an object."
+        else:
+            code = "NotSupported"
+    return AdaptiveCardInvokeResponse(
+        status_code=BAD_REQUEST,
+        type="application/vnd.microsoft.error",
+        value={"code": code, "message": message},
+    )
 
 
 def exact_command(text: str, coach: Coach) -> UserCommand | None:

@@ -13,7 +13,12 @@ import asyncio
 import logging
 from typing import Any
 
-from botbuilder.core import ActivityHandler, BotAdapter, TurnContext  # type: ignore[import-untyped]
+from botbuilder.core import (  # type: ignore[import-untyped]
+    ActivityHandler,
+    BotAdapter,
+    InvokeResponse,
+    TurnContext,
+)
 from botbuilder.schema import Activity, ChannelAccount  # type: ignore[import-untyped]
 from botframework.connector.auth import AuthenticationConstants  # type: ignore[import-untyped]
 
@@ -21,6 +26,7 @@ from bot.channels.teams.activities import (
     CardClick,
     card_click,
     exact_command,
+    invoke_refusal,
     is_personal,
     mentions_bot,
     message_text,
@@ -125,6 +131,13 @@ class CoachingBot(ActivityHandler):  # type: ignore[misc]
             + help_text(prefix, self.coach)
         )
         await send_card(turn_context, [say(Step.INFO, welcome)], None, self.sleep)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Every invoke is refused with a clear 400 (see `invoke_refusal`), where the SDK's
+        own handling answers 500 to a malformed card action and 501 to the rest."""
+        activity = turn_context.activity
+        refusal = invoke_refusal(activity.name, activity.value)
+        return InvokeResponse(status=refusal.status_code, body=refusal)
 
     # ---- personal chat -----------------------------------------------------------------
 

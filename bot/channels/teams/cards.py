@@ -3,8 +3,9 @@
 Every piece of text goes into `TextRun`s of `RichTextBlock`s, which Adaptive Cards never
 parse as Markdown, so a user's `[x](https://evil)`, `**`, `<at>` or a `{{DATE(…)}}` function
 stays literal. On top of that, `plain` breaks what clients might still auto-link (URLs,
-`www.`), so nothing a user typed can become a link or a mention. The coach's own light markup
-(`# ` headings, `- ` bullets, a leading `**Label:**`) is turned into TextRun styles instead.
+`www.`, `@`: `bot.channels.literal`), so nothing a user typed can become a link or a
+mention. The coach's own light markup (`# ` headings, `- ` bullets, a leading `**Label:**`)
+is turned into TextRun styles instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from bot.channels.literal import WORD_JOINER, unlinked
 from bot.engine.messages import Choice, Finding, Reply, Step
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -49,12 +51,10 @@ FINDING_LABELS = {
 }
 Element = dict[str, Any]
 
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|www(?=\.)|@)")
 _HEADING = re.compile(r"^#{1,3}\s+")
 _BULLET = re.compile(r"^\s*[-•*]\s+")
 _CHECKBOX = re.compile(r"^\s*[-•*]\s+\[ \]\s+")
 _LABEL = re.compile(r"^\*\*([^*\n]{1,60}:)\*\*")
-WORD_JOINER = "\u2060"
 CHAT_DEEP_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
 
@@ -75,8 +75,7 @@ def personal_chat_link(bot_id: str) -> Link | None:
 
 def plain(text: str) -> str:
     """Text that no Teams client turns into a link, mention or date function."""
-    text = _AUTOLINK.sub(lambda match: match.group(1) + WORD_JOINER, text)
-    return text.replace("{{", "{" + WORD_JOINER + "{")
+    return unlinked(text).replace("{{", "{" + WORD_JOINER + "{")
 
 
 def turn_card(replies: list[Reply], prep_id: int | None, link: Link | None = None) -> Element:

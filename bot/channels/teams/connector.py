@@ -25,8 +25,9 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
     ClaimsIdentity,
 )
 
+from bot.backoff import retry_after_seconds
 from bot.channels.teams.cards import CARD_CONTENT_TYPE
-from bot.channels.teams.delivery import BACKOFF_SECONDS, MAX_WAIT_SECONDS, Delivery
+from bot.channels.teams.delivery import Delivery
 from bot.channels.teams.delivery import DeliveryStatus as Status
 
 log = logging.getLogger(__name__)
@@ -134,16 +135,8 @@ def _delivery(status: int, retry_after: str | None, service_url: str) -> Deliver
     if 200 <= status < 300:
         return Delivery(Status.SENT)
     if status == 429:
-        return Delivery(Status.THROTTLED, _seconds(retry_after))
+        return Delivery(Status.THROTTLED, retry_after_seconds(retry_after))
     if status in (403, 404):
         return Delivery(Status.GONE)
     log.warning("proactive Teams message via %s refused: HTTP %s", service_url, status)
     return Delivery(Status.FAILED)
-
-
-def _seconds(retry_after: str | None) -> float:
-    try:
-        wanted = float(retry_after or "")
-    except ValueError:
-        wanted = BACKOFF_SECONDS
-    return max(0.0, min(wanted, MAX_WAIT_SECONDS))

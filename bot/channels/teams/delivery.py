@@ -23,6 +23,7 @@ from botbuilder.schema import (  # type: ignore[import-untyped]
     ErrorResponseException,
 )
 
+from bot.backoff import Backoff, retry_after_seconds
 from bot.channels.teams.cards import CARD_CONTENT_TYPE, Link, turn_card
 from bot.engine.messages import Reply
 from bot.storage.teams_references import TeamsReferences
@@ -31,15 +32,15 @@ from bot.users import UserRef
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
-BACKOFF_SECONDS = 0.5
-MAX_WAIT_SECONDS = 5.0
+# A reply must reach Teams within its 15 s: short waits, capped.
+REPLY_BACKOFF = Backoff(first=0.5, cap=5.0)
 Sleep = Callable[[float], Awaitable[None]]
 
 
 class DeliveryStatus(StrEnum):
     SENT = "sent"
     NO_REFERENCE = "no_reference"  # the user never talked to the bot, or was forgotten
-    THROTTLED = "throttled"  # 429: try again after `retry_after` seconds
+    THROTTLED = "throttled"  # 429: try again later (`retry_after`: the seconds Teams named)
     GONE = "gone"  # 403/404: the user removed the app or the chat is gone; do not retry
     FAILED = "failed"  # anything else; logged
 
@@ -64,14 +65,10 @@ def status_of(error: Exception) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def retry_after(error: Exception, attempt: int) -> float:
-    """Teams' Retry-After (seconds) when given, else exponential backoff; capped."""
+def named_wait(error: Exception) -> float | None:
+    """The seconds a 429 from the SDK's client asked us to wait (None when it named none)."""
     headers: Any = getattr(getattr(error, "response", None), "headers", None) or {}
-    try:
-        wanted = float(headers.get("Retry-After", ""))
-    except ValueError:
-        wanted = BACKOFF_SECONDS * 2**attempt
-    return max(0.0, min(wanted, MAX_WAIT_SECONDS))
+    return retry_after_seconds(headers.get("Retry-After"))
 
 
 async def send_card(
@@ -92,7 +89,7 @@ async def send_card(
         except ErrorResponseException as error:
             if status_of(error) != 429 or attempt == SEND_ATTEMPTS - 1:
                 raise
-            wait = retry_after(error, attempt)
+            wait = REPLY_BACKOFF.wait(named_wait(error), attempt)
             log.info("Teams throttled a reply; retrying in %.1f s", wait)
             await sleep(wait)
 
@@ -137,7 +134,7 @@ def _outcome(user: UserRef, failures: list[Exception]) -> Delivery:
     error = failures[0]
     status = status_of(error)
     if status == 429:
-        return Delivery(DeliveryStatus.THROTTLED, retry_after(error, 0))
+        return Delivery(DeliveryStatus.THROTTLED, named_wait(error))
     if status in (403, 404):
         return Delivery(DeliveryStatus.GONE)
     log.warning(

@@ -23,6 +23,7 @@ from botframework.connector.auth import BotFrameworkAuthentication  # type: igno
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.teams.adapter import TeamsMode
+from bot.channels.teams.tenancy import OTHER_TENANT, from_other_tenant
 from bot.storage.workspaces import first_delivery
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,14 @@ class MessagesEndpoint:
         authentication: BotFrameworkAuthentication,
         mode: TeamsMode,
         sessions: async_sessionmaker[AsyncSession],
+        home_tenant: str | None = None,
     ) -> None:
         self.adapter = adapter
         self.bot = bot
         self.authentication = authentication
         self.mode = mode
         self.sessions = sessions
+        self.home_tenant = home_tenant  # a single-tenant app's tenant (see `tenancy`)
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.mode is TeamsMode.LOCAL and not _from_this_machine(request):
@@ -66,6 +69,8 @@ class MessagesEndpoint:
         except Exception as error:  # every way a token can be bad ends here
             log.info("refused a Teams activity: %s", type(error).__name__)
             return _error(401, "Unauthorized.")
+        if from_other_tenant(activity, self.home_tenant):
+            return _error(403, OTHER_TENANT)
         if not await self._first_delivery(activity):
             log.info("a re-sent Teams activity was ignored")
             return web.Response(status=200)

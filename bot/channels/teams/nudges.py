@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from aiolimiter import AsyncLimiter
 
+from bot.backoff import Backoff
 from bot.channels.teams.cards import turn_card
 from bot.channels.teams.connector import CardPoster
 from bot.channels.teams.delivery import DeliveryStatus, ProactiveMessenger
@@ -24,7 +25,7 @@ from bot.storage.teams_references import StoredReference
 from bot.users import UserRef
 
 THROTTLE_RETRIES = 3
-BACKOFF_SECONDS = 1.0
+NUDGE_BACKOFF = Backoff(first=1.0, cap=60.0)
 
 
 class TeamsNudgeSender:
@@ -66,7 +67,7 @@ class TeamsNudgeSender:
                 return Outcome.GONE
             if delivery.status is not DeliveryStatus.THROTTLED:
                 return Outcome.RETRY
-            await self._sleep(delivery.retry_after or BACKOFF_SECONDS * 2**attempt)
+            await self._sleep(NUDGE_BACKOFF.wait(delivery.retry_after, attempt))
         return Outcome.THROTTLED
 
     async def close(self) -> None:

@@ -18,7 +18,7 @@ from bot.channels.teams.icons import colour_icon, outline_icon
 from bot.commands import Word
 from bot.settings import Settings, SettingsError
 
-MANIFEST_VERSION = "1.17"
+MANIFEST_VERSION = "1.30"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
 APP_VERSION = "1.0.0"
 ACCENT_COLOR = "#5B5FC7"
@@ -67,7 +67,7 @@ def _commands(words: tuple[Word, ...] | list[Word]) -> list[dict[str, str]]:
 
 
 def build_manifest(settings: Settings) -> dict[str, Any]:
-    """The app manifest (schema 1.17) for this deployment."""
+    """The app manifest (schema MANIFEST_VERSION) for this deployment."""
     app_id, host, base = _required(settings)
     return {
         "$schema": SCHEMA,

@@ -1,15 +1,27 @@
-"""The one-page brief at the end of a prep, and the debrief after the talk."""
+"""The one-page brief at the end of a prep, and the debrief after the talk.
+
+The brief is ready for the meeting: what is still unresolved in the user's answers, an agenda
+that starts with listening, the likely objections with a reply, one fallback ask, and the data
+points that support the chosen goal.
+"""
 
 from __future__ import annotations
+
+import re
 
 import jinja2
 
 from bot.engine import calendar
 from bot.engine.context import CoachContext
+from bot.engine.language import check_text
 from bot.engine.messages import Expects, Reply, Step
+from bot.engine.questions import Verdict, blames, question_verdict
 from bot.engine.state import PrepState, Stage, Status
+from bot.engine.steps.focus import deadline_in_crunch
 from bot.engine.steps.timing import day_label
-from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, say, stay
+from bot.engine.steps.why import weakness_message
+from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, quoted, say, stay
+from bot.engine.whys import judge_why
 
 DEBRIEF_QUESTIONS = {
     Stage.HEARD: "What did you hear? Their reasons, worries and priorities, in their words.",
@@ -20,10 +32,76 @@ _NEXT_STAGE = {Stage.HEARD: Stage.AGREED, Stage.AGREED: Stage.NEXT_STEP}
 
 
 def render_brief(state: PrepState, ctx: CoachContext) -> str:
-    return _render(ctx.brief_template, state, ctx, timing_advice=_timing_advice(state, ctx))
+    return _render(
+        ctx.brief_template,
+        state,
+        ctx,
+        timing_advice=_timing_advice(state, ctx),
+        unresolved=unresolved_findings(state, ctx),
+        agenda=_agenda(state, ctx),
+        data_points=_supporting_data(state, ctx),
+    )
 
 
-def _render(template: jinja2.Template, state: PrepState, ctx: CoachContext, **extra: str) -> str:
+def unresolved_findings(state: PrepState, ctx: CoachContext) -> list[str]:
+    """What the coach flagged in the answers the user kept, to fix or handle in the room."""
+    notes = [
+        f"Hypothesis {quoted(item, 80)} blames people; test it by listening."
+        for item in state.hypotheses
+        if blames(item)
+    ]
+    notes += [
+        f"Question {quoted(item, 80)} is {verdict.value}; ask it openly."
+        for item in state.questions
+        if (verdict := question_verdict(item)) is not Verdict.OPEN
+    ]
+    crunch = deadline_in_crunch(state.goal, ctx) if state.goal else None
+    if crunch and crunch.message:
+        notes.append(crunch.message)
+    if state.opening:
+        report = check_text(state.opening, ctx.glossary, ctx.playbook)
+        notes += [
+            f"Opening: {quoted(f.term, 40)} — say “{f.suggestion}”"
+            if f.term
+            else f"Opening: {f.message}"
+            for f in report.findings
+            if f.term or f.message
+        ]
+    if state.why:
+        judgement = judge_why(state.why, ctx.playbook, ctx.mission)
+        if judgement.weakness:
+            notes.append(f"Why: {weakness_message(judgement.weakness, ctx)}")
+    return notes
+
+
+def _agenda(state: PrepState, ctx: CoachContext) -> list[str]:
+    """Listening first: their view before our ask."""
+    first = f": {quoted(state.questions[0], 120)}" if state.questions else ""
+    steps = [
+        f"Listen first — ask your questions and let {ctx.playbook.role} talk{first}",
+        "Agree on the reasons before any solution",
+    ]
+    if state.goal:
+        steps.append(f"Propose the one outcome: {state.goal}")
+    if state.why:
+        steps.append("Say why it matters to them, in their words")
+    steps.append("Agree the next step, who owns it and by when")
+    return steps
+
+
+def _supporting_data(state: PrepState, ctx: CoachContext) -> list[str]:
+    """The data to gather that speaks to the chosen goal, most relevant first."""
+    goal_words = set(re.findall(r"[a-z]{4,}", (state.goal or "").lower()))
+
+    def overlap(item: str) -> int:
+        return len(goal_words & set(re.findall(r"[a-z]{4,}", item.lower())))
+
+    ranked = sorted(ctx.playbook.data_to_gather, key=overlap, reverse=True)
+    relevant = [item for item in ranked if overlap(item)]
+    return relevant[:3] or ranked[:3]
+
+
+def _render(template: jinja2.Template, state: PrepState, ctx: CoachContext, **extra: object) -> str:
     planned = day_label(state.planned_date) if state.planned_date else ""
     return template.render(
         playbook=ctx.playbook, state=state, planned=planned, mission=ctx.mission, **extra

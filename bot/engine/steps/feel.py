@@ -3,9 +3,9 @@ open questions to ask the stakeholder."""
 
 from __future__ import annotations
 
-from bot.engine.asks import is_closed_question
 from bot.engine.context import CoachContext
 from bot.engine.messages import Finding, Reply, Step
+from bot.engine.questions import Verdict, blames, open_rewording, question_verdict
 from bot.engine.state import PrepState, Stage
 from bot.engine.turn import (
     BACK_CHOICE,
@@ -21,6 +21,20 @@ from bot.engine.turn import (
 )
 
 MAX_ITEMS = 12
+_QUESTION_TIPS: dict[Verdict, tuple[str, str]] = {
+    Verdict.CLOSED: (
+        "This can be answered with a yes or no, which ends the story.",
+        "Start with What, How or Tell me about… to invite the real reasons.",
+    ),
+    Verdict.LEADING: (
+        "This tells them the answer you want, so you will hear agreement, not their view.",
+        "Ask what they see, without the answer in it.",
+    ),
+    Verdict.ACCUSING: (
+        "This puts their people on trial; expect defence, not reasons.",
+        "Ask what makes it hard, not why they fail.",
+    ),
+}
 
 
 class Feel:
@@ -81,23 +95,16 @@ class Feel:
         if len(state.hypotheses) >= MAX_ITEMS:
             return stay(state, say(self.step, "That's plenty of hypotheses."), self.ask(state, ctx))
         new = state.model_copy(update={"hypotheses": [*state.hypotheses, text]})
-        return Turn(new, [say(self.step, f"Noted: {quoted(text)}"), self.ask(new, ctx)])
+        findings = (_reframe(text, ctx),) if blames(text) else ()
+        return Turn(new, [say(self.step, f"Noted: {quoted(text)}", *findings), self.ask(new, ctx)])
 
     def _add_question(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         if len(state.questions) >= MAX_ITEMS:
             return stay(state, say(self.step, "That's plenty of questions."), self.ask(state, ctx))
         question = text if text.endswith("?") else text + "?"
         new = state.model_copy(update={"questions": [*state.questions, question]})
-        findings: tuple[Finding, ...] = ()
-        if is_closed_question(question):
-            findings = (
-                Finding(
-                    kind="closed_question",
-                    term=question,
-                    message="This can be answered with a yes or no, which ends the story.",
-                    suggestion="Start with What, How or Tell me about… to invite the real reasons.",
-                ),
-            )
+        verdict = question_verdict(question)
+        findings = () if verdict is Verdict.OPEN else (_question_tip(question, verdict, ctx),)
         return Turn(
             new, [say(self.step, f"Added {quoted(question)}", *findings), self.ask(new, ctx)]
         )
@@ -135,3 +142,26 @@ class Feel:
         if state.questions:
             parts.append(f"Questions to ask:\n{bullets(state.questions)}")
         return "\n\n".join(parts)
+
+
+def _question_tip(question: str, verdict: Verdict, ctx: CoachContext) -> Finding:
+    """What is wrong with a question and an open way to ask it instead."""
+    message, advice = _QUESTION_TIPS[verdict]
+    rewording = open_rewording(question, verdict) or ctx.playbook.listening_questions[0]
+    return Finding(
+        kind=f"{verdict.value}_question",
+        term=question,
+        message=message,
+        suggestion=f"{advice} For example: “{rewording}”",
+    )
+
+
+def _reframe(hypothesis: str, ctx: CoachContext) -> Finding:
+    """A blaming guess turned toward causes the stakeholder would recognise."""
+    return Finding(
+        kind="blaming_hypothesis",
+        term=hypothesis,
+        message="This judges people; they will defend themselves rather than explain.",
+        suggestion=f"Look for a cause {ctx.playbook.role} would recognise — time, incentives, "
+        f"tools or past experience. For example: “{ctx.playbook.likely_concerns[0]}”",
+    )

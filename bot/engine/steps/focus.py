@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.engine.asks import goals_in
+from bot.engine import calendar
 from bot.engine.context import CoachContext
+from bot.engine.goals import deadline_in, goals_in
 from bot.engine.language import mentions_any
 from bot.engine.messages import Finding, Reply, Step
 from bot.engine.state import PrepState, Stage
@@ -93,6 +94,9 @@ class Focus:
                     ),
                 )
             )
+        crunch = deadline_in_crunch(goal, ctx)
+        if crunch:
+            replies.append(say(self.step, "Tip: your deadline lands in their busy time.", crunch))
         return Turn(new, [*replies, self.ask(new, ctx)])
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
@@ -113,3 +117,23 @@ class Focus:
 
     def note(self, state: PrepState, ctx: CoachContext) -> str:
         return f"Outcome: {state.goal}" if state.goal else ""
+
+
+def deadline_in_crunch(goal: str, ctx: CoachContext) -> Finding | None:
+    """A goal's own deadline that falls in one of the stakeholder's busy windows."""
+    deadline = deadline_in(goal, ctx.today, ctx.fiscal_year_start_month)
+    if deadline is None:
+        return None
+    busy = calendar.busy_on(ctx.playbook, ctx.fiscal_year_start_month, deadline)
+    if busy is None:
+        return None
+    return Finding(
+        kind="crunch_period",
+        term=busy.name,
+        message=f"The deadline, {deadline:%a} {deadline.day} {deadline:%b %Y}, falls in "
+        f"{busy.name}: {busy.reason}",
+        suggestion=f"Ask for a date before {busy.start.day} {busy.start:%b} "
+        f"or after {busy.end.day} {busy.end:%b}.",
+        start=busy.start.isoformat(),
+        end=busy.end.isoformat(),
+    )

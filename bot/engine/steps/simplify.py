@@ -1,4 +1,5 @@
-"""Simplify: the opening in plain words, checked for jargon, grade, fear and relevance."""
+"""Simplify: the opening in plain words, checked for jargon, grade, fear and relevance, with a
+plainer version offered to use as it is."""
 
 from __future__ import annotations
 
@@ -6,7 +7,19 @@ from bot.engine.context import CoachContext
 from bot.engine.language import TextReport, check_text
 from bot.engine.messages import Reply, Step
 from bot.engine.state import PrepState
-from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, next_choice, say, stay
+from bot.engine.turn import (
+    BACK_CHOICE,
+    PAUSE_CHOICE,
+    Turn,
+    ask_text,
+    choice,
+    next_choice,
+    quoted,
+    say,
+    stay,
+)
+
+USE_REWRITE = "use_rewrite"
 
 
 def report_summary(report: TextReport) -> str:
@@ -35,9 +48,18 @@ class Simplify:
 
     def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
         if state.opening:
+            rewrite = check_text(state.opening, ctx.glossary, ctx.playbook).rewrite
+            offer = (
+                f"A plainer version:\n{quoted(rewrite, 1200)}\n"
+                "Use this version, revise your own, or continue."
+                if rewrite
+                else "Revise your opening as often as you like, or continue."
+            )
+            plainer = [choice(USE_REWRITE, "Use this version")] if rewrite else []
             return ask_text(
                 self.step,
-                "Revise your opening as often as you like, or continue.",
+                offer,
+                *plainer,
                 next_choice("Use this opening"),
                 BACK_CHOICE,
                 PAUSE_CHOICE,
@@ -58,7 +80,10 @@ class Simplify:
         )
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
-        return None
+        if value != USE_REWRITE or not state.opening:
+            return None
+        rewrite = check_text(state.opening, ctx.glossary, ctx.playbook).rewrite
+        return self.on_text(state, rewrite, ctx) if rewrite else None
 
     def on_next(self, state: PrepState, ctx: CoachContext) -> Turn | None:
         if state.opening:

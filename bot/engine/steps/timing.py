@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.engine import calendar
 from bot.engine.context import CoachContext
-from bot.engine.dates import parse_planned_date
+from bot.engine.dates import Action, DateOrder, DateReading, read_date
 from bot.engine.messages import Finding, Reply, Step
 from bot.engine.state import PrepState, Stage
 from bot.engine.turn import (
@@ -22,11 +22,12 @@ from bot.engine.turn import (
     stay,
 )
 
-HORIZON_DAYS = 365
-PREP_DAYS = 7  # a suggested date leaves a week to gather data
 SUGGEST = "suggest"
 USE_SUGGESTED = "use_suggested"
 KEEP = "keep"
+# Choices for an ambiguous short date such as 3/4.
+ORDER_CHOICES = {DateOrder.DMY: "day_month", DateOrder.MDY: "month_day"}
+ORDER_LABELS = {DateOrder.DMY: "day/month", DateOrder.MDY: "month/day"}
 
 
 def day_label(day: date) -> str:
@@ -63,10 +64,18 @@ class Timing:
         return [say(self.step, "\n".join(lines), *findings), self.ask(state, ctx)]
 
     def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
-        if state.stage is Stage.CONFIRM_DATE and state.proposed_date:
-            options = [choice(KEEP, f"Keep {day_label(state.proposed_date)} anyway")]
+        if state.stage is Stage.PICK_DATE and state.date_choices:
+            options = [
+                choice(ORDER_CHOICES[order], f"{day_label(day)} ({ORDER_LABELS[order]})")
+                for order, day in sorted(state.date_choices.items(), key=lambda item: item[1])
+            ]
+            return ask_text(self.step, "Which date do you mean?", *options, BACK_CHOICE)
+        if state.stage is Stage.CONFIRM_DATE and (state.proposed_date or state.suggested_date):
+            options = []
             if state.suggested_date:
-                options.insert(0, choice(USE_SUGGESTED, f"Use {day_label(state.suggested_date)}"))
+                options.append(choice(USE_SUGGESTED, f"Use {day_label(state.suggested_date)}"))
+            if state.proposed_date:
+                options.append(choice(KEEP, f"Keep {day_label(state.proposed_date)} anyway"))
             return ask_text(
                 self.step, "Use the suggested date, keep yours, or type another.", *options
             )
@@ -82,41 +91,92 @@ class Timing:
             )
         return ask_text(
             self.step,
-            "When do you plan to talk? A date like 2027-01-12, or “next Tuesday”, “in two weeks”.",
+            "When do you plan to talk? A date like 2027-01-12, or “next Tuesday”, “mid-March”, "
+            "“in three weeks”.",
             choice(SUGGEST, "Suggest a date"),
             BACK_CHOICE,
             PAUSE_CHOICE,
         )
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
-        today = ctx.today
-        day = parse_planned_date(text, today)
-        if day is None:
+        reading = read_date(text, ctx.today, state.date_order)
+        if reading is None:
             return stay(
                 state,
                 say(self.step, f"I couldn't read a date in {quoted(text, 60)}."),
                 self.ask(state, ctx),
             )
-        if day < today:
+        if reading.options:
+            choices = dict(zip(reading.orders, reading.options, strict=True))
+            new = state.model_copy(update={"stage": Stage.PICK_DATE, "date_choices": choices})
+            return Turn(new, [self.ask(new, ctx)])
+        if reading.month is not None:
+            return self._month_only(state, reading.month, ctx)
+        return self._vet(state, reading, ctx)
+
+    def _vet(self, state: PrepState, reading: DateReading, ctx: CoachContext) -> Turn:
+        """A day that was read: confirm it when past or far away, else check the calendar."""
+        day = reading.day
+        assert day is not None
+        if reading.action is Action.CONFIRM and day < ctx.today:
             return stay(
                 state,
-                say(self.step, f"{day_label(day)} has already passed. Pick a day from today on."),
+                say(self.step, f"{day_label(day)} has already passed. Which day did you mean?"),
                 self.ask(state, ctx),
             )
-        if day > today + timedelta(days=HORIZON_DAYS):
-            return stay(
-                state,
-                say(self.step, f"{day_label(day)} is over a year away. Pick a nearer date."),
-                self.ask(state, ctx),
+        if reading.action is Action.CONFIRM:
+            new = state.model_copy(
+                update={"stage": Stage.CONFIRM_DATE, "proposed_date": day, "suggested_date": None}
             )
+            text = f"{day_label(day)} is over a year away. Keep it, or type a nearer date."
+            return Turn(new, [say(self.step, text), self.ask(new, ctx)])
         return self._consider(state, day, ctx)
+
+    def _month_only(self, state: PrepState, month: int, ctx: CoachContext) -> Turn:
+        """A month named alone: offer a good day in the middle of its quiet part."""
+        earliest = self._earliest(ctx)
+        year = ctx.today.year if month >= ctx.today.month else ctx.today.year + 1
+        first = max(date(year, month, 1), earliest)
+        last = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+        quiet = calendar.quiet_windows(
+            ctx.playbook, ctx.fiscal_year_start_month, first, (last - first).days
+        )
+        longest = max(quiet, key=lambda w: min(w.end, last) - w.start, default=None)
+        day = None
+        if longest is not None:
+            end = min(longest.end, last)
+            day = calendar.best_day_near(
+                ctx.playbook,
+                ctx.fiscal_year_start_month,
+                longest.start + (end - longest.start) / 2,
+                longest.start,
+            )
+        new = state.model_copy(
+            update={
+                "stage": Stage.CONFIRM_DATE,
+                "proposed_date": None,
+                "suggested_date": day if day and day <= last else None,
+            }
+        )
+        name = f"{date(year, month, 1):%B}"
+        advice = (
+            f" I suggest {day_label(new.suggested_date)}, in the middle of its quiet part."
+            if new.suggested_date
+            else ""
+        )
+        return Turn(new, [say(self.step, f"Which day in {name}?{advice}"), self.ask(new, ctx)])
+
+    @staticmethod
+    def _earliest(ctx: CoachContext) -> date:
+        """No suggestion sooner than the playbook's days to gather data."""
+        return ctx.today + timedelta(days=ctx.playbook.prep_days)
 
     def _consider(self, state: PrepState, day: date, ctx: CoachContext) -> Turn:
         book, start_month = ctx.playbook, ctx.fiscal_year_start_month
         findings = _date_findings(day, ctx)
         if not findings:
             return self._accept(state, day, ctx)
-        better = calendar.best_day_near(book, start_month, day, ctx.today + timedelta(days=1))
+        better = calendar.best_day_near(book, start_month, day, self._earliest(ctx))
         if better:
             window = next(
                 (
@@ -141,6 +201,7 @@ class Timing:
                 "planned_date": day,
                 "proposed_date": None,
                 "suggested_date": None,
+                "date_choices": {},
                 "stage": Stage.GATHER,
             }
         )
@@ -151,15 +212,20 @@ class Timing:
         if value not in {c.value for c in self.ask(state, ctx).choices}:
             return None
         if value == SUGGEST:
-            wanted = ctx.today + timedelta(days=PREP_DAYS)
-            day = calendar.best_day_near(
-                ctx.playbook, ctx.fiscal_year_start_month, wanted, ctx.today + timedelta(days=1)
+            day = calendar.suggested_day(
+                ctx.playbook, ctx.fiscal_year_start_month, self._earliest(ctx)
             )
             if day is None:
                 return stay(
                     state, say(self.step, "I found no quiet day soon."), self.ask(state, ctx)
                 )
             return self._accept(state, day, ctx)
+        picked = next((o for o, v in ORDER_CHOICES.items() if v == value), None)
+        if picked is not None and picked in state.date_choices:
+            new = state.model_copy(update={"date_order": picked, "date_choices": {}})
+            reading = read_date(state.date_choices[picked].isoformat(), ctx.today)
+            assert reading is not None
+            return self._vet(new, reading, ctx)
         if value == USE_SUGGESTED and state.suggested_date:
             return self._accept(state, state.suggested_date, ctx)
         if value == KEEP and state.proposed_date:
@@ -215,6 +281,8 @@ def _date_findings(day: date, ctx: CoachContext) -> list[Finding]:
                 region=holiday.region,
             )
         )
-    if day.weekday() >= 5:
-        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend."))
+    weekend = calendar.weekend_in(day, book.regions)
+    if weekend is not None:
+        where = f" in {weekend}" if weekend else ""
+        findings.append(Finding(kind="weekend", message=f"{day_label(day)} is a weekend{where}."))
     return findings

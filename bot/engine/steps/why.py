@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from bot.engine.asks import why_connects
+import re
+
 from bot.engine.context import CoachContext
 from bot.engine.messages import Finding, Reply, Step
 from bot.engine.state import PrepState
 from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, next_choice, say, stay
+from bot.engine.whys import Weakness, judge_why
+
+_WEAKNESS_MESSAGES: dict[Weakness, str] = {
+    Weakness.COMPLIANCE: "Compliance is our reason, not theirs; it asks without saying what "
+    "{team} gains.",
+    Weakness.DUTY: "Duty asks for effort without saying what {team} gains.",
+    Weakness.GENERIC_SAFETY: "“Safer” is abstract; name what it protects for {team}.",
+    Weakness.FRAMEWORK: "A framework name means little to {team}.",
+    Weakness.SECURITY_GOAL: "That is the security team's goal, not {team}'s.",
+    Weakness.NO_OUTCOME: "This names no outcome for {team} or the company.",
+}
 
 
 class Why:
@@ -45,14 +57,15 @@ class Why:
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         new = state.model_copy(update={"why": text})
-        if why_connects(text, ctx.playbook, ctx.mission):
+        judgement = judge_why(text, ctx.playbook, ctx.mission)
+        if judgement.passes or judgement.weakness is None:
             return Turn(
                 new, [say(self.step, "That connects the ask to what matters."), self.ask(new, ctx)]
             )
         finding = Finding(
             kind="missing_why",
-            message="This names no business outcome, priority of theirs, or part of the mission.",
-            suggestion=ctx.playbook.why_examples[-1],
+            message=weakness_message(judgement.weakness, ctx),
+            suggestion=suggested_why(state.goal, ctx),
         )
         return Turn(new, [say(self.step, "Make the why about them.", finding), self.ask(new, ctx)])
 
@@ -66,3 +79,24 @@ class Why:
 
     def note(self, state: PrepState, ctx: CoachContext) -> str:
         return f"Why: {state.why}" if state.why else ""
+
+
+def suggested_why(goal: str | None, ctx: CoachContext) -> str:
+    """A why built from the chosen goal and the stakeholder priority it serves best."""
+    book = ctx.playbook
+    if not goal:
+        return book.why_examples[-1]
+    goal_words = set(re.findall(r"[a-z]{4,}", goal.lower()))
+    priority = max(
+        book.priorities,
+        key=lambda p: len(goal_words & set(re.findall(r"[a-z]{4,}", p.lower()))),
+    )
+    return (
+        f"{goal.rstrip('.')}, because it helps {book.team} with what they are measured on: "
+        f"{priority[0].lower()}{priority[1:]}."
+    )
+
+
+def weakness_message(weakness: Weakness, ctx: CoachContext) -> str:
+    """What is weak about a why, said about this stakeholder."""
+    return _WEAKNESS_MESSAGES[weakness].format(team=ctx.playbook.team)

@@ -55,14 +55,16 @@
   const BULLET = /^\s*[-•*]\s+/;
   const HEADING = /^(#{1,3})\s+/;
 
-  /** Text with **bold** spans as <strong>; everything else stays plain text. */
+  const LABEL = /^\*\*([^*\n]{1,60}:)\*\*/;
+
+  /** A line: the brief's leading **Label:** in <strong>; the rest, the user's words included,
+   *  stays plain text exactly as typed (a user's own **x** is not bold). */
   function appendInline(container, text) {
-    String(text)
-      .split(/\*\*(.+?)\*\*/)
-      .forEach((part, index) => {
-        if (part === "") return;
-        container.append(index % 2 === 1 ? el("strong", null, part) : document.createTextNode(part));
-      });
+    const line = String(text);
+    const label = LABEL.exec(line);
+    if (label) container.append(el("strong", null, label[1]));
+    const rest = label ? line.slice(label[0].length) : line;
+    if (rest) container.append(document.createTextNode(rest));
   }
 
   /** The coach's light markup: "# " headings, bullet lists, paragraphs, line breaks. */

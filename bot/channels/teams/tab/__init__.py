@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from bot.channels.teams.tab.sso import InvalidTabToken, TabTokenValidator
 from bot.channels.teams.tab.timeline import quarter_timeline
+from bot.channels.teams.tenancy import home_tenant
 from bot.coach import Coach
 from bot.runtime import Services
 from bot.storage.models import Tenant
@@ -63,9 +64,7 @@ def add_tab(app: web.Application, services: Services) -> None:
             jwks_url=str(settings.tab_jwks_url),
             app_id=settings.microsoft_app_id,
             public_host=settings.public_url.host if settings.public_url else None,
-            only_tenant=settings.microsoft_app_tenant_id
-            if settings.microsoft_app_type == "SingleTenant"
-            else None,
+            only_tenant=home_tenant(settings),
         )
     templates = Environment(
         loader=PackageLoader("bot.channels.teams.tab", "templates"),

@@ -1,0 +1,171 @@
+"""Reading an outcome statement: one goal, or several in any of the ways people list them.
+
+Goals come as bullets, inline numbering ("1) … 2) …", "(a) … (b) …"), "Two things: …",
+separate sentences, or joined in one sentence ("A, B and C", "plus", "as well as", "on top of
+that", ";"). A join splits only where both sides are asks with their own verb, so a single
+goal with a compound subject or object ("finance and procurement sign off on one vendor
+list", "Get HR and IT to share one checklist") stays one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, timedelta
+
+from bot.engine import calendar
+from bot.engine.dates import read_date
+
+MAX_GOALS = 6
+_BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
+_NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_COUNTED_LIST = re.compile(
+    r"^\s*(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
+    r"priorities|items|points)\s*:\s*",
+    re.IGNORECASE,
+)
+# After "to", these start a noun phrase ("to the tabletop"), not a verb ("to lock").
+_NOT_A_VERB_AFTER_TO = frozenset(
+    """
+    the a an our your their his her its this that these those every each all some any me us
+    them him it my one two three four five six ten date day week month quarter end start
+    """.split()
+)
+_STRONG_JOIN = re.compile(
+    r"\s*(?:;|,?\s*\bplus\b|,?\s*\bas well as\b|,?\s*\bon top of that\b,?|,?\s*\band also\b|"
+    r",?\s*\bin addition\b,?|,?\s*\band then\b)\s*",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"(,?\s+\band\b\s+|,\s+)", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to)\b,?\s*)+", re.IGNORECASE
+)
+_CAUSATIVE = frozenset("get gets have has make makes want wants need needs ask let".split())
+_VERBS = frozenset(
+    """
+    get have make want need agree approve sponsor back fund finish complete roll cut name hire
+    report use share sign stop start fix move win reduce turn track run add spend schedule set
+    choose pick build publish test check review appoint create launch change remove keep
+    protect give put invest nominate allocate book hold join attend provide support endorse
+    bring send adopt enforce increase raise lower require enrol enroll train update replace
+    enable pay prioritise prioritize allow drop block take do deploy achieve improve close
+    commit buy mandate ensure sign-off retire migrate encrypt patch rotate limit lock own
+    switch call tell read learn plan prepare present share show teach verify meet write
+    shorten simplify translate rewrite announce remind invite measure monitor grant try
+    escalate assign reward recognise recognize include embed integrate automate collect
+    gather reserve delay postpone pause resume begin continue decide select save upgrade
+    consolidate centralise centralize standardise standardize disable restrict confirm
+    respond help explain cancel merge invest
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?P<when>.+?)\s*[.!]?$", re.IGNORECASE
+)
+_PERIOD_END = re.compile(
+    r"^(?:end of (?:the |this )?(?:(?P<q>q[1-4])|(?P<quarter>quarter)|(?P<year>(?:fiscal )?year))"
+    r"|(?P<quarter_end>quarter[- ]end)|(?P<year_end>year[- ]end))$",
+    re.IGNORECASE,
+)
+
+
+def goals_in(answer: str) -> list[str]:
+    """The separate asks in an outcome statement; one item when it carries a single goal."""
+    text = answer.strip()
+    counted = _COUNTED_LIST.match(text)
+    if counted:
+        items = _AND.split(text[counted.end() :].rstrip("."))[::2]
+        if len(items) >= 2:
+            return [_tidy(item) for item in items][:MAX_GOALS]
+    for marker in (_BULLET, _NUMBERING):
+        parts = marker.split(text)
+        items = [p for p in parts[1:] if p.strip()]  # an explicit list: every item counts
+        if len(items) >= 2 and not parts[0].strip():
+            return [_tidy(item) for item in items][:MAX_GOALS]
+    asks = [goal for sentence in _SENTENCE.split(text) for goal in _split_sentence(sentence)]
+    return [_tidy(goal) for goal in asks][:MAX_GOALS] if len(asks) >= 2 else [_tidy(text)]
+
+
+def _split_sentence(sentence: str) -> list[str]:
+    sentence = _LEAD_IN.sub("", sentence)
+    if not _is_ask(sentence):
+        return []
+    parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
+    if not all(_is_ask(part) for part in parts):
+        parts = [sentence]
+    return [piece for part in parts for piece in _split_joined(part)]
+
+
+def _split_joined(clause: str) -> list[str]:
+    """'A, B and C' into asks, where each later piece is an ask of its own."""
+    pieces = _AND.split(clause)  # pieces at even positions, the joins between them at odd
+    goals = [pieces[0]]
+    for join, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if _starts_with_verb(piece) or (_has_own_verb(goals[-1]) and _has_to_verb(piece)):
+            goals.append(piece)
+        else:
+            goals[-1] = goals[-1] + join + piece
+    return goals
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(_LEAD_IN.sub("", text))]
+
+
+def _is_ask(piece: str) -> bool:
+    words = _words(piece)
+    return len(words) >= 2 and any(word in _VERBS for word in words)
+
+
+def _starts_with_verb(piece: str) -> bool:
+    if re.match(r"^\s*to\s+(\w+)", piece) and _has_to_verb(piece):
+        return True
+    words = _words(piece)
+    return bool(words) and words[0] in _VERBS
+
+
+def _has_to_verb(piece: str) -> bool:
+    """'to' followed by a verb: any word that does not start a noun phrase."""
+    words = [word.lower() for word in _WORD.findall(piece)]
+    return any(
+        a == "to" and (b in _VERBS or b not in _NOT_A_VERB_AFTER_TO)
+        for a, b in itertools.pairwise(words)
+    )
+
+
+def _has_own_verb(piece: str) -> bool:
+    """An action of its own, not only 'get'/'have' waiting for what follows."""
+    words = _words(piece)
+    return _has_to_verb(piece) or any(w in _VERBS and w not in _CAUSATIVE for w in words)
+
+
+def _tidy(piece: str) -> str:
+    cleaned = _LEAD_IN.sub("", _BULLET.sub("", _NUMBERING.sub(" ", piece)))
+    cleaned = cleaned.strip().strip(".;,").strip()
+    return cleaned[:1].upper() + cleaned[1:]
+
+
+def deadline_in(goal: str, today: date, fiscal_year_start_month: int) -> date | None:
+    """The day a goal sets itself ("by the end of Q1", "before quarter-end", "by 12 March")."""
+    match = _DEADLINE.search(goal)
+    if not match:
+        return None
+    when = match["when"].lower()
+    period = _PERIOD_END.match(when)
+    if period is None:
+        reading = read_date(when, today)
+        return reading.day if reading else None
+    quarter = calendar.fiscal_quarter(today, fiscal_year_start_month)
+    if period["q"]:
+        wanted = int(period["q"][1])
+        while quarter.number != wanted:
+            quarter = calendar.fiscal_quarter(
+                quarter.end + timedelta(days=1), fiscal_year_start_month
+            )
+    elif period["year"] or period["year_end"]:
+        while quarter.number != 4:
+            quarter = calendar.fiscal_quarter(
+                quarter.end + timedelta(days=1), fiscal_year_start_month
+            )
+    return quarter.end

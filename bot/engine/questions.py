@@ -1,0 +1,108 @@
+"""Listening questions and hypotheses at the Feel step, judged as a coach would.
+
+A question is open (invites a story, including invitations such as "Can you walk me
+through…"), closed (yes or no), leading (pushes toward our answer: "surely…", tag questions)
+or accusing (puts their people on trial: "why won't your people…", "how come they keep…").
+A hypothesis that judges people ("they just don't care") is blaming.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    LEADING = "leading"
+    ACCUSING = "accusing"
+
+
+_INVITATION = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:walk|talk|take|tell|describe|"
+    r"share|explain|help me understand|give me a sense|say more|show)\b|"
+    r"^\s*would you mind\s+\w+ing\b",
+    re.IGNORECASE,
+)
+_CLOSED = re.compile(
+    r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
+    r"might|must)\b",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^\s*(?:surely|obviously|clearly|of course)\b|^\s*(?:isn't|aren't|don't|doesn't|wouldn't|"
+    r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
+    r"everyone knows|isn't it obvious|wouldn't you agree)\b|"
+    r",\s*(?:isn't it|aren't they|aren't you|don't you|doesn't it|wouldn't you|won't you|"
+    r"right|correct|do they|does it|is it|are they|can't you|didn't they|don't they|"
+    r"shouldn't we|isn't that right|wouldn't it)\s*\?\s*$",
+    re.IGNORECASE,
+)
+_ACCUSING_OPENER = re.compile(
+    r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops)\b", re.IGNORECASE
+)
+_LOADED = re.compile(
+    r"^\s*how come\b|^\s*why\s+(?:won't|can't|don't|doesn't|isn't|aren't|wouldn't)\b|"
+    r"\b(?:always|never|keeps?|still|bare minimum|seriously|in this day and age|just|"
+    r"refuse|ignore|ignores|even)\b",
+    re.IGNORECASE,
+)
+_CURIOUS_WHY = re.compile(r"^\s*why\s+(?:do|does|might|would)\s+you\s+think\b", re.IGNORECASE)
+_BLAME = re.compile(
+    r"\b(?:(?:don't|doesn't|do not|does not|never)\s+(?:really\s+)?care|lazy|careless|stubborn|"
+    r"clueless|arrogant|ignorant|incompetent|stupid|useless|can't be bothered|"
+    r"(?:don't|doesn't) take (?:us|it|this|security) seriously|above the rules|on purpose|"
+    r"deliberately|only cares? about|just want to block|(?:don't|doesn't|never) listen|"
+    r"whin\w+|entitled|reckless|not interested|stuck in (?:their|its|his|her) ways|"
+    r"resist\w* (?:any )?change|couldn't care less|dismissive|obstructive|naive|oblivious|"
+    r"indifferent|apathetic|(?:don't|doesn't) want to (?:know|listen|learn)|"
+    r"beneath (?:him|her|them|us)|too good for|think (?:they're|he's|she's) above)\b",
+    re.IGNORECASE,
+)
+_WHY_NOT = re.compile(
+    r"^\s*why\s+(?:won't|can't|don't|doesn't|wouldn't)\s+(?P<who>.+?)\s+(?:just\s+)?"
+    r"(?P<do>(?:finish|follow|use|report|take|do|complete|read|join|come|make|turn|stop|"
+    r"answer|reply|attend|sign|update|patch|change|tell)\b.*?)\??\s*$",
+    re.IGNORECASE,
+)
+_SURELY = re.compile(
+    r"^\s*(?:surely|obviously|clearly)\s*,?\s+(?P<who>.+?)\s+(?:can|could|will|would|should)\s+"
+    r"(?P<do>.+?)\??\s*$",
+    re.IGNORECASE,
+)
+_YES_NO_DO = re.compile(
+    r"^\s*(?P<aux>do|does|did|can|could|will|would)\s+(?P<rest>.+?)\??\s*$", re.IGNORECASE
+)
+
+
+def question_verdict(question: str) -> Verdict:
+    """How a listening question lands with the stakeholder."""
+    opener = _ACCUSING_OPENER.search(question) and not _CURIOUS_WHY.search(question)
+    if opener and _LOADED.search(question):
+        return Verdict.ACCUSING
+    if _LEADING.search(question):
+        return Verdict.LEADING
+    if _CLOSED.search(question) and not _INVITATION.search(question):
+        return Verdict.CLOSED
+    return Verdict.OPEN
+
+
+def open_rewording(question: str, verdict: Verdict) -> str | None:
+    """The same question asked openly, for the shapes where that can be done faithfully."""
+    body = question.strip()
+    if verdict is Verdict.ACCUSING and (match := _WHY_NOT.match(body)):
+        return f"What makes it hard for {match['who']} to {match['do']}?"
+    if verdict is Verdict.LEADING and (match := _SURELY.match(body)):
+        return f"What would help {match['who']} {match['do']}?"
+    if verdict is Verdict.CLOSED and (match := _YES_NO_DO.match(body)):
+        aux = "do" if match["aux"].lower() in {"do", "does", "did"} else "would"
+        if match["aux"].lower() in {"does", "did"}:
+            aux = match["aux"].lower()
+        return f"How {aux} {match['rest']}?"
+    return None
+
+
+def blames(hypothesis: str) -> bool:
+    """True when the hypothesis judges people instead of naming a cause they would recognise."""
+    return bool(_BLAME.search(hypothesis))

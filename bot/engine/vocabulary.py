@@ -1,0 +1,103 @@
+"""What an everyday business listener already knows: common abbreviations, idioms and words.
+
+The glossary lists security terms by name; this module is the second signal for words it does
+not list. Word frequencies come from the `wordfreq` package, whose tables ship inside it (no
+network at run time).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+# Abbreviations every business audience already knows; never flagged as unexplained.
+FAMILIAR_ABBREVIATIONS = frozenset(
+    """
+    AI AM PM CEO CFO CHRO CIO CISO CMO COO CPO CRO CTO VP SVP EVP GM MD HR IT PC USB FBI CIA
+    KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
+    LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
+    NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
+    GBP TBD NHS BBC QR
+    """.split()
+)
+# Hyphenated phrases of three or more parts that are everyday English, not coined jargon.
+EVERYDAY_COMPOUNDS = frozenset(
+    """
+    day-to-day face-to-face up-to-date out-of-date back-and-forth state-of-the-art
+    one-to-one one-to-ones end-to-end out-of-the-box word-of-mouth run-of-the-mill
+    year-over-year month-over-month off-the-shelf on-the-job top-of-mind head-to-head
+    all-in-one hard-to-find easy-to-use one-on-one one-on-ones first-of-its-kind
+    """.split()
+)
+# Below this Zipf frequency (about once per 3 million words) a word is rare in everyday
+# English, so a business listener may not know it.
+RARE_ZIPF = 2.55
+# At or above this, an all-capitals word is an ordinary word written for emphasis ("PLEASE").
+COMMON_ZIPF = 4.0
+_ROMAN = re.compile(r"[IVX]+")
+_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]+)+")
+_LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}")
+
+
+def zipf(word: str) -> float:
+    """How common a word is in English, 0 (unknown) to about 8 ('the')."""
+    return _zipf(word.lower())
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en"))
+
+
+def is_rare(word: str) -> bool:
+    """Rare in everyday English. A plural counts as common when its singular is ('logins'),
+    and so does a word made of two common words ('helpdesk', 'timesheet')."""
+    if zipf(word) >= RARE_ZIPF:
+        return False
+    if word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF:
+        return False
+    return not (word[1:].islower() and _two_common_words(word.lower()))
+
+
+def _two_common_words(word: str) -> bool:
+    """'helpdesk' is 'help' + 'desk'; a CamelCase name (CrowdStrike) is never split."""
+    return any(
+        zipf(word[:cut]) >= COMMON_ZIPF and zipf(word[cut:]) >= COMMON_ZIPF
+        for cut in range(4, len(word) - 3)
+    )
+
+
+def is_acronym_like(token: str) -> bool:
+    """Two or more capitals and not a CamelCase name (MFA, SaaS, FWaaS, IdP, IMDSv1, CI/CD), or a
+    capital and a number (P1, S3)."""
+    capitals = sum(char.isupper() for char in token)
+    if _LETTER_NUMBER.fullmatch(token):  # P1, S3
+        return True
+    return capitals >= 2 and not _CAMEL_WORD.fullmatch(token)
+
+
+def is_familiar_abbreviation(token: str) -> bool:
+    bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
+    return bare.upper() in FAMILIAR_ABBREVIATIONS or token.upper() in FAMILIAR_ABBREVIATIONS
+
+
+def is_roman_numeral(token: str) -> bool:
+    """'Type II', 'Phase IV': a numeral, not an acronym."""
+    return bool(_ROMAN.fullmatch(token))
+
+
+def is_emphasis(token: str) -> bool:
+    """An everyday word in capitals ('PLEASE READ THIS'), not an abbreviation."""
+    return token.isupper() and len(token) >= 3 and zipf(token) >= COMMON_ZIPF
+
+
+def unfamiliar_compound(word: str) -> bool:
+    """A coined hyphenated phrase (living-off-the-land) or one with a rare part."""
+    parts = word.lower().split("-")
+    if len(parts) < 2 or word.lower() in EVERYDAY_COMPOUNDS:
+        return False
+    if len(parts) == 3 and parts[0] == parts[2] and parts[1] in {"by", "to", "for", "on"}:
+        return False  # step-by-step, day-to-day, back-to-back
+    return len(parts) >= 3 or any(len(part) >= 4 and is_rare(part) for part in parts)

@@ -1,0 +1,1 @@
+"""Built-in stakeholder playbooks and the glossary (YAML), shipped as `bot.shipped.playbooks`."""
