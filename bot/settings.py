@@ -16,7 +16,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 
 class SettingsError(RuntimeError):
@@ -105,29 +104,6 @@ class Settings(BaseSettings):
                 return driver + value[len(plain) :]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use a sqlite:/// or postgresql:// URL")
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _sqlite_file_can_be_made(cls, value: str) -> str:
-        """SQLite makes its file on first use, but only in a folder that exists."""
-        url = make_url(value)
-        if url.get_backend_name() != "sqlite":
-            return value
-        if not url.database or url.database == ":memory:":
-            raise ValueError(
-                "name a SQLite file, e.g. sqlite:///prep-talk.db "
-                "(an in-memory database is gone when the process ends)"
-            )
-        path = Path(url.database)
-        if path.is_dir():
-            raise ValueError(
-                f"{path} is a folder; name the SQLite file in it, e.g. {path}/prep-talk.db"
-            )
-        if not path.parent.is_dir():
-            raise ValueError(
-                f"folder {path.parent} does not exist; create it or choose another path"
-            )
         return value
 
     @field_validator("encryption_keys")

@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import make_url
@@ -35,8 +36,10 @@ def reaching_database(url: str) -> Iterator[None]:
     """Turn a failure to open the database at `url` into a SettingsError naming the variable.
 
     Only failures to connect are translated: an error once connected (a failing migration,
-    a bug) keeps its traceback, as it needs one to be fixed.
+    a bug) keeps its traceback, as it needs one to be fixed. A SQLite URL that names no file
+    that can be made is refused before connecting.
     """
+    _refuse_unusable_sqlite(url)
     try:
         yield
     except DBAPIError as error:
@@ -48,6 +51,30 @@ def reaching_database(url: str) -> Iterator[None]:
         if make_url(url).get_backend_name() != "postgresql":
             raise
         raise SettingsError(_cannot_open(url, _socket_reason(error))) from None
+
+
+def _refuse_unusable_sqlite(url: str) -> None:
+    """SQLite makes its file on first use, but only in a folder that exists; and a database
+    in memory is gone when the command ends."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    if not parsed.database or parsed.database == ":memory:":
+        raise SettingsError(
+            f"{DATABASE_VARIABLE}: name a SQLite file, e.g. sqlite:///prep-talk.db "
+            "(an in-memory database is gone when the process ends)"
+        )
+    path = Path(parsed.database)
+    if path.is_dir():
+        raise SettingsError(
+            f"{DATABASE_VARIABLE}: {path} is a folder; name the SQLite file in it, "
+            f"e.g. {path}/prep-talk.db"
+        )
+    if not path.parent.is_dir():
+        raise SettingsError(
+            f"{DATABASE_VARIABLE}: folder {path.parent} does not exist; "
+            "create it or choose another path"
+        )
 
 
 def _cannot_open(url: str, reason: str) -> str:
