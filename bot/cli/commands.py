@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TextIO
 
 from cryptography.fernet import Fernet
 
+from bot.cli.mistakes import Mistake
 from bot.cli.render import finding_line
 from bot.coach import Coach, PrepDetail
+from bot.engine.flow import MAX_TEXT, clean_text
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text
 from bot.engine.steps.simplify import report_summary
 from bot.exports import prep_markdown
-from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library
+from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library, yaml_files
 from bot.users import UserRef
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -40,8 +41,7 @@ async def notes_show(
 ) -> int:
     detail = await coach.prep(user, prep_id)
     if detail is None:
-        sys.stderr.write(f"prep {prep_id} not found\n")
-        return EXIT_NOT_FOUND
+        raise Mistake(f"prep {prep_id} not found", EXIT_NOT_FOUND)
     if as_json:
         out.write(detail.model_dump_json() + "\n")
     else:
@@ -57,12 +57,21 @@ def _plain(detail: PrepDetail) -> str:
 def check(
     library: PlaybookLibrary, stakeholder: str | None, text: str, as_json: bool, out: TextIO
 ) -> int:
-    """The Simplify checks on any text, e.g. an email before it goes out."""
+    """The Simplify checks on any text, e.g. an email before it goes out; like the dialog,
+    only the first MAX_TEXT characters are checked, and the reader is told when it cuts."""
     book = library.find(stakeholder) if stakeholder else None
     if stakeholder and book is None:
-        sys.stderr.write(f"unknown stakeholder {stakeholder!r}; try: prep-talk playbooks list\n")
-        return EXIT_USAGE
-    report = check_text(text, GlossaryIndex(library.glossary), book)
+        raise Mistake(
+            f"unknown stakeholder {stakeholder!r}; try: prep-talk playbooks list", EXIT_USAGE
+        )
+    draft, trimmed = clean_text(text)
+    if not draft:
+        raise Mistake(
+            "nothing to check: give the text as an argument or on stdin, e.g. "
+            'echo "We need MFA on every laptop." | prep-talk check',
+            EXIT_USAGE,
+        )
+    report = check_text(draft, GlossaryIndex(library.glossary), book)
     if as_json:
         findings = [f.model_dump(mode="json", exclude_none=True) for f in report.findings]
         document = {
@@ -70,9 +79,12 @@ def check(
             "target": report.target,
             "findings": findings,
             "rewrite": report.rewrite,
+            "trimmed": trimmed,
         }
         out.write(json.dumps(document) + "\n")
         return EXIT_OK
+    if trimmed:
+        out.write(f"Your text was long, so I checked the first {MAX_TEXT:,} characters.\n")
     out.write(report_summary(report) + "\n")
     out.writelines(f"  - {finding_line(f)}\n" for f in report.findings)
     if report.rewrite is not None:
@@ -88,11 +100,16 @@ def playbooks_list(library: PlaybookLibrary, out: TextIO) -> int:
 
 
 def playbooks_validate(folder: Path | None, out: TextIO) -> int:
+    """Load the built-in playbooks and those in `folder`; a missing or empty folder fails
+    too, as the server would quietly run without the playbooks meant to be there."""
+    if folder is not None and not folder.is_dir():
+        raise Mistake(f"invalid: {folder} is not a folder", EXIT_NOT_FOUND)
+    if folder is not None and not yaml_files(folder):
+        raise Mistake(f"invalid: no playbooks (*.yaml files) in {folder}", EXIT_NOT_FOUND)
     try:
         library = load_library(folder)
     except PlaybookError as error:
-        sys.stderr.write(f"invalid: {error}\n")
-        return EXIT_NOT_FOUND
+        raise Mistake(f"invalid: {error}", EXIT_NOT_FOUND) from None
     out.write(
         f"ok: {len(library.playbooks)} playbooks, {len(library.glossary.entries)} glossary terms\n"
     )

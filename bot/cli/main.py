@@ -8,21 +8,39 @@ import getpass
 import json
 import logging
 import re
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from bot.cli import commands
 from bot.cli import keys as keys_cli
 from bot.cli import nudges as nudges_cli
 from bot.cli.chat import run_chat
+from bot.cli.mistakes import Mistake, drop_unread_output, reaching_database
 from bot.coach import Coach
 from bot.engine.messages import Command, Inbound
 from bot.playbook.library import PlaybookError, load_library
 from bot.runtime import DatabaseNotReady, Services, build_coach, open_coach, prepare_database
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import migrate
+from bot.storage.crypto import NoteKeyError
 from bot.users import BadUserRef, UserRef
+
+# What a shell reports for a tool ended by SIGPIPE when its reader left (`yes | head`).
+EXIT_READER_LEFT = 128 + signal.SIGPIPE
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """The streams a command reads and writes: the process's own, or a test's StringIO."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
 
 
 def _default_user() -> str:
@@ -113,35 +131,73 @@ def _user_and_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON lines for programs")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one command and return its exit code (streams: the process's own unless given).
+
+    A mistake the user can fix ends as one line on stderr and a non-zero code, never a
+    traceback; when the reader of stdout leaves early, the command ends quietly.
+    """
+    terminal = Terminal(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = _parser().parse_args(argv)
     try:
-        return _dispatch(args)
-    except (SettingsError, PlaybookError, DatabaseNotReady, BadUserRef, ValueError) as error:
-        sys.stderr.write(f"prep-talk: {error}\n")
+        with redirect_stdout(terminal.stdout), redirect_stderr(terminal.stderr):
+            args = _parser().parse_args(argv)
+        code = _dispatch(args, terminal)
+        terminal.stdout.flush()  # a reader that left is noticed here, not at exit
+        return code
+    except SystemExit as stop:  # argparse: usage shown (or --help), code 2 (or 0)
+        return stop.code if isinstance(stop.code, int) else commands.EXIT_USAGE
+    except Mistake as mistake:
+        terminal.stderr.write(f"prep-talk: {mistake}\n")
+        return mistake.exit_code
+    except (
+        SettingsError,
+        PlaybookError,
+        DatabaseNotReady,
+        BadUserRef,
+        NoteKeyError,
+        ValueError,
+    ) as error:
+        terminal.stderr.write(f"prep-talk: {error}\n")
         return commands.EXIT_USAGE
+    except BrokenPipeError:
+        drop_unread_output(terminal.stdout)
+        return EXIT_READER_LEFT
     except KeyboardInterrupt:
         return 130
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    out = sys.stdout
+def _ready_database(settings: Settings) -> None:
+    """Reach the database (and migrate a SQLite file) before any work, so a wrong
+    PREPTALK_DATABASE_URL is one line rather than the driver's traceback."""
+    with reaching_database(settings.database_url):
+        prepare_database(settings)
+
+
+def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
+    out = terminal.stdout
     if args.command == "keys" and args.keys_command == "new":
         return commands.new_key(out)
     if args.command == "playbooks" and args.playbooks_command == "validate":
         return commands.playbooks_validate(args.dir, out)
     settings = load_settings()
     if args.command == "db":
-        migrate.upgrade(settings.database_url)
+        with reaching_database(settings.database_url):
+            migrate.upgrade(settings.database_url)
         out.write("database is up to date\n")
         return commands.EXIT_OK
     if args.command == "keys":
-        prepare_database(settings)
-        return asyncio.run(keys_cli.rotate(settings, out))
+        _ready_database(settings)
+        return asyncio.run(keys_cli.rotate(settings, out, terminal.stderr))
     if args.command == "serve":
         from bot.server import serve
 
+        _ready_database(settings)  # serve prepares it again: then a no-op check
         return serve(settings, host=args.host, port=args.port, slack_socket_mode=args.socket_mode)
     if args.command == "slack":
         from bot.channels.slack.manifest import slack_manifest
@@ -155,21 +211,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         out.write(f"wrote {write_package(settings, args.out)}\n")
         return commands.EXIT_OK
     if args.command == "nudges":
-        prepare_database(settings)
-        return asyncio.run(_nudges(args, settings))
-    library = load_library(settings.playbooks_dir)
+        _ready_database(settings)
+        return asyncio.run(_nudges(args, settings, out))
     if args.command == "playbooks":
-        return commands.playbooks_list(library, out)
+        return commands.playbooks_list(load_library(settings.playbooks_dir), out)
     if args.command == "check":
-        text = args.text if args.text is not None else sys.stdin.read()
+        text = args.text if args.text is not None else terminal.stdin.read()
+        library = load_library(settings.playbooks_dir)
         return commands.check(library, args.stakeholder, text, args.json, out)
-    if args.command == "chat" and library.find(args.stakeholder) is None:
-        listed = ", ".join(book.id for book in library.all())
-        sys.stderr.write(f"unknown stakeholder {args.stakeholder!r}; available: {listed}\n")
-        return commands.EXIT_USAGE
     user = UserRef.parse(args.user if "user" in args else "local:local:operator")
-    prepare_database(settings)
-    return asyncio.run(_with_coach(settings, lambda coach: _coach_command(args, coach, user)))
+    _ready_database(settings)
+    return asyncio.run(
+        _with_coach(settings, lambda coach: _coach_command(args, coach, user, terminal))
+    )
 
 
 async def _with_coach(settings: Settings, work: Callable[[Coach], Awaitable[int]]) -> int:
@@ -177,19 +231,26 @@ async def _with_coach(settings: Settings, work: Callable[[Coach], Awaitable[int]
         return await work(coach)
 
 
-async def _coach_command(args: argparse.Namespace, coach: Coach, user: UserRef) -> int:
-    out = sys.stdout
+async def _coach_command(
+    args: argparse.Namespace, coach: Coach, user: UserRef, terminal: Terminal
+) -> int:
+    out = terminal.stdout
     if args.command == "chat":
+        if coach.playbooks.find(args.stakeholder) is None:
+            listed = ", ".join(book.id for book in coach.playbooks.all())
+            raise Mistake(
+                f"unknown stakeholder {args.stakeholder!r}; available: {listed}",
+                commands.EXIT_USAGE,
+            )
         first = Inbound(command=Command.START, argument=args.stakeholder)
-        return await run_chat(coach, user, first, args.json, sys.stdin, out)
+        return await run_chat(coach, user, first, args.json, terminal.stdin, out)
     if args.command == "debrief":
         if await coach.prep(user, args.id) is None:
-            sys.stderr.write(f"prep {args.id} not found\n")
-            return commands.EXIT_NOT_FOUND
+            raise Mistake(f"prep {args.id} not found", commands.EXIT_NOT_FOUND)
         first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
-        return await run_chat(coach, user, first, args.json, sys.stdin, out)
+        return await run_chat(coach, user, first, args.json, terminal.stdin, out)
     if args.command == "tenant":
-        return await _configure_tenant(args, coach)
+        return await _configure_tenant(args, coach, out)
     if args.command == "user":
         await coach.set_time_zone(user, args.time_zone)
         out.write(f"time zone of {user} is {args.time_zone}\n")
@@ -201,27 +262,27 @@ async def _coach_command(args: argparse.Namespace, coach: Coach, user: UserRef) 
     return await commands.notes_show(coach, user, args.id, as_json, markdown, out)
 
 
-async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
+async def _nudges(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     now = nudges_cli.parse_now(args.now)
     coach, engine = build_coach(settings)
     services = Services(settings, coach, engine)
     try:
         if args.nudges_command == "plan":
             assert now is not None
-            return await nudges_cli.plan(services, now, args.json, sys.stdout)
-        return await nudges_cli.run(services, now, args.once, sys.stdout)
+            return await nudges_cli.plan(services, now, args.json, out)
+        return await nudges_cli.run(services, now, args.once, out)
     finally:
         await engine.dispose()
 
 
-async def _configure_tenant(args: argparse.Namespace, coach: Coach) -> int:
+async def _configure_tenant(args: argparse.Namespace, coach: Coach, out: TextIO) -> int:
     platform, _, tenant = args.tenant.partition(":")
     UserRef.parse(f"{platform}:{tenant}:operator")  # same rules as user refs
     settings = await coach.configure_tenant(
         platform, tenant, fiscal_year_start_month=args.fiscal_year_start, mission=args.mission
     )
     mission = f"“{settings.mission}”" if settings.mission else "not set"
-    sys.stdout.write(
+    out.write(
         f"{platform}:{tenant}: fiscal year starts in month "
         f"{settings.fiscal_year_start_month}; mission {mission}\n"
     )

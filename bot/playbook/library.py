@@ -61,7 +61,7 @@ def load_library(extra_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR)
     for folder in (builtin_dir, extra_dir):
         if folder is None:
             continue
-        for path in sorted(folder.glob("*.yaml")):
+        for path in yaml_files(folder):
             if path.name == GLOSSARY_FILE:
                 if folder is not builtin_dir:
                     glossary = _merge(glossary, load_glossary(path))
@@ -69,6 +69,11 @@ def load_library(extra_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR)
             book = load_playbook(path)
             playbooks[book.id] = book
     return PlaybookLibrary(playbooks, _aliases(playbooks), glossary)
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The files a playbook folder is read from (playbooks and a glossary), in load order."""
+    return sorted(folder.glob("*.yaml"))
 
 
 def load_playbook(path: Path) -> Playbook:

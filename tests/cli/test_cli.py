@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.engine.calendar import fiscal_quarter
+from tests.cli.support import PrepTalk, json_lines
 
 FULL_PREP = [
     {"text": "They think the training is generic"},
@@ -29,34 +27,14 @@ FULL_PREP = [
 ]
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PREPTALK_", "SLACK_"))}
-    clean["PREPTALK_DATABASE_URL"] = f"sqlite:///{tmp_path}/cli.db"
-    return clean
-
-
-def prep_talk(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-def chat(env: dict[str, str], lines: list[dict[str, str]], *extra: str) -> list[dict[str, object]]:
-    stdin = "".join(json.dumps(line) + "\n" for line in lines)
-    done = prep_talk(env, "chat", "sales", "--json", *extra, stdin=stdin)
+def chat(prep_talk: PrepTalk, lines: list[dict[str, str]], *extra: str) -> list[dict[str, object]]:
+    done = prep_talk("chat", "sales", "--json", *extra, stdin=json_lines(lines))
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def test_json_chat_runs_a_full_prep_and_exits_when_finished(env: dict[str, str]) -> None:
-    replies = chat(env, [*FULL_PREP, {"text": "ignored after the end"}])
+def test_json_chat_runs_a_full_prep_and_exits_when_finished(prep_talk: PrepTalk) -> None:
+    replies = chat(prep_talk, [*FULL_PREP, {"text": "ignored after the end"}])
     assert replies[-1]["expects"] == "none" and replies[-1]["step"] == "brief"
     brief = replies[-2]["text"]
     assert isinstance(brief, str) and "Sales finish the course" in brief
@@ -64,84 +42,81 @@ def test_json_chat_runs_a_full_prep_and_exits_when_finished(env: dict[str, str])
     assert len(turn_ends) == len(FULL_PREP), "every turn but the last ends with a question"
 
 
-def test_notes_list_show_and_export_are_private_to_their_author(env: dict[str, str]) -> None:
-    chat(env, FULL_PREP, "--user", "slack:T1:U1")
-    listed = json.loads(prep_talk(env, "notes", "list", "--json", "--user", "slack:T1:U1").stdout)
+def test_notes_list_show_and_export_are_private_to_their_author(prep_talk: PrepTalk) -> None:
+    chat(prep_talk, FULL_PREP, "--user", "slack:T1:U1")
+    listed = json.loads(prep_talk("notes", "list", "--json", "--user", "slack:T1:U1").stdout)
     [item] = listed["items"]
     assert item["stakeholder"] == "sales" and item["status"] == "briefed"
     assert {"id", "created_at"} <= item.keys()
-    shown = prep_talk(env, "notes", "show", str(item["id"]), "--json", "--user", "slack:T1:U1")
+    shown = prep_talk("notes", "show", str(item["id"]), "--json", "--user", "slack:T1:U1")
     notes = {note["step"]: note["text"] for note in json.loads(shown.stdout)["notes"]}
     assert "generic" in notes["feel"] and "Sales finish the course" in notes["brief"]
     exported = prep_talk(
-        env, "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1"
+        "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1"
     )
     assert exported.stdout.startswith("# Prep notes: Sales") and "## Brief" in exported.stdout
     for stranger in ("slack:T1:U2", "slack:T2:U1", "teams:T1:U1"):
-        other = prep_talk(env, "notes", "show", str(item["id"]), "--user", stranger)
+        other = prep_talk("notes", "show", str(item["id"]), "--user", stranger)
         assert other.returncode == 1 and "not found" in other.stderr
         assert "generic" not in other.stdout
-        listed = prep_talk(env, "notes", "list", "--json", "--user", stranger)
+        listed = prep_talk("notes", "list", "--json", "--user", stranger)
         assert json.loads(listed.stdout)["items"] == []
 
 
-def test_a_paused_prep_resumes_where_it_stopped(env: dict[str, str]) -> None:
-    first = chat(env, [FULL_PREP[0], {"text": "pause"}])
+def test_a_paused_prep_resumes_where_it_stopped(prep_talk: PrepTalk) -> None:
+    first = chat(prep_talk, [FULL_PREP[0], {"text": "pause"}])
     assert first[-1]["expects"] == "none" and "Paused" in str(first[-1]["text"])
-    again = chat(env, [])
+    again = chat(prep_talk, [])
     assert "Welcome back" in str(again[0]["text"])
     assert "They think the training is generic" in str(again[-1]["text"])
 
 
-def test_debrief_after_the_brief(env: dict[str, str]) -> None:
-    chat(env, FULL_PREP)
+def test_debrief_after_the_brief(prep_talk: PrepTalk) -> None:
+    chat(prep_talk, FULL_PREP)
     lines = [
         {"text": "They want shorter modules"},
         {"text": "A 20-minute module"},
         {"text": "Me, by Friday"},
     ]
-    stdin = "".join(json.dumps(line) + "\n" for line in lines)
-    done = prep_talk(env, "debrief", "1", "--json", stdin=stdin)
+    done = prep_talk("debrief", "1", "--json", stdin=json_lines(lines))
     assert done.returncode == 0, done.stderr
-    shown = json.loads(prep_talk(env, "notes", "show", "1", "--json").stdout)
+    shown = json.loads(prep_talk("notes", "show", "1", "--json").stdout)
     assert shown["status"] == "closed"
     debrief = next(n["text"] for n in shown["notes"] if n["step"] == "debrief")
     assert "shorter modules" in debrief and "Me, by Friday" in debrief
 
 
-def test_a_bad_json_line_is_answered_and_the_chat_goes_on(env: dict[str, str]) -> None:
-    stdin = 'not json\n{"nothing": 1}\n' + json.dumps(FULL_PREP[0]) + "\n"
-    done = prep_talk(env, "chat", "sales", "--json", stdin=stdin)
+def test_a_bad_json_line_is_answered_and_the_chat_goes_on(prep_talk: PrepTalk) -> None:
+    stdin = 'not json\n{"nothing": 1}\n' + json_lines(FULL_PREP[:1])
+    done = prep_talk("chat", "sales", "--json", stdin=stdin)
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     errors = [r for r in replies if r["step"] == "info" and "JSON" in str(r["text"])]
     assert len(errors) == 2 and all(r["expects"] == "text" for r in errors)
     assert "They think the training is generic" in replies[-1]["text"]
 
 
-def test_unknown_stakeholder_exits_2_with_the_list(env: dict[str, str]) -> None:
-    done = prep_talk(env, "chat", "marketingg")
+def test_unknown_stakeholder_exits_2_with_the_list(prep_talk: PrepTalk) -> None:
+    done = prep_talk("chat", "marketingg")
     assert done.returncode == 2
     assert "sales" in done.stderr and "finance" in done.stderr
 
 
-def test_check_gives_findings_and_grade_as_json(env: dict[str, str]) -> None:
-    done = prep_talk(
-        env, "check", "--json", "--stakeholder", "sales", stdin="We must enforce MFA now."
-    )
+def test_check_gives_findings_and_grade_as_json(prep_talk: PrepTalk) -> None:
+    done = prep_talk("check", "--json", "--stakeholder", "sales", stdin="We must enforce MFA now.")
     document = json.loads(done.stdout)
-    assert isinstance(document["grade"], float)
+    assert isinstance(document["grade"], float) and document["trimmed"] is False
     assert any(f["kind"] == "acronym" and f["term"] == "MFA" for f in document["findings"])
 
 
 def test_playbooks_list_and_a_broken_playbook_named_by_file_field_reason(
-    env: dict[str, str], tmp_path: Path
+    prep_talk: PrepTalk, tmp_path: Path
 ) -> None:
-    listed = prep_talk(env, "playbooks", "list")
+    listed = prep_talk("playbooks", "list")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 8
     broken = tmp_path / "books"
     broken.mkdir()
     (broken / "procurement.yaml").write_text("id: procurement\nname: Procurement\n")
-    done = prep_talk(env, "playbooks", "validate", str(broken))
+    done = prep_talk("playbooks", "validate", str(broken))
     assert done.returncode == 1
     assert (
         "procurement.yaml" in done.stderr
@@ -150,15 +125,17 @@ def test_playbooks_list_and_a_broken_playbook_named_by_file_field_reason(
     )
 
 
-def test_a_bad_setting_fails_with_one_line_naming_it(env: dict[str, str]) -> None:
-    done = prep_talk({**env, "PREPTALK_DATABASE_URL": "mysql://x"}, "notes", "list")
+def test_a_bad_setting_fails_with_one_line_naming_it(
+    prep_talk: PrepTalk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREPTALK_DATABASE_URL", "mysql://x")
+    done = prep_talk("notes", "list")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "PREPTALK_DATABASE_URL" in done.stderr
 
 
-def test_a_tenants_mission_and_fiscal_year_reach_the_coach(env: dict[str, str]) -> None:
+def test_a_tenants_mission_and_fiscal_year_reach_the_coach(prep_talk: PrepTalk) -> None:
     done = prep_talk(
-        env,
         "tenant",
         "set",
         "slack:T9",
@@ -169,17 +146,17 @@ def test_a_tenants_mission_and_fiscal_year_reach_the_coach(env: dict[str, str]) 
     )
     assert done.returncode == 0, done.stderr
     lines = [*FULL_PREP[:9], {"choice": "next"}]
-    replies = chat(env, lines, "--user", "slack:T9:U1")
+    replies = chat(prep_talk, lines, "--user", "slack:T9:U1")
     timing = next(r for r in replies if str(r["text"]).startswith("Step 3 of 5"))
     expected = fiscal_quarter(datetime.now(UTC).date(), 2).label
     assert f"Today is in {expected}" in str(timing["text"])
     why_intro = [r for r in replies if "Keep families travelling" in str(r["text"])]
     assert why_intro, "the mission is shown in the Spark step"
-    bad = prep_talk(env, "tenant", "set", "slack:T9", "--fiscal-year-start", "13")
+    bad = prep_talk("tenant", "set", "slack:T9", "--fiscal-year-start", "13")
     assert bad.returncode == 2 and "month" in bad.stderr
 
 
-def test_a_user_time_zone_is_validated(env: dict[str, str]) -> None:
-    assert prep_talk(env, "user", "set", "--time-zone", "Pacific/Kiritimati").returncode == 0
-    bad = prep_talk(env, "user", "set", "--time-zone", "Mars/Olympus")
+def test_a_user_time_zone_is_validated(prep_talk: PrepTalk) -> None:
+    assert prep_talk("user", "set", "--time-zone", "Pacific/Kiritimati").returncode == 0
+    bad = prep_talk("user", "set", "--time-zone", "Mars/Olympus")
     assert bad.returncode == 2 and "time zone" in bad.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.slack.bolt_app import BOT_SCOPES
+from bot.settings import SettingsError
 
 EVENTS = ["app_home_opened", "message.im", "app_uninstalled", "tokens_revoked"]
 USAGE = (
@@ -15,10 +16,16 @@ USAGE = (
 def slack_manifest(public_url: str | None, socket_mode: bool = False) -> dict[str, Any]:
     """Everything the app needs: slash command, DM events, App Home, interactivity, scopes.
 
-    With Socket Mode no public URL is needed; otherwise every request URL points at
-    `<public url>/slack/events`.
+    Every request URL points at `<public url>/slack/events`, so without Socket Mode the
+    public https address is required (SettingsError naming PREPTALK_PUBLIC_URL); with it the
+    address only serves the OAuth redirect, left out when there is none.
     """
-    base = (public_url or "https://prep-talk.example.com").rstrip("/")
+    if not socket_mode and not (public_url or "").startswith("https://"):
+        raise SettingsError(
+            "PREPTALK_PUBLIC_URL: the bot's public https address is needed for Slack's "
+            "request URLs, e.g. https://preptalk.example.com (or use --socket-mode)"
+        )
+    base = (public_url or "").rstrip("/")
     events_url = f"{base}/slack/events"
     command: dict[str, Any] = {
         "command": "/prep-talk",
@@ -55,7 +62,7 @@ def slack_manifest(public_url: str | None, socket_mode: bool = False) -> dict[st
             "slash_commands": [command],
         },
         "oauth_config": {
-            "redirect_urls": [f"{base}/slack/oauth_redirect"],
+            **({"redirect_urls": [f"{base}/slack/oauth_redirect"]} if public_url else {}),
             "scopes": {"bot": BOT_SCOPES},
         },
         "settings": settings,
