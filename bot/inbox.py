@@ -21,6 +21,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import Coach
+from bot.logs import log_context
 from bot.runtime import Services
 from bot.storage import inbox
 from bot.storage.inbox import ClaimedTurn, Payload
@@ -73,7 +74,8 @@ class TurnInbox:
             return 0  # left to a server where that platform is on
         answered = 0
         while (turn := await self._claim(user)) is not None:
-            await self._answer(turn)
+            with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
+                await self._answer(turn)
             answered += 1
         return answered
 
@@ -117,6 +119,7 @@ class TurnInbox:
                 status = TurnStatus.FAILED
         async with self._sessions.begin() as session:
             await inbox.settle(session, turn.id, status)
+        log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
 
     @asynccontextmanager
     async def _kept_leased(self, turn: ClaimedTurn) -> AsyncIterator[None]:

@@ -23,6 +23,7 @@ from bot.cli.chat import run_chat
 from bot.cli.mistakes import Mistake, drop_unread_output, reaching_database
 from bot.coach import Coach
 from bot.engine.messages import Command, Inbound
+from bot.logs import configure_logging
 from bot.playbook.library import PlaybookError, load_library
 from bot.runtime import DatabaseNotReady, Services, build_coach, open_coach, prepare_database
 from bot.settings import Settings, SettingsError, load_settings
@@ -211,6 +212,8 @@ def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
         out.write(f"wrote {write_package(settings, args.out)}\n")
         return commands.EXIT_OK
     if args.command == "nudges":
+        if args.nudges_command == "run":  # a worker: logs as the server's do
+            configure_logging(settings.log_level, settings.log_format)
         _ready_database(settings)
         return asyncio.run(_nudges(args, settings, out))
     if args.command == "playbooks":
