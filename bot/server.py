@@ -107,24 +107,12 @@ def _nudging(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Run the nudges every PREPTALK_NUDGE_INTERVAL seconds while the server is up."""
 
-    async def background(_app: web.Application) -> AsyncIterator[None]:
+    def start() -> Callable[[], Awaitable[object]]:  # senders open their sessions in the loop
         runner = nudge_runner(services, metrics)
+        return lambda: runner.run_once(services.coach.clock())
 
-        async def loop() -> None:
-            while True:
-                await asyncio.sleep(services.settings.nudge_interval)
-                try:
-                    await runner.run_once(services.coach.clock())
-                except Exception:
-                    log.exception("nudge run failed; trying again next interval")
-
-        task = asyncio.create_task(loop())
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    return background
+    interval = services.settings.nudge_interval
+    return _every(interval, start, "nudge run", first_after=interval)
 
 
 def _answering_left_turns(
@@ -134,15 +122,35 @@ def _answering_left_turns(
     half lease (a dead worker's claims are free again when their lease runs out); and drop
     settled turns too old for any platform to redeliver."""
 
+    async def inbox_pass() -> None:
+        await inbox.recover()
+        await inbox.forget_settled()
+
+    lease = services.settings.inbox_lease
+    return _every(lease / 2, lambda: inbox_pass, "inbox pass", first_after=0)
+
+
+def _every(
+    seconds: float,
+    start: Callable[[], Callable[[], Awaitable[object]]],
+    what: str,
+    *,
+    first_after: float,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """An aiohttp cleanup context: once the server runs, `start()` gives the work, done every
+    `seconds`; a failed round is logged and the next one comes as planned."""
+
     async def background(_app: web.Application) -> AsyncIterator[None]:
+        work = start()
+
         async def loop() -> None:
+            await asyncio.sleep(first_after)
             while True:
                 try:
-                    await inbox.recover()
-                    await inbox.forget_settled()
+                    await work()
                 except Exception:
-                    log.exception("inbox pass failed; trying again next interval")
-                await asyncio.sleep(services.settings.inbox_lease / 2)
+                    log.exception("%s failed; trying again next interval", what)
+                await asyncio.sleep(seconds)
 
         task = asyncio.create_task(loop())
         yield
