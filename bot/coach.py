@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import flow
 from bot.engine.context import CoachContext
+from bot.engine.dates import DateOrder, order_of_locale
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.prep_numbers import could_be_a_prep, prep_number
@@ -231,6 +232,15 @@ class Coach:
             await store.snooze_nudges(until)
         return until
 
+    async def learn_locale(self, user: UserRef, locale: str) -> None:
+        """Take how the user writes numeric dates from their locale (en-US: month first),
+        unless they have already shown us their own way."""
+        order = order_of_locale(locale)
+        async with self.sessions.begin() as session:
+            store = self._store(session, user)
+            if order is not None and (await store.ensure_person()).date_order is None:
+                await store.set_date_order(order.value)
+
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
         """The user's IANA time zone, so "today" and dates are theirs."""
         async with self.sessions.begin() as session:
@@ -259,6 +269,9 @@ class Coach:
             return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
         turn = flow.advance(state, inbound, self._context(person, book))
         await self._save(store, conversation, row, turn)
+        learned = turn.state.date_order
+        if learned is not None and learned.value != person.date_order:
+            await store.set_date_order(learned.value)  # 3/4 is read their way in every prep
         return Answer(conversation.id, turn.replies)
 
     async def _start(self, store: PrepStore, person: PersonSettings, name: str) -> Answer:
@@ -332,6 +345,7 @@ class Coach:
             fiscal_year_start_month=person.fiscal_year_start_month,
             mission=person.mission,
             time_zone=person.time_zone,
+            date_order=DateOrder(person.date_order) if person.date_order else None,
         )
 
     def unknown_stakeholder(self, name: str) -> str:

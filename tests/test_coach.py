@@ -173,3 +173,26 @@ async def test_the_tenants_mission_shows_in_the_spark_step(coach: Coach) -> None
     assert any("Serve patients" in reply.text for reply in replies)
     with pytest.raises(ValueError, match="month"):
         await coach.configure_tenant("slack", "T1", fiscal_year_start_month=0, mission=None)
+
+
+async def test_how_a_user_writes_short_dates_is_remembered_for_their_next_prep(
+    coach: Coach,
+) -> None:
+    to_timing = FULL[:7]  # through Feel and Focus: the coach asks when they will talk
+    await run(coach, ALICE, *to_timing, says("3/4"))
+    assert (await coach.settings_of(ALICE)).date_order is None, "asked, not guessed"
+    await run(coach, ALICE, picks("month_day"))
+    assert (await coach.settings_of(ALICE)).date_order == "MDY"
+
+    await run(coach, ALICE, start("finance"), *FULL[1:4], picks("next"))
+    await run(coach, ALICE, says("Finance closes the books without a scramble"), picks("next"))
+    replies = await coach.handle(ALICE, says("5/6"))
+    assert "6 May 2027" in replies[0].text, "read month first, as they showed last time"
+    assert not [c for r in replies for c in r.choices if c.value in ("month_day", "day_month")]
+
+
+async def test_a_locale_gives_the_date_order_unless_the_user_showed_theirs(coach: Coach) -> None:
+    await coach.learn_locale(ALICE, "en-US")
+    assert (await coach.settings_of(ALICE)).date_order == "MDY"
+    await coach.learn_locale(ALICE, "fr-FR")  # their own answer or first locale stands
+    assert (await coach.settings_of(ALICE)).date_order == "MDY"

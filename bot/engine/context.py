@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from bot.engine.dates import DateOrder
 from bot.engine.glossary import GlossaryIndex
 from bot.playbook.schema import Playbook
 
@@ -22,6 +23,8 @@ class CoachContext:
     fiscal_year_start_month: int = 1
     mission: str | None = None
     time_zone: str = "UTC"
+    # How this user writes 3/4 (from an earlier answer, or their Slack locale); None: ask.
+    date_order: DateOrder | None = None
 
     @property
     def today(self) -> date:

@@ -65,6 +65,20 @@ class DateOrder(StrEnum):
     MDY = "MDY"
 
 
+# Countries whose people write the month first (3/4 is March 4); elsewhere the day comes first.
+MONTH_FIRST_REGIONS = frozenset({"US", "PH", "FM", "MH", "PW", "GU", "AS", "MP", "UM", "VI"})
+
+
+def order_of_locale(locale: str | None) -> DateOrder | None:
+    """How people of `locale` (a BCP 47 tag such as en-US or fr_FR) write numeric dates;
+    None when the tag names no country."""
+    parts = (locale or "").replace("_", "-").split("-")
+    regions = [part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()]
+    if not regions:
+        return None
+    return DateOrder.MDY if regions[0] in MONTH_FIRST_REGIONS else DateOrder.DMY
+
+
 class Action(StrEnum):
     ACCEPT = "accept"  # a clear, near date
     ASK = "ask"  # ambiguous, or a month alone: ask which day

@@ -125,6 +125,7 @@ class User(OwnedByPerson, Base):
     nudges_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     nudges_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     nudges_snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    date_order: Mapped[str | None] = mapped_column(String(3))  # "DMY" or "MDY"; None: ask
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

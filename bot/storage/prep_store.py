@@ -61,6 +61,7 @@ class PersonSettings:
     mission: str | None
     time_zone: str
     nudges_opt_in: bool
+    date_order: str | None = None  # how the user writes 3/4: "DMY", "MDY", or None (ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +253,12 @@ class PrepStore:
         (await self._user_row()).nudges_snoozed_until = until
         await self._session.flush()
 
+    async def set_date_order(self, order: str) -> None:
+        """Remember how this person writes numeric dates ("DMY" or "MDY")."""
+        _check_length(order, 3, "date order")
+        (await self._user_row()).date_order = order
+        await self._session.flush()
+
     async def set_time_zone(self, tz: str) -> None:
         """Set this person's IANA time zone; raises ValueError for an unknown zone."""
         try:
@@ -325,6 +332,7 @@ class PrepStore:
             mission=self._cipher.open_or(tenant.mission, tenant.mission_encrypted, None),
             time_zone=user.time_zone,
             nudges_opt_in=user.nudges_opt_in,
+            date_order=user.date_order,
         )
 
     def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from bot.engine.dates import DateOrder, order_of_locale
 from tests.conftest import ContextFactory
 from tests.engine.dialog import Dialog
 from tests.engine.test_prep_transcripts import through_focus, through_simplify, through_timing
@@ -208,3 +211,25 @@ def test_the_brief_is_ready_for_the_meeting(make_context: ContextFactory) -> Non
     assert f"**“{objection.objection}”** — {objection.reply}" in brief
     assert f"**If that is a no, fall back to:** {ctx.playbook.fallback_ask}" in brief
     assert "Training completion for the sales team" in brief.split("support the goal:")[1]
+
+
+def test_a_users_known_date_order_reads_a_short_date_without_asking(
+    make_context: ContextFactory,
+) -> None:
+    """Their earlier answer (or their Slack locale) says how they write 3/4."""
+    d = Dialog.start(make_context(date_order=DateOrder.MDY))
+    through_focus(d)
+    d.say("3/4")
+    assert "month_day" not in d.choices()
+    assert date(2027, 3, 4) in (d.state.planned_date, d.state.proposed_date)
+
+
+@pytest.mark.parametrize(
+    ("locale", "order"),
+    [("en-US", DateOrder.MDY), ("en_US", DateOrder.MDY), ("en-GB", DateOrder.DMY),
+     ("fr-FR", DateOrder.DMY), ("es-419", None), ("en", None), (None, None)],
+)  # fmt: skip
+def test_a_locale_says_how_its_people_write_numeric_dates(
+    locale: str | None, order: DateOrder | None
+) -> None:
+    assert order_of_locale(locale) == order

@@ -99,6 +99,19 @@ async def test_the_users_slack_time_zone_is_kept(slack: SlackWorkspace) -> None:
     assert settings.time_zone == "Pacific/Auckland"
 
 
+async def test_the_users_slack_locale_gives_their_date_order(slack: SlackWorkspace) -> None:
+    from bot.users import UserRef
+
+    slack.api.set_user("U123", locale="en-US")
+    await slack.turn(slack.command("sales"))
+    settings = await slack.coach.settings_of(UserRef("slack", "T0ACME", "U123"))
+    assert settings.date_order == "MDY", "3/4 is March 4 for them: no need to ask"
+    [info] = slack.api.calls_to("users.info")
+    assert str(info.body.get("include_locale")).lower() in ("1", "true"), (
+        "Slack sends it only if asked"
+    )
+
+
 async def test_web_api_calls_reuse_one_kept_alive_connection(slack: SlackWorkspace) -> None:
     mark = slack.api.mark()
     reply = await slack.turn(slack.command("sales"))

@@ -92,15 +92,19 @@ async def click_answer(
 
 
 async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:
-    """Learn the user's Slack time zone once, so their "today" and nudge hours are theirs.
+    """Learn the user's Slack time zone once, so their "today" and nudge hours are theirs,
+    and from their locale how they write numeric dates (3/4: March 4 in en-US).
 
     Only while we still have the default (UTC): one users.info per user, not per command.
     """
     try:
         if (await services.coach.settings_of(user)).time_zone != DEFAULT_TIME_ZONE:
             return
-        info = await client.users_info(user=user.user)
-        zone = (info.get("user") or {}).get("tz")
+        info = await client.users_info(user=user.user, include_locale=True)
+        profile = info.get("user") or {}
+        if profile.get("locale"):
+            await services.coach.learn_locale(user, str(profile["locale"]))
+        zone = profile.get("tz")
         if zone and zone != DEFAULT_TIME_ZONE:
             await services.coach.set_time_zone(user, zone)
     except (SlackApiError, ValueError) as error:

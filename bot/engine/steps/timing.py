@@ -111,7 +111,7 @@ class Timing:
         )
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
-        reading = read_date(text, ctx.today, state.date_order)
+        reading = read_date(text, ctx.today, state.date_order or ctx.date_order)
         if reading is None:
             return stay(
                 state,
