@@ -19,7 +19,16 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
     LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
     NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
-    GBP TBD NHS BBC QR
+    GBP TBD NHS BBC QR KB MB GB TB ELT SLT
+    """.split()
+)
+# Words that make a draft about security, so an everyday word's security sense applies.
+SECURITY_CONTEXT = frozenset(
+    """
+    security cyber cybersecurity attack attacks attacker attackers attacked hacker hackers
+    hacked hack breach breached breaches incident incidents intrusion threat threats malicious
+    criminal criminals adversary adversaries compromise compromised fraud fraudster scam scams
+    scammers vulnerability vulnerabilities exploit exploited phishing phished malware
     """.split()
 )
 # Hyphenated phrases of three or more parts that are everyday English, not coined jargon.
