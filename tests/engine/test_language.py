@@ -112,9 +112,9 @@ def test_an_everyday_word_is_jargon_only_in_its_security_sense(
 ) -> None:
     everyday = "Persistence paid off: we contained costs, and the lure of a bonus helped."
     assert terms_for(everyday, "finance", glossary, library) == {}
-    security = "The attackers kept persistence on one server, and we contained it within the hour."
+    security = "The attackers kept persistence on one server and used it as a lure for others."
     found = terms_for(security, "finance", glossary, library)
-    assert found["jargon"] == ["persistence", "contained"]
+    assert found["jargon"] == ["persistence", "lure"]
 
 
 def test_rare_words_beyond_the_glossary_are_flagged_softly(
