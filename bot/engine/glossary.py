@@ -93,7 +93,10 @@ class GlossaryIndex:
             add(entry.term, TermHit(HitKind.GLOSSARY, entry, match.group(0), match.start()))
         for match in _TOKEN.finditer(text):
             self._token_hit(text, match, add)
-        return sorted(hits.values(), key=lambda hit: hit.start)
+        found = list(hits.values())
+        if not _about_security(text, found):
+            found = [hit for hit in found if not (hit.entry and hit.entry.security_sense)]
+        return sorted(found, key=lambda hit: hit.start)
 
     def _token_hit(
         self, text: str, match: re.Match[str], add: Callable[[str, TermHit], None]
@@ -124,6 +127,16 @@ class GlossaryIndex:
             add(token.removesuffix("s"), TermHit(HitKind.ACRONYM, None, token, match.start()))
         elif _unfamiliar_word(token):
             add(token, TermHit(HitKind.UNFAMILIAR, None, token, match.start()))
+
+
+def _about_security(text: str, hits: Iterable[TermHit]) -> bool:
+    """Whether the draft is about security: a term that is jargon in any context, or a word
+    such as 'attackers' or 'breach'. Only then is 'lure' or 'contained' read in its security
+    sense."""
+    if any(not (hit.entry and hit.entry.security_sense) for hit in hits):
+        return True
+    words = {match.group(0).lower() for match in _TOKEN.finditer(text)}
+    return not words.isdisjoint(vocabulary.SECURITY_CONTEXT)
 
 
 def _plain_abbreviation(token: str) -> bool:

@@ -19,7 +19,16 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
     LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
     NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
-    GBP TBD NHS BBC QR
+    GBP TBD NHS BBC QR KB MB GB TB ELT SLT
+    """.split()
+)
+# Words that put a draft in the middle of an attack, so an everyday word's security sense
+# applies. Not "security" or "risk": nearly every draft a security leader writes has those.
+SECURITY_CONTEXT = frozenset(
+    """
+    attack attacks attacker attackers attacked hacker hackers hacked breach breached breaches
+    intrusion malicious criminal criminals adversary adversaries compromised exploit exploited
+    phishing phished malware ransomware
     """.split()
 )
 # Hyphenated phrases of three or more parts that are everyday English, not coined jargon.

@@ -132,6 +132,9 @@ class GlossaryEntry(BaseModel):
     plain: Text
     expansion: str | None = None
     variants: list[str] = Field(default_factory=list)
+    # An everyday word whose security sense ('lure', 'contained', 'popped') is jargon only
+    # when the draft is about security; elsewhere it is plain English.
+    security_sense: bool = False
 
     @model_validator(mode="after")
     def _acronym_shape(self) -> GlossaryEntry:

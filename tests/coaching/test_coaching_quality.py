@@ -1,8 +1,8 @@
 """The coach's checks against a coach's verdicts on the corpus beside this file.
 
 Goals: recall at least 0.95 and false alarms at most 5% per check, every date read right.
-Jargon recall is below its goal (words whose security sense is everyday English, such as
-"containment" or "lure", need the glossary), so it is held at its measured level instead.
+Jargon recall is below its goal (the terms left are ones no general method reads yet, such as
+"scheduled task" or "dormant identities"), so it is held at its measured level instead.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.playbook.library import PlaybookLibrary
 
 RECALL_GOAL = 0.95
 FALSE_ALARM_GOAL = 0.05
-MEASURED_RECALL = {"jargon": 0.85}
+MEASURED_RECALL = {"jargon": 0.92}
 
 
 @pytest.mark.parametrize("name", CHECK_NAMES)

@@ -107,6 +107,16 @@ def test_the_stakeholders_own_vocabulary_is_not_jargon_to_them(
     assert {"SBOM", "CI/CD", "CVE"} <= set(terms_for(draft, "sales", glossary, library)["acronym"])
 
 
+def test_an_everyday_word_is_jargon_only_in_its_security_sense(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    everyday = "Persistence paid off: we contained costs, and the lure of a bonus helped."
+    assert terms_for(everyday, "finance", glossary, library) == {}
+    security = "The attackers kept persistence on one server and used it as a lure for others."
+    found = terms_for(security, "finance", glossary, library)
+    assert found["jargon"] == ["persistence", "lure"]
+
+
 def test_rare_words_beyond_the_glossary_are_flagged_softly(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
