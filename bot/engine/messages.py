@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.findings import Finding
+from bot.engine.scene import StakeholderCue
 
 
 class Step(StrEnum):
@@ -61,6 +62,8 @@ class Reply(BaseModel):
     expects: Expects = Expects.NONE
     choices: tuple[Choice, ...] = ()
     findings: tuple[Finding, ...] = ()
+    # Set on a rehearsal line spoken by the stakeholder; never part of the transcript.
+    cue: StakeholderCue | None = Field(default=None, exclude=True)
 
     def to_json_line(self) -> str:
         return self.model_dump_json(exclude_none=True)
