@@ -58,6 +58,10 @@ class TurnInbox:
         self._clock = clock or coach.clock
         self.lease = lease
         self._processors: dict[str, TurnProcessor] = {}
+        # People whose turns this server is answering now, and whether more came meanwhile:
+        # one drain per person per server, so a slow turn whose lease runs out under load is
+        # never taken up a second time by this same server's recovery.
+        self._draining: dict[UserRef, bool] = {}
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
@@ -69,14 +73,26 @@ class TurnInbox:
             return await inbox.receive(session, self._cipher, user, delivery_id, kind, payload)
 
     async def drain(self, user: UserRef) -> int:
-        """Answer `user`'s waiting turns in order; returns how many this worker answered."""
+        """Answer `user`'s waiting turns in order; returns how many this worker answered.
+
+        While a drain for `user` runs here, another call only asks it to look once more."""
         if user.platform not in self._processors:
             return 0  # left to a server where that platform is on
+        if user in self._draining:
+            self._draining[user] = True
+            return 0
+        self._draining[user] = False
         answered = 0
-        while (turn := await self._claim(user)) is not None:
-            with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
-                await self._answer(turn)
-            answered += 1
+        try:
+            while (turn := await self._claim(user)) is not None or self._draining[user]:
+                if turn is None:
+                    self._draining[user] = False
+                    continue
+                with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
+                    await self._answer(turn)
+                answered += 1
+        finally:
+            del self._draining[user]
         return answered
 
     async def recover(self) -> int:

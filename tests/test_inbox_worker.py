@@ -1,0 +1,83 @@
+"""A server's inbox worker answers each person's turns once, in order, even when a turn
+outlives its lease on a loaded machine and more turns arrive while it is being answered."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.coach import Coach
+from bot.inbox import StoreAnswer, TurnInbox
+from bot.runtime import open_coach
+from bot.settings import Settings
+from bot.storage.inbox import ClaimedTurn
+from bot.users import UserRef
+
+ANA = UserRef("slack", "T1", "UANA")
+LEASE = timedelta(seconds=30)
+
+
+class HeldAnswers:
+    """A channel whose first answer waits until released, noting each turn it answers."""
+
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def process(self, turn: ClaimedTurn, record: StoreAnswer) -> None:
+        self.answered.append(str(turn.payload["text"]))
+        if len(self.answered) == 1:
+            self.started.set()
+            await self.release.wait()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def coach(database_url: str) -> AsyncIterator[Coach]:
+    async with open_coach(Settings(database_url=database_url)) as ready:
+        yield ready
+
+
+async def test_a_turn_outliving_its_lease_is_not_answered_again_by_the_same_server(
+    coach: Coach,
+) -> None:
+    clock, channel = Clock(), HeldAnswers()
+    worker = TurnInbox(coach, LEASE, clock=clock)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    draining = asyncio.create_task(worker.drain(ANA))
+    await channel.started.wait()
+    clock.now += LEASE * 10  # the renewals fell behind: the lease has run out
+
+    assert await worker.recover() == 0
+    channel.release.set()
+    assert await draining == 1
+    assert channel.answered == ["first"]
+
+
+async def test_a_turn_arriving_while_the_persons_turn_is_answered_is_answered_next(
+    coach: Coach,
+) -> None:
+    channel = HeldAnswers()
+    worker = TurnInbox(coach, LEASE)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    draining = asyncio.create_task(worker.drain(ANA))
+    await channel.started.wait()
+    await worker.receive(ANA, "event:Ev2", "message", {"text": "second"})
+
+    assert await worker.drain(ANA) == 0, "the running drain takes it"
+    channel.release.set()
+    assert await draining == 2
+    assert channel.answered == ["first", "second"]
