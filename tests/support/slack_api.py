@@ -154,6 +154,10 @@ class SlackApiStandIn:
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "conversations.history": self._history,
+            "conversations.replies": self._replies_in_thread,
+            "assistant.threads.setStatus": self._assistant_thread_call,
+            "assistant.threads.setSuggestedPrompts": self._assistant_thread_call,
+            "assistant.threads.setTitle": self._assistant_thread_call,
             "chat.update": self._update_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._open_conversation,
@@ -516,6 +520,33 @@ class SlackApiStandIn:
             messages.append(shown)
         limit = int(body.get("limit") or 100)
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _replies_in_thread(self, body: Body, ws: Workspace) -> Body:
+        """conversations.replies: the thread's parent and replies from `oldest` on, oldest
+        first; metadata only when include_all_metadata."""
+        channel, thread_ts = str(body.get("channel") or ""), str(body.get("ts") or "")
+        if not channel or not thread_ts:
+            return {"ok": False, "error": "thread_not_found"}
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        oldest = float(body.get("oldest") or 0)
+        messages = []
+        for message in self.messages_in(channel):
+            in_thread = thread_ts in (message.get("ts"), message.get("thread_ts"))
+            if in_thread and float(message["ts"]) >= oldest:
+                shown = dict(message)
+                if not with_metadata:
+                    shown.pop("metadata", None)
+                messages.append(shown)
+        limit = int(body.get("limit") or 1000)
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _assistant_thread_call(self, body: Body, ws: Workspace) -> Body:
+        """assistant.threads.setStatus / setSuggestedPrompts / setTitle: a thread is needed."""
+        if not body.get("channel_id"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not body.get("thread_ts"):
+            return {"ok": False, "error": "invalid_thread_ts"}
+        return {"ok": True}
 
     def _update_message(self, body: Body, ws: Workspace) -> Body:
         channel, ts = str(body.get("channel") or ""), str(body.get("ts") or "")

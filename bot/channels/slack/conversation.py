@@ -155,23 +155,28 @@ async def post_in_channel(
     replies: list[Reply],
     prep_id: int | None,
     metadata: dict[str, Any] | None = None,
+    thread_ts: str | None = None,
 ) -> None:
-    """Send a turn's replies to `channel`; on failure log it and apologise there."""
+    """Send a turn's replies to `channel` (in the thread `thread_ts` when given); on failure
+    log it and apologise there."""
     try:
         await client.chat_postMessage(
             channel=channel,
+            thread_ts=thread_ts,
             text=fallback_text(replies),
             blocks=turn_blocks(replies, prep_id),
             metadata=metadata,
         )
     except SlackApiError as error:
         log.warning("Slack chat.postMessage failed for %s: %s", user, error.response.get("error"))
-        await _apologise(client, channel, user)
+        await _apologise(client, channel, user, thread_ts)
 
 
-async def _apologise(client: AsyncWebClient, channel: str, user: UserRef) -> None:
+async def _apologise(
+    client: AsyncWebClient, channel: str, user: UserRef, thread_ts: str | None
+) -> None:
     try:
-        await client.chat_postMessage(channel=channel, text=APOLOGY)
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
     except SlackApiError:
         log.warning("Slack apology to %s failed too", user)
 

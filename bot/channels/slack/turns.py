@@ -1,12 +1,14 @@
-"""Answering one Slack turn from the inbox: a DM, a `/prep-talk` command, a button click.
+"""Answering one Slack turn from the inbox: a DM (in the DM itself or in an assistant panel
+thread), a `/prep-talk` command, a button click, a panel thread opened or its context changed.
 
 The same code answers a turn right after its ack and a turn a crashed process left behind:
 all it needs is in the stored payload (the workspace's token is looked up again, the
 response_url taken from the payload). A turn's answer is stored with it — in the coach
 turn's own transaction for DMs and choices — and each DM reply carries the turn's id in
 message metadata: a turn taken up again after a crash is not coached again, and its reply is
-posted only if the DM's history does not show it already. Replies that cannot be looked up
-(ephemeral ones through a response_url, files) may come twice in that crash window.
+posted only if the DM's history (or the thread's replies) does not show it already. Replies
+that cannot be looked up (ephemeral ones through a response_url, files) may come twice in
+that crash window.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels.slack.assistant import AssistantPanel, thread_of_click, thread_of_message
 from bot.channels.slack.blocks import escape, fallback_text, turn_blocks
 from bot.channels.slack.bolt_app import WebApiConnections, bot_token, web_client
 from bot.channels.slack.conversation import (
@@ -42,6 +45,7 @@ from bot.coach import Answer, RecordAnswer, recording
 from bot.engine.messages import Inbound, Reply
 from bot.inbox import StoreAnswer
 from bot.runtime import Services
+from bot.storage.assistant_threads import AssistantThread
 from bot.storage.inbox import ClaimedTurn, Payload
 from bot.users import UserRef
 
@@ -52,9 +56,11 @@ NO_LONGER_VALID = "That button is no longer valid."
 
 
 class TurnKind(StrEnum):
-    MESSAGE = "message"  # a DM to the app (message.im)
+    MESSAGE = "message"  # a DM to the app (message.im), in a panel thread or not
     COMMAND = "command"  # /prep-talk …
     CLICK = "click"  # a button of ours
+    THREAD_STARTED = "thread_started"  # a new thread in the assistant panel
+    CONTEXT_CHANGED = "thread_context"  # the user, panel open, moved to another channel
 
 
 class SlackTurns:
@@ -68,6 +74,7 @@ class SlackTurns:
     ) -> None:
         self._services, self._store, self._connections = services, store, connections
         self._template = web_client(services)
+        self._panel = AssistantPanel(services)
 
     async def process(self, turn: ClaimedTurn, record: StoreAnswer) -> None:
         client = await self._client(turn.user.tenant)
@@ -79,6 +86,10 @@ class SlackTurns:
             await self._message(client, turn, record)
         elif kind is TurnKind.COMMAND:
             await self._command(client, turn, record)
+        elif kind is TurnKind.THREAD_STARTED:
+            await self._panel.greet(client, turn.payload)
+        elif kind is TurnKind.CONTEXT_CHANGED:
+            await self._panel.keep_context(turn.payload)
         else:
             await self._click(client, turn, record)
 
@@ -86,18 +97,20 @@ class SlackTurns:
         self, client: AsyncWebClient, turn: ClaimedTurn, record: StoreAnswer
     ) -> None:
         event, user = turn.payload["event"], turn.user
-        channel = str(event["channel"])
+        channel, thread = str(event["channel"]), thread_of_message(event)
 
         async def coach_it() -> tuple[Answer, Destination]:
             inbound = Inbound(text=str(event.get("text") or ""))
             with recording(_in_turn(record, Destination.DM)):
                 return await self._services.coach.answer(user, inbound), Destination.DM
 
-        async with sorry_on_failure("message", user, client, None, channel):
+        async with sorry_on_failure("message", user, client, None, channel, thread):
+            await self._thinking(client, turn, thread)
             answer, _ = await self._answer(turn, record, coach_it, recorded_by_coach=True)
-            if not await self._posted_before(client, turn, channel):
+            if not await self._posted_before(client, turn, channel, thread, event.get("ts")):
                 await post_in_channel(client, channel, user, answer.replies, answer.prep_id,
-                                      _receipt(turn))  # fmt: skip
+                                      _receipt(turn), _ts_of(thread))  # fmt: skip
+            await self._title(client, user, thread, answer)
 
     async def _command(
         self, client: AsyncWebClient, turn: ClaimedTurn, record: StoreAnswer
@@ -115,6 +128,7 @@ class SlackTurns:
     async def _click(self, client: AsyncWebClient, turn: ClaimedTurn, record: StoreAnswer) -> None:
         body, user, respond = turn.payload, turn.user, _respond(turn.payload)
         click = Click.from_value(str((body.get("actions") or [{}])[0].get("value", "")))
+        thread = thread_of_click(body)
         if click is None:
             await respond(response_type="ephemeral", replace_original=False, text=NO_LONGER_VALID)
             return
@@ -124,10 +138,15 @@ class SlackTurns:
                 return await click_answer(self._services, user, click)
 
         async with sorry_on_failure("click", user, client, respond):
+            await self._thinking(client, turn, thread)
             answer, destination = await self._answer(
                 turn, record, choose, recorded_by_coach=not click.is_command
             )
-            await self._deliver(client, respond, turn, answer, destination)
+            if thread is not None and destination is not Destination.FILE:
+                await self._deliver_in_thread(client, turn, answer, thread)
+            else:
+                await self._deliver(client, respond, turn, answer, destination)
+            await self._title(client, user, thread, answer)
         # Marked after the reply, not before: chat.update is a Tier 3 method, and a throttled
         # one must not hold up the next step. (A second click meanwhile is a stale button.)
         await _mark_chosen(client, body)
@@ -181,20 +200,61 @@ class SlackTurns:
                 blocks=turn_blocks(answer.replies, answer.prep_id),
             )
 
+    async def _deliver_in_thread(
+        self, client: AsyncWebClient, turn: ClaimedTurn, answer: Answer, thread: AssistantThread
+    ) -> None:
+        """A click in a panel thread is answered in that thread: it is private already."""
+        clicked = (turn.payload.get("message") or {}).get("ts")
+        if not await self._posted_before(client, turn, thread.channel_id, thread, clicked):
+            await post_in_channel(client, thread.channel_id, turn.user, answer.replies,
+                                  answer.prep_id, _receipt(turn), thread.thread_ts)  # fmt: skip
+
+    async def _thinking(
+        self, client: AsyncWebClient, turn: ClaimedTurn, thread: AssistantThread | None
+    ) -> None:
+        """In a panel thread, show a status while a fresh answer is worked out."""
+        if thread is not None and turn.answer is None:
+            await self._panel.thinking(client, thread)
+
+    async def _title(
+        self,
+        client: AsyncWebClient,
+        user: UserRef,
+        thread: AssistantThread | None,
+        answer: Answer,
+    ) -> None:
+        if thread is not None and answer.prep_id is not None:
+            await self._panel.title(client, user, thread, answer.prep_id)
+
     async def _posted_before(
-        self, client: AsyncWebClient, turn: ClaimedTurn, channel: str | None
+        self,
+        client: AsyncWebClient,
+        turn: ClaimedTurn,
+        channel: str | None,
+        thread: AssistantThread | None = None,
+        after: str | None = None,
     ) -> bool:
         """Whether an earlier attempt at this turn already posted its reply (only a turn
-        taken up again with a stored answer can have)."""
+        taken up again with a stored answer can have); in a thread, among its replies since
+        the message `after` (what the user wrote or clicked)."""
         if turn.attempts == 1 or turn.answer is None:
             return False
         if channel is None:
             opened = await client.conversations_open(users=turn.user.user)
             channel = str(opened["channel"]["id"])
-        history = await client.conversations_history(
-            channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
-        )
-        return has_receipt(history.get("messages") or [], TURN_EVENT, "turn", str(turn.id))
+        if thread is not None:
+            page = await client.conversations_replies(
+                channel=channel,
+                ts=thread.thread_ts,
+                oldest=after or thread.thread_ts,
+                limit=HISTORY_DEPTH,
+                include_all_metadata=True,
+            )
+        else:
+            page = await client.conversations_history(
+                channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
+            )
+        return has_receipt(page.get("messages") or [], TURN_EVENT, "turn", str(turn.id))
 
     async def _client(self, team_id: str) -> AsyncWebClient | None:
         token = await bot_token(self._template.token, self._store, team_id)
@@ -233,6 +293,10 @@ def _receipt(turn: ClaimedTurn) -> dict[str, Any]:
     return receipt(TURN_EVENT, "turn", str(turn.id))
 
 
+def _ts_of(thread: AssistantThread | None) -> str | None:
+    return thread.thread_ts if thread is not None else None
+
+
 def _respond(payload: Payload) -> AsyncRespond:
     url = payload.get("response_url")
     return AsyncRespond(response_url=url if isinstance(url, str) and url else None)
@@ -245,6 +309,7 @@ async def sorry_on_failure(
     client: AsyncWebClient,
     respond: AsyncRespond | None,
     channel: str | None = None,
+    thread: AssistantThread | None = None,
 ) -> AsyncIterator[None]:
     """An error of ours in a turn (say the database is locked) is logged with context but
     never the user's words (driver messages carry SQL parameters), and the user is told."""
@@ -257,7 +322,9 @@ async def sorry_on_failure(
             if respond is not None and respond.response_url is not None:
                 await respond(response_type="ephemeral", replace_original=False, text=TROUBLE)
             else:
-                await client.chat_postMessage(channel=channel or user.user, text=TROUBLE)
+                await client.chat_postMessage(
+                    channel=channel or user.user, thread_ts=_ts_of(thread), text=TROUBLE
+                )
         except Exception as failure:  # the apology is best effort
             log.warning("could not tell %s: %s", user, type(failure).__name__)
 
