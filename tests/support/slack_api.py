@@ -509,11 +509,14 @@ class SlackApiStandIn:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _history(self, body: Body, ws: Workspace) -> Body:
-        """conversations.history: newest first; metadata only when include_all_metadata."""
+        """conversations.history: newest first, without thread replies (those are read with
+        conversations.replies); metadata only when include_all_metadata."""
         channel = str(body.get("channel") or "")
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         messages = []
         for message in reversed(self.messages_in(channel)):
+            if message.get("thread_ts", message["ts"]) != message["ts"]:
+                continue
             shown = dict(message)
             if not with_metadata:
                 shown.pop("metadata", None)

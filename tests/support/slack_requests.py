@@ -237,11 +237,12 @@ def thread_message_event(
     user: str = USER_ID,
     *,
     team: str = TEAM_ID,
+    ts: str | None = None,
 ) -> Payload:
     """A user writing in a thread of their DM with the app, as in the assistant panel, or
-    clicking one of its suggested prompts (message_im_thread.json)."""
+    clicking one of its suggested prompts (message_im_thread.json). `ts` defaults to now."""
     event = _event("message_im_thread")
-    stamp = _ts()
+    stamp = ts or _ts()
     event.update(
         user=user,
         parent_user_id=user,
