@@ -18,6 +18,7 @@ from bot.channels.slack.assistant import (
 from bot.channels.slack.listeners import inbound_turn
 from bot.channels.slack.turns import TurnKind
 from bot.storage.assistant_threads import AssistantThreads
+from bot.storage.workspaces import forget_workspace
 from bot.users import UserRef
 from tests.slack.conftest import (
     SlackWorkspace,
@@ -243,3 +244,28 @@ def test_panel_threads_and_their_messages_are_kept_as_turns_before_the_ack() -> 
     assert inbound_turn(started) == (TurnKind.THREAD_STARTED, ME, "event:Ev0START")
     assert inbound_turn(message) == (TurnKind.MESSAGE, ME, "event:Ev0MSG")
     assert inbound_turn(moved) == (TurnKind.CONTEXT_CHANGED, ME, f"event:{moved['event_id']}")
+
+
+async def test_forgetting_a_person_or_a_workspace_deletes_their_panel_threads(
+    slack: SlackWorkspace,
+) -> None:
+    colleague = UserRef("slack", TEAM_ID, "U456")
+    await Panel(slack).open()
+    mark = slack.api.mark()
+    opened = assistant_thread_event(user=colleague.user, thread_ts=THREAD)
+    await slack.post(event_body(opened))
+    await slack.api.wait_for_call("assistant.threads.setSuggestedPrompts", since=mark)
+    threads = AssistantThreads(slack.coach.sessions)
+
+    def where(user: UserRef) -> PersonThreadContexts:
+        return PersonThreadContexts(threads, user)
+
+    async def found(user: UserRef) -> bool:
+        context = await where(user).find(channel_id=dm_channel(user.user), thread_ts=THREAD)
+        return context is not None
+
+    await slack.coach.forget(ME)
+    assert not await found(ME) and await found(colleague)
+    async with slack.coach.sessions.begin() as session:
+        await forget_workspace(session, "slack", TEAM_ID)
+    assert not await found(colleague)

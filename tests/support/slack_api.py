@@ -513,14 +513,11 @@ class SlackApiStandIn:
         conversations.replies); metadata only when include_all_metadata."""
         channel = str(body.get("channel") or "")
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
-        messages = []
-        for message in reversed(self.messages_in(channel)):
-            if message.get("thread_ts", message["ts"]) != message["ts"]:
-                continue
-            shown = dict(message)
-            if not with_metadata:
-                shown.pop("metadata", None)
-            messages.append(shown)
+        messages = [
+            _shown(message, with_metadata)
+            for message in reversed(self.messages_in(channel))
+            if message.get("thread_ts", message["ts"]) == message["ts"]
+        ]
         limit = int(body.get("limit") or 100)
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
@@ -532,14 +529,12 @@ class SlackApiStandIn:
             return {"ok": False, "error": "thread_not_found"}
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         oldest = float(body.get("oldest") or 0)
-        messages = []
-        for message in self.messages_in(channel):
-            in_thread = thread_ts in (message.get("ts"), message.get("thread_ts"))
-            if in_thread and float(message["ts"]) >= oldest:
-                shown = dict(message)
-                if not with_metadata:
-                    shown.pop("metadata", None)
-                messages.append(shown)
+        messages = [
+            _shown(message, with_metadata)
+            for message in self.messages_in(channel)
+            if thread_ts in (message.get("ts"), message.get("thread_ts"))
+            and float(message["ts"]) >= oldest
+        ]
         limit = int(body.get("limit") or 1000)
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
@@ -757,6 +752,14 @@ def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
 def _dm_channel(channel: str) -> str:
     """Posting to a user id lands in the DM with that user, as on Slack."""
     return f"D{channel}" if channel[:1] in ("U", "W") else channel
+
+
+def _shown(message: Body, with_metadata: bool) -> Body:
+    """A stored message as a history read shows it: metadata only when asked for."""
+    shown = dict(message)
+    if not with_metadata:
+        shown.pop("metadata", None)
+    return shown
 
 
 def _refilled(bucket: _Bucket, rate: float, burst: float, now: float) -> _Bucket:

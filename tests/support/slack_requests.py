@@ -216,19 +216,7 @@ def message_im_event(
     team: str = TEAM_ID,
 ) -> Payload:
     """A user writing to the app in their DM (message.im; see message_im.json)."""
-    event = _event("message_im")
-    stamp = ts or _ts()
-    event.update(
-        user=user,
-        text=text,
-        team=team,
-        channel=channel or dm_channel(user),
-        ts=stamp,
-        event_ts=stamp,
-        client_msg_id=str(uuid.uuid4()),
-    )
-    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
-    return event
+    return _written("message_im", user, text, channel or dm_channel(user), ts, team)
 
 
 def thread_message_event(
@@ -241,20 +229,8 @@ def thread_message_event(
 ) -> Payload:
     """A user writing in a thread of their DM with the app, as in the assistant panel, or
     clicking one of its suggested prompts (message_im_thread.json). `ts` defaults to now."""
-    event = _event("message_im_thread")
-    stamp = ts or _ts()
-    event.update(
-        user=user,
-        parent_user_id=user,
-        text=text,
-        team=team,
-        channel=dm_channel(user),
-        thread_ts=thread_ts,
-        ts=stamp,
-        event_ts=stamp,
-        client_msg_id=str(uuid.uuid4()),
-    )
-    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    event = _written("message_im_thread", user, text, dm_channel(user), ts, team)
+    event.update(thread_ts=thread_ts, parent_user_id=user)
     return event
 
 
@@ -347,6 +323,18 @@ _ENVELOPE_FIXTURES = {
     "app_uninstalled": "app_uninstalled",
     "tokens_revoked": "tokens_revoked",
 }
+
+
+def _written(
+    fixture: str, user: str, text: str, channel: str, ts: str | None, team: str
+) -> Payload:
+    """The message event in `fixture`, written by `user` (at `ts`, default now)."""
+    event = _event(fixture)
+    stamp = ts or _ts()
+    event.update(user=user, text=text, team=team, channel=channel, ts=stamp, event_ts=stamp,
+                 client_msg_id=str(uuid.uuid4()))  # fmt: skip
+    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    return event
 
 
 def _event(fixture: str) -> Payload:
