@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.storage.channel_models import TeamsConversationReference
+from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
 from bot.storage.db import insert_into
 from bot.storage.models import (
@@ -233,9 +233,9 @@ class PrepStore:
         return sorted(views, key=_step_rank)
 
     async def forget_everything(self) -> int:
-        """Delete this person's conversations, states, notes, nudges, Teams reference and user
-        row; count conversations."""
-        for model in (Note, DialogState, Nudge, TeamsConversationReference):
+        """Delete this person's conversations, states, notes, nudges, Teams reference, Slack
+        assistant threads and user row; count conversations."""
+        for model in (Note, DialogState, Nudge, TeamsConversationReference, SlackAssistantThread):
             await self._session.execute(delete(model).where(self._owned(model)))
         deleted = await self._session.execute(
             delete(PrepConversation).where(self._owned(PrepConversation))

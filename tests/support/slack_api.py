@@ -154,6 +154,10 @@ class SlackApiStandIn:
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "conversations.history": self._history,
+            "conversations.replies": self._replies_in_thread,
+            "assistant.threads.setStatus": self._assistant_thread_call,
+            "assistant.threads.setSuggestedPrompts": self._assistant_thread_call,
+            "assistant.threads.setTitle": self._assistant_thread_call,
             "chat.update": self._update_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._open_conversation,
@@ -505,17 +509,42 @@ class SlackApiStandIn:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _history(self, body: Body, ws: Workspace) -> Body:
-        """conversations.history: newest first; metadata only when include_all_metadata."""
+        """conversations.history: newest first, without thread replies (those are read with
+        conversations.replies); metadata only when include_all_metadata."""
         channel = str(body.get("channel") or "")
         with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
-        messages = []
-        for message in reversed(self.messages_in(channel)):
-            shown = dict(message)
-            if not with_metadata:
-                shown.pop("metadata", None)
-            messages.append(shown)
+        messages = [
+            _shown(message, with_metadata)
+            for message in reversed(self.messages_in(channel))
+            if message.get("thread_ts", message["ts"]) == message["ts"]
+        ]
         limit = int(body.get("limit") or 100)
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _replies_in_thread(self, body: Body, ws: Workspace) -> Body:
+        """conversations.replies: the thread's parent and replies from `oldest` on, oldest
+        first; metadata only when include_all_metadata."""
+        channel, thread_ts = str(body.get("channel") or ""), str(body.get("ts") or "")
+        if not channel or not thread_ts:
+            return {"ok": False, "error": "thread_not_found"}
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        oldest = float(body.get("oldest") or 0)
+        messages = [
+            _shown(message, with_metadata)
+            for message in self.messages_in(channel)
+            if thread_ts in (message.get("ts"), message.get("thread_ts"))
+            and float(message["ts"]) >= oldest
+        ]
+        limit = int(body.get("limit") or 1000)
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+
+    def _assistant_thread_call(self, body: Body, ws: Workspace) -> Body:
+        """assistant.threads.setStatus / setSuggestedPrompts / setTitle: a thread is needed."""
+        if not body.get("channel_id"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not body.get("thread_ts"):
+            return {"ok": False, "error": "invalid_thread_ts"}
+        return {"ok": True}
 
     def _update_message(self, body: Body, ws: Workspace) -> Body:
         channel, ts = str(body.get("channel") or ""), str(body.get("ts") or "")
@@ -723,6 +752,14 @@ def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
 def _dm_channel(channel: str) -> str:
     """Posting to a user id lands in the DM with that user, as on Slack."""
     return f"D{channel}" if channel[:1] in ("U", "W") else channel
+
+
+def _shown(message: Body, with_metadata: bool) -> Body:
+    """A stored message as a history read shows it: metadata only when asked for."""
+    shown = dict(message)
+    if not with_metadata:
+        shown.pop("metadata", None)
+    return shown
 
 
 def _refilled(bucket: _Bucket, rate: float, burst: float, now: float) -> _Bucket:

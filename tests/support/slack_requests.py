@@ -120,8 +120,10 @@ def block_actions_payload(
     message_ts: str | None = None,
     response_url: str | None = None,
     block_id: str | None = None,
+    thread_ts: str | None = None,
 ) -> Payload:
-    """A button click on a message in the user's DM (see block_actions.json).
+    """A button click on a message in the user's DM (see block_actions.json); with
+    `thread_ts`, on a message in that thread (an assistant panel thread).
 
     `value` is the button's value exactly as the app set it (ours are JSON strings).
     """
@@ -132,6 +134,8 @@ def block_actions_payload(
     payload["message"]["team"] = team_id
     if message_ts is not None:
         payload["container"]["message_ts"] = payload["message"]["ts"] = message_ts
+    if thread_ts is not None:
+        payload["container"]["thread_ts"] = payload["message"]["thread_ts"] = thread_ts
     if response_url is not None:
         payload["response_url"] = response_url
     _set_action(payload, action_id, value, block_id)
@@ -212,18 +216,44 @@ def message_im_event(
     team: str = TEAM_ID,
 ) -> Payload:
     """A user writing to the app in their DM (message.im; see message_im.json)."""
-    event = _event("message_im")
-    stamp = ts or _ts()
-    event.update(
-        user=user,
-        text=text,
-        team=team,
-        channel=channel or dm_channel(user),
-        ts=stamp,
-        event_ts=stamp,
-        client_msg_id=str(uuid.uuid4()),
-    )
-    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    return _written("message_im", user, text, channel or dm_channel(user), ts, team)
+
+
+def thread_message_event(
+    thread_ts: str,
+    text: str = "Prepare a talk with Sales",
+    user: str = USER_ID,
+    *,
+    team: str = TEAM_ID,
+    ts: str | None = None,
+) -> Payload:
+    """A user writing in a thread of their DM with the app, as in the assistant panel, or
+    clicking one of its suggested prompts (message_im_thread.json). `ts` defaults to now."""
+    event = _written("message_im_thread", user, text, dm_channel(user), ts, team)
+    event.update(thread_ts=thread_ts, parent_user_id=user)
+    return event
+
+
+def assistant_thread_event(
+    kind: str = "assistant_thread_started",
+    user: str = USER_ID,
+    *,
+    thread_ts: str | None = None,
+    viewing: str | None = None,
+    team: str = TEAM_ID,
+) -> Payload:
+    """The user opening a new thread in the app's assistant panel, or moving to another
+    channel (`viewing`) while it is open: assistant_thread_started.json or
+    assistant_thread_context_changed.json."""
+    event = _event(kind)
+    thread = event["assistant_thread"]
+    thread.update(user_id=user, channel_id=dm_channel(user))
+    thread["context"]["team_id"] = team
+    if thread_ts is not None:
+        thread["thread_ts"] = thread_ts
+    if viewing is not None:
+        thread["context"]["channel_id"] = viewing
+    event["event_ts"] = _ts()
     return event
 
 
@@ -287,10 +317,24 @@ def tokens_revoked_event(
 # ---- internals ---------------------------------------------------------------------------
 
 _ENVELOPE_FIXTURES = {
+    "assistant_thread_started": "assistant_thread_started",
+    "assistant_thread_context_changed": "assistant_thread_context_changed",
     "app_home_opened": "app_home_opened",
     "app_uninstalled": "app_uninstalled",
     "tokens_revoked": "tokens_revoked",
 }
+
+
+def _written(
+    fixture: str, user: str, text: str, channel: str, ts: str | None, team: str
+) -> Payload:
+    """The message event in `fixture`, written by `user` (at `ts`, default now)."""
+    event = _event(fixture)
+    stamp = ts or _ts()
+    event.update(user=user, text=text, team=team, channel=channel, ts=stamp, event_ts=stamp,
+                 client_msg_id=str(uuid.uuid4()))  # fmt: skip
+    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    return event
 
 
 def _event(fixture: str) -> Payload:

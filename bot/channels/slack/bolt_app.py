@@ -20,7 +20,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime import Services
 from bot.storage.channel_models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 
-BOT_SCOPES = ["commands", "chat:write", "im:history", "im:write", "users:read", "files:write"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "im:history",
+    "im:write",
+    "users:read",
+    "files:write",
+    "assistant:write",  # the assistant panel: status, suggested prompts, thread titles
+]
 OAUTH_STATE_SECONDS = 600
 RATE_LIMIT_RETRIES = 3
 

@@ -53,7 +53,12 @@ async def command_answer(
     if command.word is Word.EXPORT and prep_number(command.argument) is not None:
         found = await coach.prep(user, prep_number(command.argument) or 0)
         return answer, Destination.FILE if found else Destination.PRIVATE
-    return answer, Destination.DM if answer.prep_id is not None else Destination.PRIVATE
+    return answer, where_answered(answer)
+
+
+def where_answered(answer: Answer) -> Destination:
+    """A command's answer goes to the DM when it is about a prep, otherwise only to the user."""
+    return Destination.DM if answer.prep_id is not None else Destination.PRIVATE
 
 
 async def click_answer(
@@ -130,23 +135,28 @@ async def post_in_channel(
     replies: list[Reply],
     prep_id: int | None,
     metadata: dict[str, Any] | None = None,
+    thread_ts: str | None = None,
 ) -> None:
-    """Send a turn's replies to `channel`; on failure log it and apologise there."""
+    """Send a turn's replies to `channel` (in the thread `thread_ts` when given); on failure
+    log it and apologise there."""
     try:
         await client.chat_postMessage(
             channel=channel,
+            thread_ts=thread_ts,
             text=fallback_text(replies),
             blocks=turn_blocks(replies, prep_id),
             metadata=metadata,
         )
     except SlackApiError as error:
         log.warning("Slack chat.postMessage failed for %s: %s", user, error.response.get("error"))
-        await _apologise(client, channel, user)
+        await _apologise(client, channel, user, thread_ts)
 
 
-async def _apologise(client: AsyncWebClient, channel: str, user: UserRef) -> None:
+async def _apologise(
+    client: AsyncWebClient, channel: str, user: UserRef, thread_ts: str | None
+) -> None:
     try:
-        await client.chat_postMessage(channel=channel, text=APOLOGY)
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
     except SlackApiError:
         log.warning("Slack apology to %s failed too", user)
 

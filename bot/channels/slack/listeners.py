@@ -1,6 +1,7 @@
-"""Bolt listeners. A DM, command or click is stored in the inbox and then acknowledged; it
-is answered lazily after the ack (`turns.SlackTurns`, through the inbox, in order per
-person). App Home and workspace events are handled directly."""
+"""Bolt listeners. A DM (also in an assistant panel thread), command, click or panel event
+is stored in the inbox and then acknowledged; it is answered lazily after the ack
+(`turns.SlackTurns`, through the inbox, in order per person). App Home and workspace events
+are handled directly."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.slack.assistant import CONTEXT_CHANGED, assistant_events, panel_event
 from bot.channels.slack.blocks import CHOICE_ACTION
 from bot.channels.slack.bolt_app import WebApiConnections
 from bot.channels.slack.conversation import person
@@ -41,6 +43,7 @@ def register(
 ) -> None:
     answer_waiting = _answer_waiting(inbox)
     app.middleware(_keeping_turns(inbox))
+    app.assistant(assistant_events(answer_waiting))  # after it: its turns are kept first
     app.command("/prep-talk")(ack=_ack_command(services), lazy=[answer_waiting])
     app.action({"type": "block_actions", "action_id": CHOICE_BUTTON})(
         ack=_ack, lazy=[answer_waiting]
@@ -74,6 +77,10 @@ def inbound_turn(body: dict[str, Any]) -> tuple[TurnKind, UserRef, str] | None:
         )
         return turn if user_id else None
     event = body.get("event")
+    if (panel := panel_event(body)) is not None:
+        kind = TurnKind.CONTEXT_CHANGED if panel[0] == CONTEXT_CHANGED else TurnKind.THREAD_STARTED
+        stamp = _text(body.get("event_id")) or str(uuid.uuid4())
+        return kind, panel[1], f"event:{stamp}"
     if not isinstance(event, dict) or event.get("type") != "message":
         return None
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.channels.slack.assistant import ASSISTANT_DESCRIPTION, prompts
 from bot.channels.slack.bolt_app import BOT_SCOPES
 from bot.settings import SettingsError
 
-EVENTS = ["app_home_opened", "message.im", "app_uninstalled", "tokens_revoked"]
+EVENTS = [
+    "app_home_opened",
+    "message.im",
+    "app_uninstalled",
+    "tokens_revoked",
+    "assistant_thread_started",
+    "assistant_thread_context_changed",
+]
 USAGE = (
     "sales | list | history | resume | notes N | debrief N | check TEXT | nudges on|off | forget"
 )
 
 
 def slack_manifest(public_url: str | None, socket_mode: bool = False) -> dict[str, Any]:
-    """Everything the app needs: slash command, DM events, App Home, interactivity, scopes.
+    """Everything the app needs: slash command, DM events, App Home, the assistant panel
+    (Agents & AI Apps), interactivity, scopes.
 
     Every request URL points at `<public url>/slack/events`, so without Socket Mode the
     public https address is required (SettingsError naming PREPTALK_PUBLIC_URL); with it the
@@ -57,6 +66,10 @@ def slack_manifest(public_url: str | None, socket_mode: bool = False) -> dict[st
                 "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": False,
+            },
+            "assistant_view": {
+                "assistant_description": ASSISTANT_DESCRIPTION,
+                "suggested_prompts": prompts(),
             },
             "bot_user": {"display_name": "prep-talk", "always_online": True},
             "slash_commands": [command],
