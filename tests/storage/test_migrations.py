@@ -34,6 +34,7 @@ ORM_TABLES = {
     "teams_conversation_references",
     "nudges",
     "inbox",
+    "outcomes",
 }
 
 

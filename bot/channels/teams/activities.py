@@ -181,6 +181,8 @@ def exact_command(text: str, coach: Coach) -> UserCommand | None:
     if command.word in _PREP_NUMBER_WORDS:
         by_name = command.word is Word.RESUME and coach.playbooks.find(argument) is not None
         return command if prep_number(argument) is not None or by_name else None
+    if command.word is Word.OUTCOME:
+        return command if prep_number(argument.split()[0]) is not None else None
     if command.word is Word.NUDGES:
         return command if argument.lower() in ("on", "off") else None
     if command.word is Word.FORGET:
