@@ -108,7 +108,9 @@ async def test_a_whole_prep_and_debrief_are_stored_sealed_and_read_back_whole(
         assert (await coach.settings_of(ALICE)).mission == MISSION
         [outcome] = await coach.outcomes(ALICE)
         assert outcome.prep_id == prep_id
-        assert outcome.progress == f"{MARK} completion in sales: 42% now, goal 90% by Mon 15 Mar 2027"
+        assert (
+            outcome.progress == f"{MARK} completion in sales: 42% now, goal 90% by Mon 15 Mar 2027"
+        )
         assert outcome.outcome.follow_up_on == date(2027, 3, 15)
         assert await coach.outcomes(BOB) == []  # private to its author
 
