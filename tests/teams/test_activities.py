@@ -108,6 +108,9 @@ def test_a_card_click_keeps_where_the_button_was_shown() -> None:
         ("resume 12", Word.RESUME),
         ("resume sales", Word.RESUME),
         ("debrief #3", Word.DEBRIEF),
+        ("outcome 12 71%", Word.OUTCOME),
+        ("outcome #12", Word.OUTCOME),
+        ("outcome", Word.OUTCOME),
         ("nudges off", Word.NUDGES),
         ("check We need MFA", Word.CHECK),
         ("forget", Word.FORGET),
@@ -129,6 +132,7 @@ def test_exact_command_forms_are_commands(coach: Coach, text: str, word: Word) -
         "nudges from managers would help",
         "prep the data first",
         "forget about the old course",
+        "outcome is what they care about",
         "They think the course is generic",
     ],
 )
