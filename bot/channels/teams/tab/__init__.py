@@ -4,7 +4,8 @@
 - `GET /tab?stakeholder=sales&tenant=<tid>`: public playbook content and the SVG timeline,
   rendered on the server; the page's script then asks Teams for an SSO token.
 - `GET /tab/api/preps` with `Authorization: Bearer <token>`: the signed-in user's own preps
-  and notes, and the measured outcomes of their debriefs, or 401. Nothing private is ever in the HTML itself.
+  and notes, and the measured outcomes of their debriefs, or 401. Nothing private is ever in
+  the HTML itself.
 
 The Teams JS SDK is vendored under `static/` (no CDN at run time); the pages load only
 same-origin scripts and may be framed by Microsoft 365 hosts only.
