@@ -193,6 +193,18 @@ def test_the_follow_up_takes_the_new_number_and_closes_the_loop(
     assert again.state == d.state and "loop is closed" in again.replies[0].text
 
 
+def test_not_now_closes_the_prep_again_without_a_reading(make_context: ContextFactory) -> None:
+    d = debriefed(make_context)
+    d.say("training completion in sales: 42% now, goal 90% by 15 March")
+    d.pick("use_due_day")
+    d._apply(flow.ask_outcome(d.state, d.ctx))
+    assert d.choices() == ["not_now"]
+    d.pick("not_now")
+    assert d.state.status is Status.CLOSED and not d.waiting()
+    assert d.state.outcome is not None and d.state.outcome.readings == []
+    assert "I'll ask you for the new number on Mon 15 Mar 2027" in d.text
+
+
 def test_a_reading_given_in_one_go_keeps_the_prep_closed(make_context: ContextFactory) -> None:
     d = debriefed(make_context)
     d.say("training completion in sales: 42% now, goal 90% by 15 March")

@@ -29,6 +29,7 @@ from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, choice, s
 
 SKIP = "skip"
 USE_DUE_DAY = "use_due_day"
+NOT_NOW = "not_now"
 MEASURE_QUESTION = (
     "What number will show it worked? Name it, where it is now, the goal and by when — "
     f"e.g. “{EXAMPLE}”. Or skip."
@@ -47,7 +48,7 @@ def ask(state: PrepState) -> Reply:
     if state.stage is Stage.NEW_VALUE and state.outcome is not None:
         outcome = state.outcome
         text = f"{progress_line(outcome)}\nWhat is {outcome.metric} now? {_value_hint(outcome)}"
-        return ask_text(Step.DEBRIEF, text, PAUSE_CHOICE)
+        return ask_text(Step.DEBRIEF, text, choice(NOT_NOW, "Not now"))
     return ask_text(Step.DEBRIEF, MEASURE_QUESTION, choice(SKIP, "Skip"), BACK_CHOICE, PAUSE_CHOICE)
 
 
@@ -69,7 +70,12 @@ def on_text(state: PrepState, text: str, ctx: CoachContext, close: Close) -> Tur
 
 
 def on_choice(state: PrepState, value: str, close: Close) -> Turn | None:
-    """Skip (no outcome, or no reminder) and the due day as the follow-up day."""
+    """Skip (no outcome, or no reminder), the due day as the follow-up day, and not now (no
+    reading after all: the prep is closed again, not left open to come back at its next start)."""
+    if state.stage is Stage.NEW_VALUE and value == NOT_NOW and state.outcome is not None:
+        closed = state.model_copy(update={"status": Status.CLOSED, "stage": Stage.DONE})
+        later = f"Fine — no new number for now. {status_line(state.outcome)}"
+        return Turn(closed, [say(Step.DEBRIEF, later)])
     if state.stage is Stage.MEASURE and value == SKIP:
         return close(state.model_copy(update={"outcome": None}))
     outcome = state.outcome
