@@ -27,6 +27,7 @@ from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
+from bot.outcome_views import OutcomeView, outcome_views
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
 from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
@@ -187,6 +188,12 @@ class Coach:
             ]
             return PrepDetail(**_summary(store, row).model_dump(), notes=notes)
 
+    async def outcomes(self, user: UserRef) -> list[OutcomeView]:
+        """The measured outcomes of the user's own preps, most recently updated first (one
+        sealed with a key this server no longer has is left out)."""
+        async with self.sessions() as session:
+            return await outcome_views(self._store(session, user))
+
     async def forget(self, user: UserRef) -> int:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
         async with self.sessions.begin() as session:
@@ -255,7 +262,7 @@ class Coach:
         person = await store.ensure_person()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
-        if inbound.command in (Command.RESUME, Command.DEBRIEF):
+        if inbound.command in (Command.RESUME, Command.DEBRIEF, Command.OUTCOME):
             return await self._reopen(store, person, inbound)
         active = await store.active_conversation()
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
@@ -294,7 +301,8 @@ class Coach:
         return Answer(conversation.id, turn.replies)
 
     async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> Answer:
-        conversation = await self._pick(store, inbound.argument)
+        argument, reading = _prep_and_reading(inbound)
+        conversation = await self._pick(store, argument)
         if conversation is None:
             return Answer(None, [say(Step.INFO, NO_SUCH_PREP)])
         book = self.playbooks.find(conversation.stakeholder)
@@ -303,9 +311,12 @@ class Coach:
         row = await store.load_state(conversation)
         state = PrepState.model_validate(store.state_data(row))
         ctx = self._context(person, book)
-        move = flow.start_debrief if inbound.command is Command.DEBRIEF else flow.resume
-        turn = move(state, ctx)
-        await store.pause_others(conversation.id)
+        move = _REOPEN_MOVES.get(inbound.command or Command.RESUME, flow.resume)
+        if reading:  # recorded in one go: the prep in progress, if any, stays so
+            turn = flow.record_outcome(state, reading, ctx)
+        else:
+            turn = move(state, ctx)
+            await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
 
@@ -334,6 +345,13 @@ class Coach:
             planned_date=state.planned_date,
             notes=turn.notes,
         )
+        if state.step is Step.DEBRIEF:  # where an outcome is added, changed or dropped
+            outcome = state.outcome
+            await store.track_outcome(
+                conversation.id,
+                outcome.status.value if outcome else None,
+                outcome.follow_up_on if outcome else None,
+            )
 
     def _context(self, person: PersonSettings, book: Playbook) -> CoachContext:
         return CoachContext(
@@ -360,6 +378,17 @@ class Coach:
     def _nothing_active(self) -> str:
         listed = ", ".join(book.id for book in self.playbooks.all())
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
+
+
+_REOPEN_MOVES = {Command.DEBRIEF: flow.start_debrief, Command.OUTCOME: flow.ask_outcome}
+
+
+def _prep_and_reading(inbound: Inbound) -> tuple[str | None, str | None]:
+    """The prep an inbound names and, for `outcome N VALUE`, the new reading given with it."""
+    if inbound.command is not Command.OUTCOME or not inbound.argument:
+        return inbound.argument, None
+    prep, _, reading = inbound.argument.strip().partition(" ")
+    return prep, reading.strip() or None
 
 
 def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:

@@ -16,6 +16,7 @@ from bot.engine.findings import ForgottenFinding
 from bot.engine.flow import clean_text
 from bot.engine.language import check_text
 from bot.engine.messages import Command, Inbound, Reply, Step
+from bot.engine.outcomes import OutcomeStatus
 from bot.engine.prep_numbers import prep_number as prep_number  # re-exported for channels
 from bot.engine.steps.simplify import plainer_version, report_summary
 from bot.engine.turn import choice, say
@@ -36,6 +37,7 @@ class Word(StrEnum):
     NOTES = "notes"
     EXPORT = "export"
     DEBRIEF = "debrief"
+    OUTCOME = "outcome"
     NUDGES = "nudges"
     CHECK = "check"
     FORGET = "forget"
@@ -87,6 +89,8 @@ async def run_command(coach: Coach, user: UserRef, command: UserCommand, prefix:
         return await coach.answer(user, Inbound(command=Command.RESUME, argument=arg or None))
     if command.word is Word.DEBRIEF:
         return await coach.answer(user, Inbound(command=Command.DEBRIEF, argument=arg or None))
+    if command.word is Word.OUTCOME and arg.strip():
+        return await coach.answer(user, Inbound(command=Command.OUTCOME, argument=arg))
     replies = await _informational(coach, user, command, prefix)
     return Answer(None, replies)
 
@@ -106,6 +110,8 @@ async def _informational(
         return [await _nudges(coach, user, command.argument, prefix)]
     if command.word is Word.CHECK:
         return _check(coach, command.argument)
+    if command.word is Word.OUTCOME:
+        return [await _outcomes(coach, user, prefix)]
     if command.word is Word.FORGET:
         return [await _forget(coach, user, command.argument)]
     return [say(Step.INFO, help_text(prefix, coach))]
@@ -121,6 +127,7 @@ def help_text(prefix: str, coach: Coach) -> str:
         f"{prefix}notes N — the notes of prep N\n"
         f"{prefix}export N — prep N as a Markdown document\n"
         f"{prefix}debrief N — after the talk: what you heard and agreed\n"
+        f"{prefix}outcome [N VALUE] — your measured outcomes; record prep N's new number\n"
         f"{prefix}check TEXT — plain-language checks on any draft\n"
         f"{prefix}nudges on|off|snooze — reminders before busy seasons\n"
         f"{prefix}forget — delete all your preps, notes and settings"
@@ -172,6 +179,23 @@ async def _notes(coach: Coach, user: UserRef, argument: str) -> Reply:
         return say(Step.INFO, f"Prep #{detail.id} has no notes yet.")
     body = "\n\n".join(f"[{note.step}]\n{note.text}" for note in detail.notes)
     return say(Step.INFO, f"Notes of prep #{detail.id} ({detail.stakeholder}):\n\n{body}")
+
+
+async def _outcomes(coach: Coach, user: UserRef, prefix: str) -> Reply:
+    """The user's measured outcomes, each with a button to record its new number."""
+    views = await coach.outcomes(user)
+    if not views:
+        return say(Step.INFO, "No measured outcomes yet. A debrief after the talk adds one.")
+    lines = [f"#{v.prep_id} {v.stakeholder} — {v.progress}. {v.standing}" for v in views]
+    hint = f"\nRecord a new number with {prefix}outcome N VALUE, e.g. {prefix}outcome 12 71%."
+    buttons = [
+        choice(command_choice(f"outcome {v.prep_id}"), f"Record #{v.prep_id}")
+        for v in views
+        if v.outcome.status is OutcomeStatus.OPEN
+    ]
+    return say(Step.INFO, "Your measured outcomes:\n" + "\n".join(lines) + hint).model_copy(
+        update={"choices": tuple(buttons[:5])}
+    )
 
 
 async def _export(coach: Coach, user: UserRef, argument: str) -> Reply:

@@ -91,6 +91,8 @@ def _exact(text: str, coach: Coach) -> UserCommand | None:
         return command if argument.lower() == "confirmed" else None
     if command.word in _NOT_ABOUT_A_PREP:
         return None
+    if command.word is Word.OUTCOME:  # `outcome 12 71%`: a prep's number, then the reading
+        return command if prep_number(argument.split()[0]) is not None else None
     by_name = " " not in argument and coach.playbooks.find(argument) is not None
     return command if prep_number(argument) is not None or by_name else None
 

@@ -12,6 +12,7 @@ from bot.engine.prep_numbers import prep_number
 from bot.runtime import open_coach
 from bot.settings import Settings
 from bot.users import UserRef
+from tests.support.outcomes import debriefed_with_outcome
 from tests.test_coach import ALICE, FULL, NOW, run
 
 
@@ -33,6 +34,7 @@ def test_words_become_commands_and_other_words_do_not(coach: Coach) -> None:
     assert parse_command("sales", coach) == UserCommand(Word.START, "sales")
     assert parse_command("prep cfo", coach) == UserCommand(Word.START, "cfo")
     assert parse_command("debrief 12", coach) == UserCommand(Word.DEBRIEF, "12")
+    assert parse_command("outcome 12 71%", coach) == UserCommand(Word.OUTCOME, "12 71%")
     assert parse_command("", coach) == UserCommand(Word.HELP)
     assert parse_command("They think it is generic", coach) is None
     [hint] = did_you_mean("finanse", coach, "/prep-talk ")
@@ -64,9 +66,30 @@ async def test_nudges_check_and_forget_with_confirmation(coach: Coach) -> None:
     assert await coach.preps(ALICE) == []
 
 
+async def test_outcome_lists_and_records_and_leaves_the_prep_in_progress_alone(
+    coach: Coach,
+) -> None:
+    prep_id = await debriefed_with_outcome(coach, ALICE)
+    listed = await do(coach, "outcome")
+    assert f"#{prep_id} sales — training completion in sales: 42% now, goal 90%" in listed
+    await run(coach, ALICE, *FULL[:3])  # a new prep, in progress
+    recorded = await do(coach, f"outcome {prep_id} 71%")
+    assert "Recorded: training completion in sales: 42% → 71%, goal 90%" in recorded
+    assert {p.status for p in await coach.preps(ALICE)} == {"in_progress", "closed"}
+    assert "Give the new number only" in await do(coach, f"outcome {prep_id} lots")
+
+    bob = UserRef("slack", "T1", "U9")
+    assert NO_SUCH_PREP in await do(coach, f"outcome {prep_id} 99%", bob)
+    assert "No measured outcomes yet" in await do(coach, "outcome", bob)
+    [outcome] = await coach.outcomes(ALICE)
+    assert [reading.value for reading in outcome.outcome.readings] == [71]
+
+
 @pytest.mark.parametrize(
     "words",
     [
+        "outcome ² 5%",
+        "outcome 2147483648 5%",
         "notes ²",
         "resume ²",
         "debrief ①",

@@ -16,6 +16,7 @@ from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text
 from bot.engine.steps.simplify import report_summary
 from bot.exports import prep_markdown
+from bot.outcome_views import OutcomeView
 from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library, yaml_files
 from bot.users import UserRef
 
@@ -23,16 +24,22 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
 
 async def notes_list(coach: Coach, user: UserRef, as_json: bool, out: TextIO) -> int:
-    preps = await coach.preps(user)
+    preps, outcomes = await coach.preps(user), await coach.outcomes(user)
     if as_json:
         items = [p.model_dump(mode="json") for p in preps]
-        out.write(json.dumps({"items": items}) + "\n")
+        measured = [view.model_dump(mode="json") for view in outcomes]
+        out.write(json.dumps({"items": items, "outcomes": measured}) + "\n")
         return EXIT_OK
     if not preps:
         out.write("No preps yet. Start one: prep-talk chat sales\n")
     for prep in preps:
         planned = f"  talk on {prep.planned_date}" if prep.planned_date else ""
         out.write(f"{prep.id:>4}  {prep.stakeholder:<12} {prep.status:<12}{planned}\n")
+    if outcomes:
+        out.write("\nMeasured outcomes:\n")
+    for view in sorted(outcomes, key=lambda view: view.stakeholder):
+        out.write(f"{view.prep_id:>4}  {view.stakeholder:<12} {view.progress}\n")
+        out.write(f"{'':<18} {view.standing}\n")
     return EXIT_OK
 
 
@@ -42,15 +49,21 @@ async def notes_show(
     detail = await coach.prep(user, prep_id)
     if detail is None:
         raise Mistake(f"prep {prep_id} not found", EXIT_NOT_FOUND)
+    found = [view for view in await coach.outcomes(user) if view.prep_id == prep_id]
+    outcome = found[0] if found else None
     if as_json:
-        out.write(detail.model_dump_json() + "\n")
+        shown = detail.model_dump(mode="json")
+        shown["outcome"] = outcome.model_dump(mode="json") if outcome else None
+        out.write(json.dumps(shown) + "\n")
     else:
-        out.write(prep_markdown(detail, coach.playbooks) if markdown else _plain(detail))
+        out.write(prep_markdown(detail, coach.playbooks) if markdown else _plain(detail, outcome))
     return EXIT_OK
 
 
-def _plain(detail: PrepDetail) -> str:
+def _plain(detail: PrepDetail, outcome: OutcomeView | None) -> str:
     head = f"Prep {detail.id}: {detail.stakeholder} ({detail.status})\n"
+    if outcome:
+        head += f"Measured outcome: {outcome.progress}\n{outcome.standing}\n"
     return head + "".join(f"\n[{note.step}]\n{note.text}\n" for note in detail.notes)
 
 

@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     debrief.add_argument("id", type=int)
     _user_and_json(debrief)
 
+    outcome = sub.add_parser("outcome", help="record the new number of a prep's outcome")
+    outcome.add_argument("id", type=int)
+    outcome.add_argument("value", nargs="?", help="e.g. 71%%; without it, you are asked")
+    _user_and_json(outcome)
+
     notes = sub.add_parser("notes", help="your saved preps and notes")
     notes_sub = notes.add_subparsers(dest="notes_command", required=True)
     _user_and_json(notes_sub.add_parser("list"))
@@ -247,10 +252,14 @@ async def _coach_command(
             )
         first = Inbound(command=Command.START, argument=args.stakeholder)
         return await run_chat(coach, user, first, args.json, terminal.stdin, out)
-    if args.command == "debrief":
+    if args.command in ("debrief", "outcome"):
         if await coach.prep(user, args.id) is None:
             raise Mistake(f"prep {args.id} not found", commands.EXIT_NOT_FOUND)
-        first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
+        if args.command == "debrief":
+            first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
+        else:  # with a value: recorded in one go; without: asked for
+            words = f"{args.id} {args.value}" if args.value else str(args.id)
+            first = Inbound(command=Command.OUTCOME, argument=words)
         return await run_chat(coach, user, first, args.json, terminal.stdin, out)
     if args.command == "tenant":
         return await _configure_tenant(args, coach, out)

@@ -10,6 +10,7 @@ from bot.engine.findings import TrimmedFinding
 from bot.engine.invisible import visible_text
 from bot.engine.messages import COACHING_STEPS, Inbound, Step
 from bot.engine.state import FIRST_STAGE, PrepState, Status
+from bot.engine.steps import measure
 from bot.engine.steps.brief import Debrief, finish_prep
 from bot.engine.steps.feel import Feel
 from bot.engine.steps.focus import Focus
@@ -60,6 +61,16 @@ def start_debrief(state: PrepState, ctx: CoachContext) -> Turn:
         return Turn(state, [say(Step.INFO, "Finish this prep's brief before its debrief.")])
     live = state.at(Step.DEBRIEF).model_copy(update={"status": Status.IN_PROGRESS})
     return Turn(live, GUIDES[Step.DEBRIEF].intro(live, ctx))
+
+
+def ask_outcome(state: PrepState, ctx: CoachContext) -> Turn:
+    """The follow-up on a debriefed prep: open it to take the new number of its outcome."""
+    return measure.ask_reading(state)
+
+
+def record_outcome(state: PrepState, text: str, ctx: CoachContext) -> Turn:
+    """A new reading of a debriefed prep's outcome, given in one go (`outcome 12 71%`)."""
+    return _with_notes(state, measure.record_reading(state, text, ctx, again=False), ctx)
 
 
 def advance(state: PrepState, inbound: Inbound, ctx: CoachContext) -> Turn:

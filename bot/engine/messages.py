@@ -77,6 +77,7 @@ class Command(StrEnum):
     START = "start"
     RESUME = "resume"
     DEBRIEF = "debrief"
+    OUTCOME = "outcome"  # argument: "N" (ask for the new number) or "N VALUE" (record it)
 
 
 class Inbound(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.dates import DateOrder
 from bot.engine.messages import Step
+from bot.engine.outcomes import MeasuredOutcome
 
 
 class Status(StrEnum):
@@ -35,6 +36,9 @@ class Stage(StrEnum):
     HEARD = "heard"
     AGREED = "agreed"
     NEXT_STEP = "next_step"
+    MEASURE = "measure"
+    FOLLOW_UP = "follow_up"
+    NEW_VALUE = "new_value"
 
 
 FIRST_STAGE: dict[Step, Stage] = {
@@ -77,6 +81,7 @@ class PrepState(BaseModel):
     opening_grade: float | None = None
     why: str | None = None
     debrief: Debrief = Field(default_factory=Debrief)
+    outcome: MeasuredOutcome | None = None
 
     def at(self, step: Step) -> PrepState:
         """The same answers, moved to the first stage of `step`."""

@@ -1,4 +1,5 @@
-"""What a nudge says, as neutral replies with Resume / Snooze / Stop buttons."""
+"""What a nudge says, as neutral replies with a first button (resume, debrief, record the
+number…) and Snooze / Stop."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ def nudge_reply(nudge: ClaimedNudge, library: PlaybookLibrary, today: date) -> R
     ends = date.fromisoformat(payload["ends"]) if payload.get("ends") else None
     prep_id = payload.get("prep_id")
     resume = command_choice(f"resume {prep_id}" if prep_id else f"prep {nudge.stakeholder}")
-    if nudge.kind == NudgeKind.DEBRIEF.value:
+    if nudge.kind == NudgeKind.OUTCOME.value:
+        text = (
+            f"Time to check the number from your talk with {role}: where is it now? "
+            "Record it and see the progress against your goal."
+        )
+        first = Choice(value=command_choice(f"outcome {prep_id}"), label="Record the number")
+    elif nudge.kind == NudgeKind.DEBRIEF.value:
         talked = f" on {day_label(starts)}" if starts else ""
         text = (
             f"How did your talk with {role}{talked} go? "

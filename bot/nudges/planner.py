@@ -4,7 +4,8 @@ Kinds:
 - quiet_window_closing: from `nudge_lead_days` before a stakeholder's busy window until it
   starts — hold the talk while they can still listen;
 - after_close: the first days after a busy window — a good time now;
-- debrief: the days after a planned talk — record what was heard and agreed.
+- debrief: the days after a planned talk — record what was heard and agreed;
+- outcome: from a debriefed prep's follow-up day — what is the number now?
 
 A nudge is due only in the user's working hours; its `key` (kind and period) makes it
 at-most-once per user in the outbox.
@@ -26,6 +27,7 @@ Span = tuple[date, date]
 SpanFinder = Callable[[Playbook, int, date, date], list[Span]]
 AFTER_CLOSE_DAYS = 7
 DEBRIEF_DAYS = 7
+FOLLOW_UP_DAYS = 7  # a follow-up day that fell on a weekend or holiday is still asked after
 DEFAULT_STAKEHOLDER = "sales"
 
 
@@ -33,6 +35,7 @@ class NudgeKind(StrEnum):
     QUIET_WINDOW_CLOSING = "quiet_window_closing"
     AFTER_CLOSE = "after_close"
     DEBRIEF = "debrief"
+    OUTCOME = "outcome"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,15 @@ class Talk:
     prep_id: int
     stakeholder: str
     planned_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A debriefed prep whose measured outcome is next checked `on` that day."""
+
+    prep_id: int
+    stakeholder: str
+    on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,7 @@ class Audience:
     open_stakeholders: frozenset[str] = frozenset()
     known_stakeholders: frozenset[str] = frozenset()
     talks: tuple[Talk, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
 
     def stakeholders(self) -> frozenset[str]:
         """Open preps always count; opting in adds every stakeholder they ever prepared for."""
@@ -103,6 +116,12 @@ def due_nudges(
                      starts=talk.planned_date, prep_id=talk.prep_id)
         for talk in audience.talks
         if talk.planned_date < today <= talk.planned_date + timedelta(days=DEBRIEF_DAYS)
+    ]  # fmt: skip
+    due += [
+        PlannedNudge(audience.user, NudgeKind.OUTCOME, f"prep{check.prep_id}:{check.on}",
+                     check.stakeholder, starts=check.on, prep_id=check.prep_id)
+        for check in audience.follow_ups
+        if check.on <= today <= check.on + timedelta(days=FOLLOW_UP_DAYS)
     ]  # fmt: skip
     return due
 

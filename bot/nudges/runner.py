@@ -22,7 +22,14 @@ from bot.engine.messages import Reply
 from bot.logs import log_context
 from bot.nudges.messages import nudge_reply
 from bot.nudges.metrics import NudgeMetrics
-from bot.nudges.planner import Audience, PlannedNudge, Talk, due_nudges, remembered_spans
+from bot.nudges.planner import (
+    Audience,
+    FollowUp,
+    PlannedNudge,
+    Talk,
+    due_nudges,
+    remembered_spans,
+)
 from bot.playbook.library import PlaybookLibrary
 from bot.storage import nudge_outbox
 from bot.storage.nudge_models import NudgeStatus
@@ -78,6 +85,9 @@ def audience_of(person: PersonToPlan) -> Audience:
             Talk(p.id, p.stakeholder, p.planned_date)
             for p in preps
             if p.status == "briefed" and p.planned_date
+        ),
+        follow_ups=tuple(
+            FollowUp(p.id, p.stakeholder, p.follow_up_on) for p in preps if p.follow_up_on
         ),
     )
 

@@ -34,6 +34,7 @@ from bot.storage.db import insert_into
 from bot.storage.leases import claimable, is_claimable
 from bot.storage.models import PrepConversation, Tenant, User
 from bot.storage.nudge_models import Nudge, NudgeStatus
+from bot.storage.outcome_models import TrackedOutcome
 
 MAX_ATTEMPTS = 5
 # A nudge's period is dated and comes due for weeks at most (a lead of up to 60 days, the
@@ -50,6 +51,7 @@ class PrepLine:
     stakeholder: str
     status: str
     planned_date: date | None
+    follow_up_on: date | None = None  # when its measured outcome is next checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,12 @@ def _people_after(last_id: int, batch: int) -> Any:
         PrepConversation.user_id == User.user_id,
         PrepConversation.status.in_(PLANNED_STATUSES),
     )
+    following_up = and_(
+        TrackedOutcome.platform == User.platform,
+        TrackedOutcome.tenant_id == User.tenant_id,
+        TrackedOutcome.user_id == User.user_id,
+        TrackedOutcome.follow_up_on.is_not(None),
+    )
     return (
         select(
             User.id,
@@ -136,7 +144,13 @@ def _people_after(last_id: int, batch: int) -> Any:
             Tenant, and_(Tenant.platform == User.platform, Tenant.tenant_id == User.tenant_id)
         )
         .where(User.id > last_id, User.nudges_opt_out.is_(False))
-        .where(or_(User.nudges_opt_in.is_(True), exists().where(owned)))
+        .where(
+            or_(
+                User.nudges_opt_in.is_(True),
+                exists().where(owned),
+                exists().where(following_up),
+            )
+        )
         .order_by(User.id)
         .limit(batch)
     )
@@ -149,11 +163,13 @@ async def _preps_of(
     query = select(
         PrepConversation.platform, PrepConversation.tenant_id, PrepConversation.user_id,
         PrepConversation.id, PrepConversation.stakeholder, PrepConversation.status,
-        PrepConversation.planned_date,
+        PrepConversation.planned_date, TrackedOutcome.follow_up_on,
+    ).outerjoin(
+        TrackedOutcome, TrackedOutcome.conversation_id == PrepConversation.id
     ).where(owner.in_(people))  # fmt: skip
     found: dict[tuple[str, str, str], list[PrepLine]] = {}
     for row in (await session.execute(query)).all():
-        line = PrepLine(row.id, row.stakeholder, row.status, row.planned_date)
+        line = PrepLine(row.id, row.stakeholder, row.status, row.planned_date, row.follow_up_on)
         found.setdefault((row.platform, row.tenant_id, row.user_id), []).append(line)
     return found
 

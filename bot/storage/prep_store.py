@@ -36,6 +36,7 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.storage.nudge_models import Nudge
+from bot.storage.outcome_models import TrackedOutcome
 from bot.users import UserRef
 
 NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
@@ -233,15 +234,52 @@ class PrepStore:
         return sorted(views, key=_step_rank)
 
     async def forget_everything(self) -> int:
-        """Delete this person's conversations, states, notes, nudges, Teams reference, Slack
-        assistant threads and user row; count conversations."""
-        for model in (Note, DialogState, Nudge, TeamsConversationReference, SlackAssistantThread):
+        """Delete this person's conversations, states, notes, nudges, tracked outcomes, Teams
+        reference, Slack assistant threads and user row; count conversations."""
+        models = (Note, DialogState, Nudge, TrackedOutcome, TeamsConversationReference,
+                  SlackAssistantThread)  # fmt: skip
+        for model in models:
             await self._session.execute(delete(model).where(self._owned(model)))
         deleted = await self._session.execute(
             delete(PrepConversation).where(self._owned(PrepConversation))
         )
         await self._session.execute(delete(User).where(self._owned(User)))
         return cast(CursorResult[Any], deleted).rowcount
+
+    async def track_outcome(
+        self, conversation_id: int, status: str | None, follow_up_on: date | None
+    ) -> None:
+        """Record that the conversation has a measured outcome in `status`, next asked for on
+        `follow_up_on`; a `status` of None: it has none (any earlier record goes)."""
+        owned = and_(self._owned(TrackedOutcome), TrackedOutcome.conversation_id == conversation_id)
+        if status is None:
+            await self._session.execute(delete(TrackedOutcome).where(owned))
+            return
+        _check_length(status, STEP_LENGTH, "outcome status")
+        table, now = cast(Table, TrackedOutcome.__table__), utcnow()
+        values = {"status": status, "follow_up_on": follow_up_on, "updated_at": now}
+        statement = insert_into(self._session, table).values(
+            conversation_id=conversation_id, **self._owner, **values
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values)
+        )
+
+    async def tracked_outcomes(self) -> list[tuple[PrepConversation, DialogState]]:
+        """This person's conversations that have a measured outcome, with their dialog state
+        (where the outcome is), most recently updated first."""
+        query = (
+            select(PrepConversation, DialogState)
+            .join(DialogState, DialogState.conversation_id == PrepConversation.id)
+            .join(TrackedOutcome, TrackedOutcome.conversation_id == PrepConversation.id)
+            .where(
+                self._owned(PrepConversation),
+                self._owned(DialogState),
+                self._owned(TrackedOutcome),
+            )
+            .order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc())
+        )
+        return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]
 
     async def set_nudges(self, opt_in: bool) -> None:
         """Opt in, or out: out also stops nudges about open preps, at once."""

@@ -4,8 +4,8 @@ Alembic's env.py and the schema check use `metadata` from here, so a module that
 tables only needs to be imported below.
 """
 
-from bot.storage import channel_models, inbox_models, models, nudge_models
+from bot.storage import channel_models, inbox_models, models, nudge_models, outcome_models
 
 metadata = models.Base.metadata
 
-__all__ = ["channel_models", "inbox_models", "metadata", "nudge_models"]
+__all__ = ["channel_models", "inbox_models", "metadata", "nudge_models", "outcome_models"]

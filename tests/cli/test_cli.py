@@ -77,6 +77,8 @@ def test_debrief_after_the_brief(prep_talk: PrepTalk) -> None:
         {"text": "They want shorter modules"},
         {"text": "A 20-minute module"},
         {"text": "Me, by Friday"},
+        {"text": "training completion in sales: 42% now, goal 90% in 12 weeks"},
+        {"choice": "use_due_day"},
     ]
     done = prep_talk("debrief", "1", "--json", stdin=json_lines(lines))
     assert done.returncode == 0, done.stderr
@@ -84,6 +86,35 @@ def test_debrief_after_the_brief(prep_talk: PrepTalk) -> None:
     assert shown["status"] == "closed"
     debrief = next(n["text"] for n in shown["notes"] if n["step"] == "debrief")
     assert "shorter modules" in debrief and "Me, by Friday" in debrief
+    assert "training completion in sales: 42% now, goal 90%" in debrief
+    assert shown["outcome"]["outcome"]["follow_up_on"] == shown["outcome"]["outcome"]["target_date"]
+
+
+def test_the_new_number_is_recorded_and_listed_per_stakeholder(prep_talk: PrepTalk) -> None:
+    chat(prep_talk, FULL_PREP)
+    debrief = [{"text": "They want shorter modules"}, {"text": "A 20-minute module"},
+               {"text": "Me, by Friday"}, {"text": "completion 42% now, goal 90% in 12 weeks"},
+               {"choice": "use_due_day"}]  # fmt: skip
+    assert prep_talk("debrief", "1", "--json", stdin=json_lines(debrief)).returncode == 0
+
+    recorded = prep_talk("outcome", "1", "71%")
+    assert recorded.returncode == 0, recorded.stderr
+    assert "Recorded: completion: 42% → 71%, goal 90%" in recorded.stdout
+    listed = prep_talk("notes", "list").stdout
+    assert "Measured outcomes:" in listed and "sales" in listed and "42% → 71%" in listed
+    shown = prep_talk("notes", "show", "1").stdout
+    assert "Measured outcome: completion: 42% → 71%, goal 90%" in shown
+
+    asked = prep_talk("outcome", "1", "--json", stdin=json_lines([{"text": "95% final"}]))
+    replies = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert "What is completion now?" in replies[0]["text"]
+    assert "Goal reached" in replies[-1]["text"] and replies[-1]["expects"] == "none"
+    items = json.loads(prep_talk("notes", "list", "--json").stdout)["outcomes"]
+    assert [item["outcome"]["status"] for item in items] == ["reached"]
+
+    stranger = prep_talk("outcome", "1", "10%", "--user", "slack:T1:U2")
+    assert stranger.returncode == 1 and "not found" in stranger.stderr
+    assert "42%" not in stranger.stdout
 
 
 def test_a_bad_json_line_is_answered_and_the_chat_goes_on(prep_talk: PrepTalk) -> None:

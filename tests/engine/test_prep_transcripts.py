@@ -233,6 +233,8 @@ def test_debrief_attaches_to_the_briefed_prep(make_context: ContextFactory) -> N
     d.say("The training lands at quarter-end and feels generic.")
     d.say("A 20-minute sales-specific module in week 3 of Q1.")
     d.say("I draft it with sales enablement by 15 January.")
+    assert d.state.stage is Stage.MEASURE
+    d.say("skip")
     assert d.state.status is Status.CLOSED and not d.waiting()
     for part in ("feels generic", "20-minute", "15 January"):
         assert part in d.notes["debrief"]

@@ -7,7 +7,14 @@ from datetime import date, datetime
 import pytest
 
 from bot.nudges.hours import is_working_moment
-from bot.nudges.planner import Audience, NudgeKind, Talk, due_nudges, remembered_spans
+from bot.nudges.planner import (
+    Audience,
+    FollowUp,
+    NudgeKind,
+    Talk,
+    due_nudges,
+    remembered_spans,
+)
 from bot.playbook.library import PlaybookLibrary
 from bot.users import UserRef
 
@@ -83,6 +90,22 @@ def test_after_the_close_and_the_debrief(library: PlaybookLibrary) -> None:
     assert "after_close:sales:2026-12-31" not in kinds(
         audience, library, "2027-01-08T10:00:00+00:00"
     )
+
+
+def test_the_outcome_follow_up_is_due_from_its_day_for_a_week(library: PlaybookLibrary) -> None:
+    audience = Audience(ALICE, follow_ups=(FollowUp(9, "sales", date(2027, 3, 13)),))
+    key = "outcome:prep9:2027-03-13"
+    assert kinds(audience, library, "2027-03-12T10:00:00+00:00") == []  # the day before
+    assert kinds(audience, library, "2027-03-13T10:00:00+00:00") == []  # a Saturday
+    assert kinds(audience, library, "2027-03-15T10:00:00+00:00") == [key]  # Monday after
+    assert kinds(audience, library, "2027-03-19T10:00:00+00:00") == [key]
+    assert kinds(audience, library, "2027-03-22T10:00:00+00:00") == []  # a week is over
+    [nudge] = due_nudges(audience, library.playbooks, at("2027-03-15T10:00:00+00:00"))
+    assert (nudge.kind, nudge.prep_id, nudge.starts) == (NudgeKind.OUTCOME, 9, date(2027, 3, 13))
+    later = Audience(ALICE, follow_ups=(FollowUp(9, "sales", date(2027, 4, 12)),))
+    assert kinds(later, library, "2027-04-12T10:00:00+00:00") == ["outcome:prep9:2027-04-12"]
+    opted_out = Audience(ALICE, opted_out=True, follow_ups=audience.follow_ups)
+    assert kinds(opted_out, library, "2027-03-15T10:00:00+00:00") == []
 
 
 def test_the_fiscal_year_start_moves_the_seasons(library: PlaybookLibrary) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 from cryptography.fernet import Fernet
 from sqlalchemy import Text, text
@@ -50,6 +51,8 @@ DEBRIEF = [
     Inbound(text=f"The {MARK} training lands at quarter-end and feels generic."),
     Inbound(text=f"A 20-minute {MARK} module in week 3 of Q1."),
     Inbound(text=f"I draft the {MARK} module with sales enablement by 15 January."),
+    Inbound(text=f"{MARK} completion in sales: 42% now, goal 90% by 15 March"),
+    Inbound(choice="use_due_day"),
 ]
 NOTE_STEPS = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
 
@@ -103,6 +106,13 @@ async def test_a_whole_prep_and_debrief_are_stored_sealed_and_read_back_whole(
         assert tuple(notes) == NOTE_STEPS
         assert all(MARK in notes[step] for step in NOTE_STEPS if step != "timing")
         assert (await coach.settings_of(ALICE)).mission == MISSION
+        [outcome] = await coach.outcomes(ALICE)
+        assert outcome.prep_id == prep_id
+        assert (
+            outcome.progress == f"{MARK} completion in sales: 42% now, goal 90% by Mon 15 Mar 2027"
+        )
+        assert outcome.outcome.follow_up_on == date(2027, 3, 15)
+        assert await coach.outcomes(BOB) == []  # private to its author
 
 
 async def test_rotation_moves_every_value_to_the_new_key_so_the_old_one_can_go(

@@ -35,6 +35,7 @@ ORM_TABLES = {
     "nudges",
     "inbox",
     "slack_assistant_threads",
+    "outcomes",
 }
 
 

@@ -16,17 +16,19 @@ from bot.engine.messages import Command, Inbound
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.runner import NudgeRunner
 from bot.playbook.library import load_library
-from bot.runtime import build_coach
+from bot.runtime import build_coach, open_coach
 from bot.settings import Settings
 from bot.storage import nudge_outbox
 from bot.storage.db import create_database, session_factory
 from bot.storage.nudge_models import Nudge
 from bot.storage.teams_references import TeamsReferences
 from bot.users import UserRef
+from tests.support.outcomes import debriefed_with_outcome
 from tests.support.worker import worker_process
 from tests.teams import cardreader
 from tests.teams.conftest import Client
 from tests.teams.support import (
+    DANA,
     OUTBOUND_TOKEN,
     TENANT,
     BotConnector,
@@ -195,3 +197,38 @@ async def test_a_teams_worker_killed_mid_run_loses_nothing_and_resends_only_unre
     assert sent_twice == taken_at_kill - recorded, "exactly the cards in flight at the kill"
     assert len(sent_twice) >= 2 and max(cards.values()) == 2
     assert set((await outbox_by_user(database_url)).values()) == {"sent"}
+
+
+async def test_the_outcome_follow_up_card_records_the_new_number_in_the_chat(
+    signed_client: Client, connector: BotConnector, channel_key: SigningKey, app_settings: Settings
+) -> None:
+    await start_sales_prep(signed_client, connector, channel_key)  # her reference is stored
+    async with open_coach(app_settings) as coach:
+        coach.clock = lambda: DUE
+        prep_id = await debriefed_with_outcome(coach, DANA)
+    follow_up = datetime.fromisoformat("2027-03-15T10:00:00+00:00")  # Monday, 11:00 in Paris
+    engine = create_database(app_settings.database_url)
+    try:
+        sender = TeamsNudgeSender(signed_client.app[TEAMS_MESSENGER], per_tenant_rate=30)
+        runner = NudgeRunner(
+            session_factory(engine), load_library(), {"teams": sender}, NudgeMetrics.create()
+        )
+        report = await runner.run_once(follow_up, clock=lambda: follow_up)
+    finally:
+        await engine.dispose()
+    assert report.by_kind == {"outcome": 1} and report.sent == 1
+    card = connector.cards[-1]
+    assert "Time to check the number from your talk with the VP of Sales" in cardreader.text(card)
+    record = cardreader.button(card, f"cmd:outcome {prep_id}")
+
+    async def send(**changes: object) -> str:
+        said = activity("message_personal", connector.url, **changes)
+        response = await signed_client.post(
+            "/api/messages", json=said, headers=signed(channel_key, connector.url)
+        )
+        assert response.status in (200, 201)
+        return cardreader.text(connector.cards[-1])
+
+    assert "What is training completion in sales now?" in await send(text=None, value=record)
+    recorded = await send(text="91%")
+    assert "42% → 91%, goal 90%" in recorded and "Goal reached" in recorded

@@ -17,6 +17,7 @@ from bot.runtime import open_coach
 from bot.server import create_app
 from bot.settings import Settings
 from tests.support.browser import launch_chromium, serving
+from tests.support.outcomes import debriefed_with_outcome
 from tests.teams.support import DANA, TENANT, SigningKey
 from tests.teams.test_tab_sso import entra_claims
 
@@ -90,6 +91,24 @@ async def test_with_a_valid_token_the_user_sees_their_own_preps_and_notes(
     assert await page.locator("#preps img").count() == 0
     await page.screenshot(path="/tmp/teams-tab.png", full_page=True)
     assert problems == []
+
+
+async def test_the_users_measured_outcomes_show_next_to_the_timeline_as_text(
+    browser: Browser, app_settings: Settings, entra_key: SigningKey
+) -> None:
+    markup = "completion <img src=x onerror=alert()> in sales: 42% now, goal 90% by 15 March"
+    async with open_coach(app_settings) as coach:
+        await debriefed_with_outcome(coach, DANA, markup)
+    async with serving(create_app(app_settings)) as url:
+        page, problems = await in_teams(browser, entra_key.token(entra_claims()))
+        await page.goto(f"{url}/tab?stakeholder=sales&tenant={TENANT}")
+        await page.wait_for_selector('body[data-preps="shown"]')
+        progress = await page.locator("#outcomes .progress").first.text_content() or ""
+        assert "completion <img src=x onerror=alert()> in sales: 42% now, goal 90%" in progress
+        assert await page.locator("#outcomes img").count() == 0
+        standing = await page.locator("#outcomes .standing").first.text_content() or ""
+        assert "I'll ask you for the new number" in standing
+        assert problems == []
 
 
 async def test_with_a_bad_token_only_the_public_playbook_is_shown(

@@ -13,6 +13,7 @@ from bot.runtime import open_coach
 from bot.server import create_app
 from bot.settings import Settings
 from bot.users import UserRef
+from tests.support.outcomes import debriefed_with_outcome
 from tests.teams.conftest import Client
 from tests.teams.support import DANA, OTHER_TENANT, TENANT, SigningKey
 from tests.teams.test_tab_sso import entra_claims
@@ -140,3 +141,26 @@ async def test_a_token_signed_by_anyone_else_reads_nothing(tab: Client) -> None:
     forged = SigningKey("entra-key").token(entra_claims())
     response = await tab.get("/tab/api/preps", headers=bearer(forged))
     assert response.status == 401
+
+
+async def test_the_api_lists_the_users_own_measured_outcomes(
+    aiohttp_client: AiohttpClient, app_settings: Settings, entra_key: SigningKey
+) -> None:
+    async with open_coach(app_settings) as coach:
+        prep_id = await debriefed_with_outcome(coach, DANA)
+        await debriefed_with_outcome(coach, SAM, "Sam's secret metric: 5 now, goal 50 by 15 March")
+    client = await aiohttp_client(create_app(app_settings))
+
+    response = await client.get(
+        "/tab/api/preps",
+        params={"stakeholder": "sales"},
+        headers=bearer(entra_key.token(entra_claims())),
+    )
+    [outcome] = (await response.json())["outcomes"]
+    assert outcome["prep_id"] == prep_id
+    assert outcome["progress"].startswith("training completion in sales: 42% now, goal 90% by")
+    assert "new number" in outcome["standing"]
+    assert "Sam" not in str(await response.json())
+    other = await client.get("/tab/api/preps", params={"stakeholder": "finance"},
+                             headers=bearer(entra_key.token(entra_claims())))  # fmt: skip
+    assert (await other.json())["outcomes"] == []

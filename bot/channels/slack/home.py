@@ -1,4 +1,5 @@
-"""The App Home tab: recent preps to resume, busy windows ahead, the nudge setting."""
+"""The App Home tab: recent preps to resume, measured outcomes, busy windows ahead, the nudge
+setting."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.channels.slack.values import button_value
 from bot.commands import command_choice
 from bot.engine import calendar
 from bot.engine.messages import Step
+from bot.engine.outcomes import OutcomeStatus
 from bot.engine.steps.timing import span_label
 from bot.runtime import Services
 from bot.users import UserRef
@@ -58,6 +60,7 @@ async def home_view(services: Services, user: UserRef) -> dict[str, Any]:
         elif prep.status == "briefed":
             line["accessory"] = _button("Debrief", f"debrief {prep.id}")
         blocks.append(line)
+    blocks += await _outcome_blocks(services, user)
     blocks += [
         {"type": "divider"},
         _section(
@@ -72,6 +75,23 @@ async def home_view(services: Services, user: UserRef) -> dict[str, Any]:
         {"type": "actions", "elements": [_button(f"Turn nudges {toggle}", f"nudges {toggle}")]},
     ]
     return {"type": "home", "blocks": blocks}
+
+
+async def _outcome_blocks(services: Services, user: UserRef) -> list[Block]:
+    """The numbers the user's talks should move, per stakeholder, with a button to record one."""
+    outcomes = await services.coach.outcomes(user)
+    if not outcomes:
+        return []
+    blocks: list[Block] = [{"type": "divider"}, _section("*Measured outcomes*")]
+    for view in sorted(outcomes, key=lambda view: view.stakeholder)[:RECENT]:
+        line = _section(
+            f"*#{view.prep_id} {escape(view.stakeholder)}* — {escape(view.progress)}\n"
+            f"{escape(view.standing)}"
+        )
+        if view.outcome.status is OutcomeStatus.OPEN:
+            line["accessory"] = _button("Record the number", f"outcome {view.prep_id}")
+        blocks.append(line)
+    return blocks
 
 
 def _busy_text(services: Services, stakeholders: set[str], start_month: int) -> str:

@@ -18,6 +18,7 @@ from bot.engine.language import check_text
 from bot.engine.messages import Expects, Reply, Step
 from bot.engine.questions import Verdict, blames, question_verdict
 from bot.engine.state import PrepState, Stage, Status
+from bot.engine.steps import measure
 from bot.engine.steps.focus import deadline_in_crunch
 from bot.engine.steps.timing import day_label
 from bot.engine.steps.why import weakness_message
@@ -29,7 +30,12 @@ DEBRIEF_QUESTIONS = {
     Stage.AGREED: "What did you agree, if anything?",
     Stage.NEXT_STEP: "What is the next step, who owns it, and by when?",
 }
-_NEXT_STAGE = {Stage.HEARD: Stage.AGREED, Stage.AGREED: Stage.NEXT_STEP}
+_NEXT_STAGE = {
+    Stage.HEARD: Stage.AGREED,
+    Stage.AGREED: Stage.NEXT_STEP,
+    Stage.NEXT_STEP: Stage.MEASURE,
+}
+_OUTCOME_STAGES = (Stage.MEASURE, Stage.FOLLOW_UP, Stage.NEW_VALUE)
 
 
 def render_brief(state: PrepState, ctx: CoachContext) -> str:
@@ -136,14 +142,20 @@ class Debrief:
     title = "Debrief — what happened"
 
     def intro(self, state: PrepState, ctx: CoachContext) -> list[Reply]:
+        if state.stage is Stage.NEW_VALUE:
+            return [self.ask(state, ctx)]
         text = f"{self.title}\nHow did the conversation with {ctx.playbook.role} go?"
         return [say(self.step, text), self.ask(state, ctx)]
 
     def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
+        if state.stage in _OUTCOME_STAGES:
+            return measure.ask(state)
         extras = (BACK_CHOICE,) if state.stage is not Stage.HEARD else ()
         return ask_text(self.step, DEBRIEF_QUESTIONS[state.stage], *extras, PAUSE_CHOICE)
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
+        if state.stage in _OUTCOME_STAGES:
+            return measure.on_text(state, text, ctx, lambda done: self._close(done, ctx))
         answers = state.debrief.model_copy(update={state.stage.value: text})
         new = state.model_copy(update={"debrief": answers})
         following = _NEXT_STAGE.get(state.stage)
@@ -155,15 +167,16 @@ class Debrief:
     def _close(self, state: PrepState, ctx: CoachContext) -> Turn:
         closed = state.model_copy(update={"status": Status.CLOSED, "stage": Stage.DONE})
         text = self.note(closed, ctx)
+        after = f" {measure.status_line(state.outcome)}" if state.outcome else ""
         closing = Reply(
             step=self.step,
-            text="Debrief saved with this conversation's notes.",
+            text=f"Debrief saved with this conversation's notes.{after}",
             expects=Expects.NONE,
         )
         return Turn(closed, [say(self.step, text), closing], {self.step.value: text})
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
-        return None
+        return measure.on_choice(state, value, lambda done: self._close(done, ctx))
 
     def on_next(self, state: PrepState, ctx: CoachContext) -> Turn | None:
         return stay(state, say(self.step, "Answer the question, or pause."), self.ask(state, ctx))
@@ -171,4 +184,8 @@ class Debrief:
     def note(self, state: PrepState, ctx: CoachContext) -> str:
         if state.status is not Status.CLOSED:
             return ""
-        return _render(ctx.debrief_template, state, ctx)
+        outcome = state.outcome
+        line = (
+            f"{measure.progress_line(outcome)}\n{measure.status_line(outcome)}" if outcome else ""
+        )
+        return _render(ctx.debrief_template, state, ctx, outcome=line)

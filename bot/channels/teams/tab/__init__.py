@@ -4,7 +4,8 @@
 - `GET /tab?stakeholder=sales&tenant=<tid>`: public playbook content and the SVG timeline,
   rendered on the server; the page's script then asks Teams for an SSO token.
 - `GET /tab/api/preps` with `Authorization: Bearer <token>`: the signed-in user's own preps
-  and notes, or 401. Nothing private is ever in the HTML itself.
+  and notes, and the measured outcomes of their debriefs, or 401. Nothing private is ever in
+  the HTML itself.
 
 The Teams JS SDK is vendored under `static/` (no CDN at run time); the pages load only
 same-origin scripts and may be framed by Microsoft 365 hosts only.
@@ -110,7 +111,8 @@ class ChannelTab:
         return self._html("tab.html", self._scripts(request, "tab.js") | context)
 
     async def preps(self, request: web.Request) -> web.Response:
-        """The signed-in user's own preps with their notes; 401 without a valid SSO token."""
+        """The signed-in user's own preps with their notes, and their measured outcomes; 401
+        without a valid SSO token."""
         user = await self._signed_in(request)
         if user is None:
             response = _json({"error": "Sign in to Teams to see your preps."}, 401)
@@ -123,7 +125,13 @@ class ChannelTab:
             if not stakeholder or prep.stakeholder == stakeholder
         ][:PREPS_SHOWN]
         details = [await self.coach.prep(user, prep.id) for prep in summaries]
-        return _json({"preps": [d.model_dump(mode="json") for d in details if d is not None]})
+        outcomes = [
+            view.model_dump(mode="json")
+            for view in await self.coach.outcomes(user)
+            if not stakeholder or view.stakeholder == stakeholder
+        ][:PREPS_SHOWN]
+        preps = [d.model_dump(mode="json") for d in details if d is not None]
+        return _json({"preps": preps, "outcomes": outcomes})
 
     async def _signed_in(self, request: web.Request) -> UserRef | None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -1,4 +1,5 @@
-// The channel tab: after Teams signs the user in (SSO), show their own preps and notes.
+// The channel tab: after Teams signs the user in (SSO), show their own preps, notes and
+// measured outcomes.
 // The playbook and timeline are already in the page; nothing private is, until the API
 // answers for a valid token. Text goes in through textContent only, never as markup.
 (function () {
@@ -46,6 +47,23 @@
     return item;
   }
 
+  function renderOutcomes(outcomes) {
+    const shown = document.getElementById("outcomes");
+    const note = document.getElementById("outcomes-status");
+    if (!shown || !note) return;
+    shown.replaceChildren(...outcomes.map((view) => {
+      const item = el("li", "outcome");
+      item.dataset.prepId = String(view.prep_id);
+      item.append(el("p", "progress", "#" + view.prep_id + " · " + view.progress));
+      item.append(el("p", "standing", view.standing));
+      return item;
+    }));
+    shown.hidden = outcomes.length === 0;
+    note.textContent = outcomes.length
+      ? "Only you see these. Record a new number in our personal chat: outcome N VALUE."
+      : "No measured outcomes for this stakeholder yet. A debrief after the talk adds one.";
+  }
+
   function renderPreps(preps) {
     list.replaceChildren(...preps.map(renderPrep));
     list.hidden = preps.length === 0;
@@ -65,7 +83,9 @@
       return;
     }
     if (!response.ok) throw new Error("HTTP " + response.status);
-    renderPreps((await response.json()).preps || []);
+    const found = await response.json();
+    renderOutcomes(found.outcomes || []);
+    renderPreps(found.preps || []);
   }
 
   async function start() {
