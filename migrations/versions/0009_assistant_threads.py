@@ -2,7 +2,7 @@
 its title names.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 
 from __future__ import annotations
