@@ -68,9 +68,14 @@ class SlackWorkspace:
         return await self.post(body)
 
     async def tick(
-        self, message: dict[str, Any], *choices: str, user: str = USER_ID
+        self,
+        message: dict[str, Any],
+        *choices: str,
+        user: str = USER_ID,
+        thread_ts: str | None = None,
     ) -> ClientResponse:
-        """Tick `choices` in the message's checklist and press its submit button."""
+        """Tick `choices` in the message's checklist and press its submit button (in the
+        assistant thread `thread_ts`, if given)."""
         ticked = [o for o in checklist(message) if o["value"] in choices]
         assert len(ticked) == len(choices), f"not all of {choices} in the checklist"
         payload = block_actions_payload(
@@ -78,6 +83,7 @@ class SlackWorkspace:
             choice_of(message, "@picked"),
             user_id=user,
             response_url=self.api.response_url(f"click-{user}"),
+            thread_ts=thread_ts,
         )
         state = {"picks": {"picks": {"type": "checkboxes", "selected_options": ticked}}}
         payload["state"] = {"values": state}
