@@ -22,6 +22,15 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     GBP TBD NHS BBC QR KB MB GB TB ELT SLT
     """.split()
 )
+# Workplace tools and consumer brands every office worker meets; a rare word in a
+# frequency table, but no listener stumbles over them. Security products are glossary terms.
+EVERYDAY_PRODUCTS = frozenset(
+    """
+    docusign salesforce workday sharepoint onedrive dropbox gmail outlook whatsapp linkedin
+    zoom slack excel powerpoint iphone ipad android youtube paypal jira confluence zendesk
+    hubspot servicenow netsuite quickbooks xero concur coupa tableau looker gong calendly
+    """.split()
+)
 # Words that put a draft in the middle of an attack, so an everyday word's security sense
 # applies. Not "security" or "risk": nearly every draft a security leader writes has those.
 SECURITY_CONTEXT = frozenset(
@@ -43,6 +52,9 @@ EVERYDAY_COMPOUNDS = frozenset(
 # Below this Zipf frequency (about once per 3 million words) a word is rare in everyday
 # English, so a business listener may not know it.
 RARE_ZIPF = 2.55
+# A past tense or doer ('onboarded', 'approver') is as familiar as its verb when the verb is
+# at least this common; a little stricter than RARE_ZIPF, as the inflected form is rarer still.
+LEMMA_ZIPF = 3.0
 # At or above this, an all-capitals word is an ordinary word written for emphasis ("PLEASE").
 COMMON_ZIPF = 4.0
 _ROMAN = re.compile(r"[IVX]+")
@@ -62,12 +74,25 @@ def _zipf(word: str) -> float:
 
 def is_rare(word: str) -> bool:
     """Rare in everyday English. A plural counts as common when its singular is ('logins'),
-    and so does a word made of two common words ('helpdesk', 'timesheet')."""
+    a past tense or doer when its verb is well known ('onboarded', 'approver'), and so does a
+    word made of two common words ('helpdesk', 'timesheet')."""
     if zipf(word) >= RARE_ZIPF:
         return False
     if word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF:
         return False
+    if any(zipf(stem) >= LEMMA_ZIPF for stem in _verb_stems(word.lower())):
+        return False
     return not (word[1:].islower() and _two_common_words(word.lower()))
+
+
+def _verb_stems(word: str) -> list[str]:
+    """The verbs a past tense or doer may come from: 'onboarded' from 'onboard', 'approver'
+    from 'approve'. Not an -ing form: a noun made a verb ('permissioning') is coined."""
+    for suffix in ("ed", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[: -len(suffix)]
+            return [stem, stem + "e"]
+    return []
 
 
 def _two_common_words(word: str) -> bool:
