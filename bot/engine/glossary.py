@@ -62,6 +62,9 @@ class GlossaryIndex:
                 else:
                     spelled_out.append((form.lower(), entry))
         acronyms = {form.lower() for form in self._acronyms}
+        spelled_out += [
+            (short, entry) for form, entry in spelled_out if (short := inflection.clipped(form))
+        ]
         for form, entry in spelled_out:
             for inflected in _inflections(form, entry.security_sense):
                 self._jargon.setdefault(inflected, entry)
@@ -184,16 +187,15 @@ def _inflections(form: str, security_sense: bool) -> set[str]:
     past tense is kept too ('containment': 'contained' beside an attack, never 'contains')."""
     forms = {form, inflection.plural(form)}
     *lead, last = form.split(" ")
-    verb = inflection.verb_of(last, bare=not lead)
-    if verb is None or (not security_sense and vocabulary.zipf(verb) >= _STEM_ZIPF):
+    verb = inflection.verb_of(last)
+    everyday = not lead and not security_sense and vocabulary.zipf(verb or "") >= _STEM_ZIPF
+    if verb is None or everyday:
         return forms
     prefix = " ".join(lead) + " " if lead else ""
     return forms | {
         prefix + other
         for other in inflection.verb_forms(verb)
-        if lead
-        or vocabulary.zipf(other) < _STEM_ZIPF
-        or (security_sense and other.endswith("ed"))
+        if lead or vocabulary.zipf(other) < _STEM_ZIPF or (security_sense and other.endswith("ed"))
     }
 
 

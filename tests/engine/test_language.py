@@ -211,3 +211,60 @@ def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
 ) -> None:
     found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
     assert found["jargon"] == ["phishing-resistant"]
+
+
+def test_every_verb_form_of_a_glossary_term_is_found(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "After the attackers got in, the firewall quarantined two laptops, which now "
+        "authenticate again, and the gateway auto-quarantines any new ones.",
+        "finance",
+        glossary,
+        library,
+    )
+    assert found["jargon"] == ["quarantined", "authenticate", "auto-quarantines"]
+
+
+def test_practitioners_short_forms_of_glossary_terms_are_found(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "HR agreed to a phishing sim, and the hard-coded creds come out next week.",
+        "hr",
+        glossary,
+        library,
+    )
+    assert found["jargon"] == ["phishing sim", "hard-coded creds"]
+
+
+def test_an_abbreviation_made_a_verb_or_leading_a_compound_is_the_abbreviation(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    assert terms_for("Service calls aren't mTLS'd yet.", "engineering", glossary, library) == {
+        "acronym": ["mTLS"]
+    }
+    draft = "Security reviews slow our ARR-critical deals."
+    assert terms_for(draft, "sales", glossary, library) == {}
+    assert terms_for(draft, "hr", glossary, library) == {"acronym": ["ARR"]}
+
+
+def test_familiar_verbs_bent_and_everyday_tools_are_not_rare_words(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "We onboarded a second approver, who signs each change in DocuSign."
+    assert terms_for(draft, "finance", glossary, library) == {}
+
+
+def test_a_term_bent_into_a_verb_stays_in_the_plainer_version(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text(
+        "After the attackers got in, the tills authenticate with MFA.",
+        glossary,
+        library.find("finance"),
+    )
+    assert [term_of(f) for f in report.findings if term_of(f)] == ["authenticate", "MFA"]
+    assert report.rewrite == (
+        "After the attackers got in, the tills authenticate with a second check when you sign in."
+    )
