@@ -55,6 +55,8 @@ RARE_ZIPF = 2.55
 # A past tense or doer ('onboarded', 'approver') is as familiar as its verb when the verb is
 # at least this common; a little stricter than RARE_ZIPF, as the inflected form is rarer still.
 LEMMA_ZIPF = 3.0
+# Seen in everyday text, if rarely (about once in 100 million words).
+USED_ZIPF = 2.0
 # At or above this, an all-capitals word is an ordinary word written for emphasis ("PLEASE").
 COMMON_ZIPF = 4.0
 _ROMAN = re.compile(r"[IVX]+")
@@ -74,7 +76,7 @@ def _zipf(word: str) -> float:
 
 def is_rare(word: str) -> bool:
     """Rare in everyday English. A plural counts as common when its singular is ('logins'),
-    a past tense or doer when its verb is well known ('onboarded', 'approver'), and so does a
+    a verb form or doer when its verb is well known ('onboarded', 'approvers'), and so does a
     word made of two common words ('helpdesk', 'timesheet')."""
     if zipf(word) >= RARE_ZIPF:
         return False
@@ -86,10 +88,13 @@ def is_rare(word: str) -> bool:
 
 
 def _verb_stems(word: str) -> list[str]:
-    """The verbs a past tense or doer may come from: 'onboarded' from 'onboard', 'approver'
-    from 'approve'. Not an -ing form: a noun made a verb ('permissioning') is coined."""
-    for suffix in ("ed", "er"):
+    """The verbs a past tense or doer may come from: 'onboarded' from 'onboard', 'approvers'
+    from 'approve'. An -ing form only when it is itself in use ('onboarding'): one never
+    written is a noun made a verb ('permissioning'), which is coined."""
+    for suffix in ("ed", "er", "ers", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "ing" and zipf(word) < USED_ZIPF:
+                return []
             stem = word[: -len(suffix)]
             return [stem, stem + "e"]
     return []

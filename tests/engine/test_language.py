@@ -115,6 +115,10 @@ def test_an_everyday_word_is_jargon_only_in_its_security_sense(
     security = "The attackers kept persistence on one server and used it as a lure for others."
     found = terms_for(security, "finance", glossary, library)
     assert found["jargon"] == ["persistence", "lure"]
+    business = "The prospect gets a sandbox account, and we hardened our offer for renewals."
+    assert terms_for(business, "sales", glossary, library) == {}
+    attack = "The attackers got in, so we hardened the laptops and sandbox every attachment."
+    assert terms_for(attack, "sales", glossary, library)["jargon"] == ["hardened", "sandbox"]
 
 
 def test_rare_words_beyond_the_glossary_are_flagged_softly(
@@ -252,7 +256,7 @@ def test_an_abbreviation_made_a_verb_or_leading_a_compound_is_the_abbreviation(
 def test_familiar_verbs_bent_and_everyday_tools_are_not_rare_words(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
-    draft = "We onboarded a second approver, who signs each change in DocuSign."
+    draft = "Onboarding went well: we onboarded two approvers, who sign changes in DocuSign."
     assert terms_for(draft, "finance", glossary, library) == {}
 
 
