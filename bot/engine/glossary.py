@@ -158,7 +158,9 @@ def _plain_abbreviation(token: str) -> bool:
 
 
 def _unfamiliar_word(token: str) -> bool:
-    if any(char.isdigit() for char in token) or "/" in token:
+    if any(char.isdigit() for char in token):
+        return vocabulary.is_coded_name(token)
+    if "/" in token:
         return False
     if token.lower() in vocabulary.EVERYDAY_PRODUCTS:
         return False

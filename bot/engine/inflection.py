@@ -12,6 +12,14 @@ SIBILANTS = ("s", "sh", "ch", "x", "z")
 _MIN_STEM = 4
 # A word already bent (passkeys, pwned, infostealer) is no verb to bend again.
 _INFLECTED = ("s", "ed", "er", "or")
+# Noun endings and the verb ending each stands for, longest first.
+_VERB_SUFFIXES = (
+    ("isation", "ise"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ment", ""),
+    ("ing", ""),
+)
 
 
 def plural(word: str) -> str:
@@ -22,8 +30,9 @@ def plural(word: str) -> str:
 
 def verb_of(word: str) -> str | None:
     """The verb behind a term's word: spoofing → spoof, exfiltration → exfiltrate,
-    containment → contain; a word with no such suffix is its own verb (quarantine, team)."""
-    for suffix, ending in (("ing", ""), ("ation", "ate"), ("ment", "")):
+    tokenisation → tokenise, containment → contain; a word with no such suffix is its own verb
+    (quarantine, team)."""
+    for suffix, ending in _VERB_SUFFIXES:
         stem = word.removesuffix(suffix)
         if stem != word:
             return stem + ending if len(stem) >= _MIN_STEM else None

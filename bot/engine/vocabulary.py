@@ -19,7 +19,7 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
     LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
     NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
-    GBP TBD NHS BBC QR KB MB GB TB ELT SLT
+    GBP TBD NHS BBC QR KB MB GB TB ELT SLT COVID
     """.split()
 )
 # Workplace tools and consumer brands every office worker meets; a rare word in a
@@ -62,6 +62,10 @@ COMMON_ZIPF = 4.0
 _ROMAN = re.compile(r"[IVX]+")
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]+)+")
 _LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}")
+_NUMBER_AROUND = re.compile(r"^\d+|\d+$")
+# A name with a number inside it (Log4j, Log4Shell, Win11): a product or tool, not a count
+# ('10k', '24x7', '3pm') or a period ('FY24', 'Q4').
+_CODED_NAME = re.compile(r"[A-Za-z]{3,}\d+[A-Za-z]*")
 
 
 def zipf(word: str) -> float:
@@ -118,8 +122,15 @@ def is_acronym_like(token: str) -> bool:
 
 
 def is_familiar_abbreviation(token: str) -> bool:
+    """An everyday abbreviation, also in the plural (KPIs), with a year or number (FY24) or
+    after an amount (256GB)."""
     bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
-    return bare.upper() in FAMILIAR_ABBREVIATIONS or token.upper() in FAMILIAR_ABBREVIATIONS
+    numbered = _NUMBER_AROUND.sub("", token)
+    return any(form.upper() in FAMILIAR_ABBREVIATIONS for form in (token, bare, numbered))
+
+
+def is_coded_name(token: str) -> bool:
+    return bool(_CODED_NAME.fullmatch(token))
 
 
 def is_roman_numeral(token: str) -> bool:

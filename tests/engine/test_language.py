@@ -272,3 +272,17 @@ def test_a_term_bent_into_a_verb_stays_in_the_plainer_version(
     assert report.rewrite == (
         "After the attackers got in, the tills authenticate with a second check when you sign in."
     )
+
+
+def test_a_name_with_a_number_is_a_tool_but_a_period_or_amount_is_not(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "The Log4j flaw hit three apps, and our tokenising of card data is late.",
+        "board",
+        glossary,
+        library,
+    )
+    assert found == {"unfamiliar": ["Log4j"], "jargon": ["tokenising"]}
+    plain = "The FY24 plan adds 256GB laptops for Q4 and 24x7 support at 3pm calls."
+    assert terms_for(plain, "sales", glossary, library) == {}
