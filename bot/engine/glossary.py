@@ -219,7 +219,7 @@ def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
     if not ordered:
         return None
     body = "|".join(re.escape(form) for form in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w&-])(?:{body})(?![\w&-])", re.IGNORECASE)
 
 
 def _explained(text: str, match: re.Match[str], expansion: str) -> bool:

@@ -105,6 +105,8 @@ def test_the_stakeholders_own_vocabulary_is_not_jargon_to_them(
     draft = "Add an SBOM to each release and fail the CI/CD build on any critical CVE."
     assert terms_for(draft, "engineering", glossary, library) == {}
     assert {"SBOM", "CI/CD", "CVE"} <= set(terms_for(draft, "sales", glossary, library)["acronym"])
+    finance = "The FP&A team can model what an outage costs the P&L."
+    assert terms_for(finance, "finance", glossary, library) == {}
 
 
 def test_an_everyday_word_is_jargon_only_in_its_security_sense(
