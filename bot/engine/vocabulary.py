@@ -47,6 +47,14 @@ EVERYDAY_COMPOUNDS = frozenset(
     one-to-one one-to-ones end-to-end out-of-the-box word-of-mouth run-of-the-mill
     year-over-year month-over-month off-the-shelf on-the-job top-of-mind head-to-head
     all-in-one hard-to-find easy-to-use one-on-one one-on-ones first-of-its-kind
+    pay-as-you-go one-size-fits-all behind-the-scenes not-for-profit business-as-usual
+    out-of-office out-of-pocket up-to-the-minute well-thought-out
+    """.split()
+)
+# A hyphenated phrase ending in one of these says when: out-of-hours, end-of-quarter.
+_TIME_WORDS = frozenset(
+    """
+    hour hours day days week weeks month months quarter quarters year years term season
     """.split()
 )
 # Below this Zipf frequency (about once per 3 million words) a word is rare in everyday
@@ -150,4 +158,6 @@ def unfamiliar_compound(word: str) -> bool:
         return False
     if len(parts) == 3 and parts[0] == parts[2] and parts[1] in {"by", "to", "for", "on"}:
         return False  # step-by-step, day-to-day, back-to-back
+    if parts[-1] in _TIME_WORDS:
+        return False  # out-of-hours, end-of-quarter, twice-a-year
     return len(parts) >= 3 or any(len(part) >= 4 and is_rare(part) for part in parts)

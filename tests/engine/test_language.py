@@ -255,11 +255,13 @@ def test_an_abbreviation_made_a_verb_or_leading_a_compound_is_the_abbreviation(
     assert terms_for(draft, "hr", glossary, library) == {"acronym": ["ARR"]}
 
 
-def test_familiar_verbs_bent_and_everyday_tools_are_not_rare_words(
+def test_familiar_verbs_bent_everyday_tools_and_phrases_are_not_rare_words(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
     draft = "Onboarding went well: we onboarded two approvers, who sign changes in DocuSign."
     assert terms_for(draft, "finance", glossary, library) == {}
+    when = "Out-of-hours calls and end-of-quarter payments go on a pay-as-you-go plan."
+    assert terms_for(when, "finance", glossary, library) == {}
 
 
 def test_a_term_bent_into_a_verb_stays_in_the_plainer_version(
