@@ -124,7 +124,10 @@ class GlossaryIndex:
             if not _explained(text, match, entry.expansion or ""):
                 add(entry.term, TermHit(HitKind.GLOSSARY, entry, token, match.start()))
             return
-        part = next((p for p in token.lower().split("-") if p in self._jargon), None)
+        # 'red-team', 'threat-intel': a glossary phrase hyphenated; 'auto-quarantines': built
+        # on a glossary word.
+        parts = token.lower().split("-")
+        part = next((p for p in (" ".join(parts), *parts) if p in self._jargon), None)
         if "-" in token and part is not None:
             add(token, TermHit(HitKind.GLOSSARY, self._jargon[part], token, match.start()))
             return

@@ -62,6 +62,7 @@ CLIPPINGS = {
     "dependency": "dep",
     "environment": "env",
     "exfiltration": "exfil",
+    "intelligence": "intel",
     "permissions": "perms",
     "privileges": "privs",
     "reconnaissance": "recon",

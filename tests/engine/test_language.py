@@ -217,6 +217,8 @@ def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
 ) -> None:
     found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
     assert found["jargon"] == ["phishing-resistant"]
+    hyphenated = terms_for("The red-team report reached us.", "board", glossary, library)
+    assert hyphenated["jargon"] == ["red-team"]
 
 
 def test_every_verb_form_of_a_glossary_term_is_found(
