@@ -154,13 +154,13 @@ def test_inflected_forms_and_coined_compounds_are_found_once(
 ) -> None:
     found = terms_for(
         "The CFO was spoofed twice, and the attackers were living-off-the-land while "
-        "spoofing suppliers too.",
+        "spoofing suppliers too, against our follow-the-sun desk.",
         "hr",
         glossary,
         library,
     )
-    assert found["jargon"] == ["spoofed"]
-    assert found["unfamiliar"] == ["living-off-the-land"]
+    assert found["jargon"] == ["spoofed", "living-off-the-land"]
+    assert found["unfamiliar"] == ["follow-the-sun"]
 
 
 def test_an_acronym_is_read_as_what_it_stands_for(glossary: GlossaryIndex) -> None:
@@ -217,8 +217,8 @@ def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
 ) -> None:
     found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
     assert found["jargon"] == ["phishing-resistant"]
-    hyphenated = terms_for("The red-team report reached us.", "board", glossary, library)
-    assert hyphenated["jargon"] == ["red-team"]
+    hyphenated = terms_for("The threat-intel report reached us.", "board", glossary, library)
+    assert hyphenated["jargon"] == ["threat-intel"]
 
 
 def test_every_verb_form_of_a_glossary_term_is_found(
