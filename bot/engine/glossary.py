@@ -12,19 +12,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.engine import vocabulary
+from bot.engine import inflection, vocabulary
 from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
 
 # "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
 _PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:[-/][A-Za-z0-9&]+)*(?:['’][A-Za-z]+)?")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_VERB_ENDING = re.compile(r"['’](?:d|ed|ing)$")
+# An abbreviation leading a compound of everyday words: ARR-critical, SOC2-compliant.
+_ABBREVIATION_LED = re.compile(r"[A-Za-z0-9&]+(?:-[a-z]+)+")
 # A verb's -ing form in the glossary also matches its other forms (spoofing: spoofed, spoof)
 # when the stem is not itself an everyday word (salting: not "salt").
 _STEM_ZIPF = 3.6
 # The first word of a multi-word term stands for it when it is this rare ('tabletop').
 _HEAD_ZIPF = 3.2
-_SIBILANTS = ("s", "sh", "ch", "x", "z")
 
 
 class HitKind(StrEnum):
@@ -60,8 +62,11 @@ class GlossaryIndex:
                 else:
                     spelled_out.append((form.lower(), entry))
         acronyms = {form.lower() for form in self._acronyms}
+        spelled_out += [
+            (short, entry) for form, entry in spelled_out if (short := inflection.clipped(form))
+        ]
         for form, entry in spelled_out:
-            for inflected in _inflections(form):
+            for inflected in _inflections(form, entry.security_sense):
                 self._jargon.setdefault(inflected, entry)
             head = _distinctive_head(form)
             if head and head not in acronyms:
@@ -102,6 +107,8 @@ class GlossaryIndex:
         self, text: str, match: re.Match[str], add: Callable[[str, TermHit], None]
     ) -> None:
         token = _POSSESSIVE.sub("", match.group(0))
+        if vocabulary.is_acronym_like(bare := _VERB_ENDING.sub("", token)):
+            token = bare  # an abbreviation made a verb: mTLS'd
         if "'" in token or "’" in token:
             return  # a contraction: hasn't, we're
         head = re.split(r"[-/]", token)[0]
@@ -117,14 +124,20 @@ class GlossaryIndex:
             if not _explained(text, match, entry.expansion or ""):
                 add(entry.term, TermHit(HitKind.GLOSSARY, entry, token, match.start()))
             return
-        part = next((p for p in token.lower().split("-")[:-1] if p in self._jargon), None)
+        # 'red-team', 'threat-intel': a glossary phrase hyphenated; 'auto-quarantines': built
+        # on a glossary word.
+        parts = token.lower().split("-")
+        part = next((p for p in (" ".join(parts), *parts) if p in self._jargon), None)
         if "-" in token and part is not None:
             add(token, TermHit(HitKind.GLOSSARY, self._jargon[part], token, match.start()))
             return
         if vocabulary.is_acronym_like(token):
-            if _plain_abbreviation(token) or _explained(text, match, ""):
+            # 'ARR-critical' is about ARR: the abbreviation is what a listener may not know.
+            abbreviation = head if _ABBREVIATION_LED.fullmatch(token) else token
+            if _plain_abbreviation(abbreviation) or _explained(text, match, ""):
                 return
-            add(token.removesuffix("s"), TermHit(HitKind.ACRONYM, None, token, match.start()))
+            hit = TermHit(HitKind.ACRONYM, None, abbreviation, match.start())
+            add(abbreviation.removesuffix("s"), hit)
         elif _unfamiliar_word(token):
             add(token, TermHit(HitKind.UNFAMILIAR, None, token, match.start()))
 
@@ -148,7 +161,11 @@ def _plain_abbreviation(token: str) -> bool:
 
 
 def _unfamiliar_word(token: str) -> bool:
-    if any(char.isdigit() for char in token) or "/" in token:
+    if any(char.isdigit() for char in token):
+        return vocabulary.is_coded_name(token)
+    if "/" in token:
+        return False
+    if token.lower() in vocabulary.EVERYDAY_PRODUCTS:
         return False
     if "-" in token:
         return vocabulary.unfamiliar_compound(token)
@@ -168,17 +185,23 @@ def _is_known(hit: TermHit, known: set[str]) -> bool:
     return bool(forms & known)
 
 
-def _inflections(form: str) -> set[str]:
-    """A term, its plural, and for an -ing term with a rare stem its other verb forms."""
-    forms = {form, form + ("es" if form.endswith(_SIBILANTS) else "s")}
+def _inflections(form: str, security_sense: bool) -> set[str]:
+    """A term, its plural, and the other forms of its verb (spoofing: spoofed; quarantine:
+    quarantined; exfiltration: exfiltrated) that are not everyday words
+    ('salting' is not 'salted'). An everyday word's security sense is read in context, so its
+    past tense is kept too ('containment': 'contained' beside an attack, never 'contains')."""
+    forms = {form, inflection.plural(form)}
     *lead, last = form.split(" ")
-    if last.endswith("ing") and len(last) > 6:
-        stem = last[:-3]
-        if vocabulary.zipf(stem) < _STEM_ZIPF:
-            prefix = " ".join(lead) + " " if lead else ""
-            plural = "es" if stem.endswith(_SIBILANTS) else "s"
-            forms |= {prefix + stem + suffix for suffix in ("", plural, "ed")}
-    return forms
+    verb = inflection.verb_of(last)
+    everyday = not lead and not security_sense and vocabulary.zipf(verb or "") >= _STEM_ZIPF
+    if verb is None or everyday:
+        return forms
+    prefix = " ".join(lead) + " " if lead else ""
+    return forms | {
+        prefix + other
+        for other in inflection.verb_forms(verb)
+        if lead or vocabulary.zipf(other) < _STEM_ZIPF or (security_sense and other.endswith("ed"))
+    }
 
 
 def _distinctive_head(form: str) -> str | None:
@@ -199,7 +222,7 @@ def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
     if not ordered:
         return None
     body = "|".join(re.escape(form) for form in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w&-])(?:{body})(?![\w&-])", re.IGNORECASE)
 
 
 def _explained(text: str, match: re.Match[str], expansion: str) -> bool:

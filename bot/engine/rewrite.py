@@ -3,7 +3,8 @@
 The replacement keeps the sentence grammatical: "an EDR" becomes "software that…" without a
 doubled article, a plural term keeps a plural meaning, and a sentence still starts with a
 capital. A term used as a modifier ("DLP pop-ups") stays, since a phrase cannot stand there,
-and so does any replacement that would make the draft harder to read. Terms with no known
+as does a term bent into a verb ("quarantined": the plain phrase is a noun), and so does any
+replacement that would make the draft harder to read. Terms with no known
 alternative (rare words, unknown abbreviations) stay as written.
 """
 
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from bot.engine.glossary import TermHit
+from bot.engine.inflection import plural
 
 _DETERMINER_BEFORE = re.compile(
     r"\b(a|an|the|our|your|their|its|this|that|these|those|his|her|my)\s+$", re.IGNORECASE
@@ -41,7 +43,7 @@ def plain_version(
     version, cursor_shift, changed = text, 0, False
     current = assess(version)
     for hit in sorted(hits, key=lambda item: item.start):
-        if hit.entry is None or _modifies_next_word(text, hit):
+        if hit.entry is None or _bent(hit) or _modifies_next_word(text, hit):
             continue
         start, end = hit.start + cursor_shift, hit.end + cursor_shift
         before = version[:start]
@@ -73,15 +75,22 @@ def _fitted(hit: TermHit, before: str) -> str:
     return plain
 
 
-def _is_plural(hit: TermHit) -> bool:
+def _names(hit: TermHit) -> set[str]:
     assert hit.entry is not None
-    names = {name.lower() for name in (hit.entry.term, *hit.entry.variants)}
+    return {name.lower() for name in (hit.entry.term, *hit.entry.variants)}
+
+
+def _is_plural(hit: TermHit) -> bool:
     matched = hit.matched.lower()
-    return (
-        matched not in names
-        and matched.endswith("s")
-        and matched[:-1] in names | {name.removesuffix("e") for name in names}
+    return matched not in _names(hit) and any(
+        matched in (plural(name), name + "s") for name in _names(hit)
     )
+
+
+def _bent(hit: TermHit) -> bool:
+    """Found in another form than its names or their plurals: a verb ('quarantined',
+    'authenticate'), or inside a hyphenated word ('auto-quarantines')."""
+    return hit.matched.lower() not in _names(hit) and not _is_plural(hit)
 
 
 def _pluralised(phrase: str) -> str:

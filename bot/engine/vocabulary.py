@@ -19,7 +19,16 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     KPI OKR ROI SLA FAQ FYI ASAP ETA EOD EOW OOO PTO PS TV UK US USA EU UN NY LA EMEA APAC
     LATAM FY YOY YTD QTD H1 H2 Q1 Q2 Q3 Q4 QBR CRM ERP B2B B2C SMB SME HQ R&D M&A P&L PR
     NDA RFP ID PDF PIN ATM GPS SMS UI UX WI-FI WIFI OK IPO ESG AGM LLC PLC INC LTD USD EUR
-    GBP TBD NHS BBC QR KB MB GB TB ELT SLT
+    GBP TBD NHS BBC QR KB MB GB TB ELT SLT COVID
+    """.split()
+)
+# Workplace tools and consumer brands every office worker meets; a rare word in a
+# frequency table, but no listener stumbles over them. Security products are glossary terms.
+EVERYDAY_PRODUCTS = frozenset(
+    """
+    docusign salesforce workday sharepoint onedrive dropbox gmail outlook whatsapp linkedin
+    zoom slack excel powerpoint iphone ipad android youtube paypal jira confluence zendesk
+    hubspot servicenow netsuite quickbooks xero concur coupa tableau looker gong calendly
     """.split()
 )
 # Words that put a draft in the middle of an attack, so an everyday word's security sense
@@ -38,16 +47,33 @@ EVERYDAY_COMPOUNDS = frozenset(
     one-to-one one-to-ones end-to-end out-of-the-box word-of-mouth run-of-the-mill
     year-over-year month-over-month off-the-shelf on-the-job top-of-mind head-to-head
     all-in-one hard-to-find easy-to-use one-on-one one-on-ones first-of-its-kind
+    pay-as-you-go one-size-fits-all behind-the-scenes not-for-profit business-as-usual
+    out-of-office out-of-pocket up-to-the-minute well-thought-out
+    """.split()
+)
+# A hyphenated phrase ending in one of these says when: out-of-hours, end-of-quarter.
+_TIME_WORDS = frozenset(
+    """
+    hour hours day days week weeks month months quarter quarters year years term season
     """.split()
 )
 # Below this Zipf frequency (about once per 3 million words) a word is rare in everyday
 # English, so a business listener may not know it.
 RARE_ZIPF = 2.55
+# A past tense or doer ('onboarded', 'approver') is as familiar as its verb when the verb is
+# at least this common; a little stricter than RARE_ZIPF, as the inflected form is rarer still.
+LEMMA_ZIPF = 3.0
+# Seen in everyday text, if rarely (about once in 100 million words).
+USED_ZIPF = 2.0
 # At or above this, an all-capitals word is an ordinary word written for emphasis ("PLEASE").
 COMMON_ZIPF = 4.0
 _ROMAN = re.compile(r"[IVX]+")
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]+)+")
 _LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}")
+_NUMBER_AROUND = re.compile(r"^\d+|\d+$")
+# A name with a number inside it (Log4j, Log4Shell, Win11): a product or tool, not a count
+# ('10k', '24x7', '3pm') or a period ('FY24', 'Q4').
+_CODED_NAME = re.compile(r"[A-Za-z]{3,}\d+[A-Za-z]*")
 
 
 def zipf(word: str) -> float:
@@ -62,12 +88,28 @@ def _zipf(word: str) -> float:
 
 def is_rare(word: str) -> bool:
     """Rare in everyday English. A plural counts as common when its singular is ('logins'),
-    and so does a word made of two common words ('helpdesk', 'timesheet')."""
+    a verb form or doer when its verb is well known ('onboarded', 'approvers'), and so does a
+    word made of two common words ('helpdesk', 'timesheet')."""
     if zipf(word) >= RARE_ZIPF:
         return False
     if word.lower().endswith("s") and zipf(word[:-1]) >= RARE_ZIPF:
         return False
+    if any(zipf(stem) >= LEMMA_ZIPF for stem in _verb_stems(word.lower())):
+        return False
     return not (word[1:].islower() and _two_common_words(word.lower()))
+
+
+def _verb_stems(word: str) -> list[str]:
+    """The verbs a past tense or doer may come from: 'onboarded' from 'onboard', 'approvers'
+    from 'approve'. An -ing form only when it is itself in use ('onboarding'): one never
+    written is a noun made a verb ('permissioning'), which is coined."""
+    for suffix in ("ed", "er", "ers", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "ing" and zipf(word) < USED_ZIPF:
+                return []
+            stem = word[: -len(suffix)]
+            return [stem, stem + "e"]
+    return []
 
 
 def _two_common_words(word: str) -> bool:
@@ -88,8 +130,15 @@ def is_acronym_like(token: str) -> bool:
 
 
 def is_familiar_abbreviation(token: str) -> bool:
+    """An everyday abbreviation, also in the plural (KPIs), with a year or number (FY24) or
+    after an amount (256GB)."""
     bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
-    return bare.upper() in FAMILIAR_ABBREVIATIONS or token.upper() in FAMILIAR_ABBREVIATIONS
+    numbered = _NUMBER_AROUND.sub("", token)
+    return any(form.upper() in FAMILIAR_ABBREVIATIONS for form in (token, bare, numbered))
+
+
+def is_coded_name(token: str) -> bool:
+    return bool(_CODED_NAME.fullmatch(token))
 
 
 def is_roman_numeral(token: str) -> bool:
@@ -109,4 +158,6 @@ def unfamiliar_compound(word: str) -> bool:
         return False
     if len(parts) == 3 and parts[0] == parts[2] and parts[1] in {"by", "to", "for", "on"}:
         return False  # step-by-step, day-to-day, back-to-back
+    if parts[-1] in _TIME_WORDS:
+        return False  # out-of-hours, end-of-quarter, twice-a-year
     return len(parts) >= 3 or any(len(part) >= 4 and is_rare(part) for part in parts)

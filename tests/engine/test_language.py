@@ -105,6 +105,8 @@ def test_the_stakeholders_own_vocabulary_is_not_jargon_to_them(
     draft = "Add an SBOM to each release and fail the CI/CD build on any critical CVE."
     assert terms_for(draft, "engineering", glossary, library) == {}
     assert {"SBOM", "CI/CD", "CVE"} <= set(terms_for(draft, "sales", glossary, library)["acronym"])
+    finance = "The FP&A team can model what an outage costs the P&L."
+    assert terms_for(finance, "finance", glossary, library) == {}
 
 
 def test_an_everyday_word_is_jargon_only_in_its_security_sense(
@@ -115,6 +117,10 @@ def test_an_everyday_word_is_jargon_only_in_its_security_sense(
     security = "The attackers kept persistence on one server and used it as a lure for others."
     found = terms_for(security, "finance", glossary, library)
     assert found["jargon"] == ["persistence", "lure"]
+    business = "The prospect gets a sandbox account, and we hardened our offer for renewals."
+    assert terms_for(business, "sales", glossary, library) == {}
+    attack = "The attackers got in, so we hardened the laptops and sandbox every attachment."
+    assert terms_for(attack, "sales", glossary, library)["jargon"] == ["hardened", "sandbox"]
 
 
 def test_rare_words_beyond_the_glossary_are_flagged_softly(
@@ -148,13 +154,13 @@ def test_inflected_forms_and_coined_compounds_are_found_once(
 ) -> None:
     found = terms_for(
         "The CFO was spoofed twice, and the attackers were living-off-the-land while "
-        "spoofing suppliers too.",
+        "spoofing suppliers too, against our follow-the-sun desk.",
         "hr",
         glossary,
         library,
     )
-    assert found["jargon"] == ["spoofed"]
-    assert found["unfamiliar"] == ["living-off-the-land"]
+    assert found["jargon"] == ["spoofed", "living-off-the-land"]
+    assert found["unfamiliar"] == ["follow-the-sun"]
 
 
 def test_an_acronym_is_read_as_what_it_stands_for(glossary: GlossaryIndex) -> None:
@@ -211,3 +217,78 @@ def test_a_compound_built_on_a_glossary_term_is_flagged_whole(
 ) -> None:
     found = terms_for("We are buying phishing-resistant keys.", "board", glossary, library)
     assert found["jargon"] == ["phishing-resistant"]
+    hyphenated = terms_for("The threat-intel report reached us.", "board", glossary, library)
+    assert hyphenated["jargon"] == ["threat-intel"]
+
+
+def test_every_verb_form_of_a_glossary_term_is_found(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "After the attackers got in, the firewall quarantined two laptops, which now "
+        "authenticate again, and the gateway auto-quarantines any new ones.",
+        "finance",
+        glossary,
+        library,
+    )
+    assert found["jargon"] == ["quarantined", "authenticate", "auto-quarantines"]
+
+
+def test_practitioners_short_forms_of_glossary_terms_are_found(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "HR agreed to a phishing sim, and the hard-coded creds come out next week.",
+        "hr",
+        glossary,
+        library,
+    )
+    assert found["jargon"] == ["phishing sim", "hard-coded creds"]
+
+
+def test_an_abbreviation_made_a_verb_or_leading_a_compound_is_the_abbreviation(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    assert terms_for("Service calls aren't mTLS'd yet.", "engineering", glossary, library) == {
+        "acronym": ["mTLS"]
+    }
+    draft = "Security reviews slow our ARR-critical deals."
+    assert terms_for(draft, "sales", glossary, library) == {}
+    assert terms_for(draft, "hr", glossary, library) == {"acronym": ["ARR"]}
+
+
+def test_familiar_verbs_bent_everyday_tools_and_phrases_are_not_rare_words(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "Onboarding went well: we onboarded two approvers, who sign changes in DocuSign."
+    assert terms_for(draft, "finance", glossary, library) == {}
+    when = "Out-of-hours calls and end-of-quarter payments go on a pay-as-you-go plan."
+    assert terms_for(when, "finance", glossary, library) == {}
+
+
+def test_a_term_bent_into_a_verb_stays_in_the_plainer_version(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text(
+        "After the attackers got in, the tills authenticate with MFA.",
+        glossary,
+        library.find("finance"),
+    )
+    assert [term_of(f) for f in report.findings if term_of(f)] == ["authenticate", "MFA"]
+    assert report.rewrite == (
+        "After the attackers got in, the tills authenticate with a second check when you sign in."
+    )
+
+
+def test_a_name_with_a_number_is_a_tool_but_a_period_or_amount_is_not(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    found = terms_for(
+        "The Log4j flaw hit three apps, and our tokenising of card data is late.",
+        "board",
+        glossary,
+        library,
+    )
+    assert found == {"unfamiliar": ["Log4j"], "jargon": ["tokenising"]}
+    plain = "The FY24 plan adds 256GB laptops for Q4 and 24x7 support at 3pm calls."
+    assert terms_for(plain, "sales", glossary, library) == {}
