@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from bot.engine import inflection, vocabulary
 from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
@@ -218,11 +219,33 @@ def _distinctive_head(form: str) -> str | None:
 
 
 def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted(set(forms), key=len, reverse=True)
-    if not ordered:
+    """One pattern matching any of `forms` (lower case) as a whole word, the longest first.
+
+    The forms are compiled as a character trie (`ab(?:c|d)?`), not a flat `a|b|…` list: the
+    regex engine then reads each position once instead of trying thousands of forms there."""
+    trie: dict[str, Any] = {}
+    for form in set(forms):
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    if not trie:
         return None
-    body = "|".join(re.escape(form) for form in ordered)
-    return re.compile(rf"(?<![\w&-])(?:{body})(?![\w&-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w&-])(?:{_trie_pattern(trie)})(?![\w&-])", re.IGNORECASE)
+
+
+_END = ""
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """A trie node as a pattern; greedy, so a longer form is tried before a shorter one."""
+    branches = [re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END not in node:
+        return body
+    return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
 
 
 def _explained(text: str, match: re.Match[str], expansion: str) -> bool:
