@@ -20,9 +20,11 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from tests.support.local_server import LocalServer
 
 Body = dict[str, Any]
 Answer = Callable[["ChatApiStandIn", Body], Awaitable[web.Response]]
@@ -106,38 +108,22 @@ filtered = line("Look, the training is", finish_reason="content_filter")
 refused = line("I can't help with that.", refusal="I can't help with that.")
 
 
-class ChatApiStandIn:
+class ChatApiStandIn(LocalServer):
     """Chat completions on a free local port; see the module docstring for an example."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
-        self.port = 0
         self.closing = asyncio.Event()
         self._script: deque[Answer] = deque()
         self._arrived = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
 
-    async def start(self) -> Self:
-        """Listen on 127.0.0.1 and a port the OS picks (never a fixed one)."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._complete)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
-        return self
 
     async def close(self) -> None:
         self.closing.set()  # a hanging answer finishes, so shutdown need not wait for it
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        await super().close()
 
     @property
     def url(self) -> str:
