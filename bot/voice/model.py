@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
+import time
+from collections.abc import Callable
 
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
@@ -25,26 +28,55 @@ from bot.engine.scene import StakeholderCue
 log = logging.getLogger(__name__)
 
 MAX_LINE = 400  # characters: a line of one or two sentences, as a chat message reads
+REST_AFTER_FAILURE = 30.0  # seconds without asking an endpoint that just failed
 MAX_TOKENS = 150  # room for MAX_LINE; a longer answer is cut at a sentence end or dropped
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s|$)")
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 
 
 class ModelVoice:
-    """Says the stakeholder's line in character via chat completions; None when it cannot."""
+    """Says the stakeholder's line in character via chat completions; None when it cannot.
 
-    def __init__(self, *, base_url: str, model: str, api_key: str, timeout: float) -> None:
+    After the endpoint fails (timeout, HTTP or connection error) the voice rests for
+    REST_AFTER_FAILURE seconds, answering None at once: a dead endpoint costs one turn its
+    timeout, not every turn of every rehearsal. An unusable answer (a refusal) is no reason.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str,
+        timeout: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         # The client's retries would spend the turn's time budget on a failing endpoint.
         self._client = openai.AsyncOpenAI(
             base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0
         )
         self._model = model
         self._timeout = timeout
+        self._clock = clock
+        self._resting_until = -math.inf
         # Older clients log request bodies (the prompt) at DEBUG: keep theirs out of our logs.
         logging.getLogger("openai").setLevel(logging.WARNING)
 
     async def speak(self, cue: StakeholderCue) -> str | None:
         """The stakeholder's line for `cue` from the model, or None to keep the scripted one."""
+        if self._clock() < self._resting_until:
+            return None
+        completion = await self._complete(cue)
+        if completion is None:
+            self._resting_until = self._clock() + REST_AFTER_FAILURE
+            return None
+        line = spoken_line(completion)
+        if line is None:
+            log.info("the model voice gave no usable line; using the scripted line")
+        return line
+
+    async def _complete(self, cue: StakeholderCue) -> ChatCompletion | None:
+        """The endpoint's answer, or None (logged without any text) when it failed."""
         try:
             async with asyncio.timeout(self._timeout):  # the whole call, not each read
                 completion = await self._client.chat.completions.create(
@@ -63,10 +95,7 @@ class ModelVoice:
             # Only the type: an error's message may quote the request, and so the prompt.
             log.warning("the model voice failed: %s; using the scripted line", type(error).__name__)
             return None
-        line = spoken_line(completion)
-        if line is None:
-            log.info("the model voice gave no usable line; using the scripted line")
-        return line
+        return completion
 
     async def close(self) -> None:
         """Close the client's connections (at server shutdown)."""

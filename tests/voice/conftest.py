@@ -38,8 +38,28 @@ async def chat_api() -> AsyncIterator[ChatApiStandIn]:
         yield api
 
 
+class Clock:
+    """The voice's monotonic clock, moved on by the test (for the rest after a failure)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-async def voice(chat_api: ChatApiStandIn) -> AsyncIterator[ModelVoice]:
-    model_voice = ModelVoice(base_url=chat_api.url, model=MODEL, api_key=API_KEY, timeout=TIMEOUT)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def voice(chat_api: ChatApiStandIn, clock: Clock) -> AsyncIterator[ModelVoice]:
+    model_voice = ModelVoice(
+        base_url=chat_api.url, model=MODEL, api_key=API_KEY, timeout=TIMEOUT, clock=clock
+    )
     yield model_voice
     await model_voice.close()

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.engine.scene import StakeholderCue
-from bot.voice.model import MAX_LINE, ModelVoice
+from bot.voice.model import MAX_LINE, REST_AFTER_FAILURE, ModelVoice
 from tests.support.chat_api import (
     DEFAULT_LINE,
     Answer,
@@ -20,7 +20,7 @@ from tests.support.chat_api import (
     refused,
     status,
 )
-from tests.voice.conftest import API_KEY, CUE, MODEL, TIMEOUT
+from tests.voice.conftest import API_KEY, CUE, MODEL, TIMEOUT, Clock
 
 OTHER_CUE = StakeholderCue(
     role="the CFO",
@@ -117,12 +117,13 @@ async def test_a_long_or_cut_off_answer_keeps_whole_sentences_or_none(
 
 
 async def test_neither_the_key_nor_any_text_is_logged(
-    chat_api: ChatApiStandIn, voice: ModelVoice, caplog: pytest.LogCaptureFixture
+    chat_api: ChatApiStandIn, voice: ModelVoice, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)  # as with PREPTALK_LOG_LEVEL=DEBUG: the transport's too
     chat_api.script(line(DEFAULT_LINE), status(500), hang, refused)
     for _ in range(4):
         await voice.speak(CUE)
+        clock.advance(REST_AFTER_FAILURE)
 
     assert "HTTP 500" in caplog.text and "took over" in caplog.text  # the failures are logged
     assert not logging.getLogger("openai").isEnabledFor(logging.DEBUG)  # older clients log bodies

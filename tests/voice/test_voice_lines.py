@@ -17,9 +17,9 @@ from bot.runtime import open_coach
 from bot.settings import Settings
 from bot.users import UserRef
 from bot.voice.lines import FALLBACK_NOTICE, voice_lines
-from bot.voice.model import ModelVoice
-from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, hang, line, status
-from tests.voice.conftest import CUE, stakeholder_says
+from bot.voice.model import REST_AFTER_FAILURE, ModelVoice
+from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, hang, line, refused, status
+from tests.voice.conftest import CUE, Clock, stakeholder_says
 
 FEEDBACK = Reply(step=Step.INFO, text="You acknowledged the concern first: good.")
 ALICE = UserRef("slack", "T1", "U1")
@@ -38,7 +38,7 @@ async def test_the_stakeholder_says_the_models_line_and_feedback_stays_the_engin
 
 
 async def test_when_the_model_fails_the_scripted_lines_stand_and_the_user_is_told_once(
-    chat_api: ChatApiStandIn, voice: ModelVoice
+    chat_api: ChatApiStandIn, voice: ModelVoice, clock: Clock
 ) -> None:
     chat_api.script(status(500), hang, status(503))
     turn = [FEEDBACK, stakeholder_says(), stakeholder_says()]
@@ -52,22 +52,37 @@ async def test_when_the_model_fails_the_scripted_lines_stand_and_the_user_is_tol
     ]
     assert told
 
+    clock.advance(REST_AFTER_FAILURE)  # the endpoint is asked again, and fails again
     later, still_told = await voice_lines(
         [stakeholder_says()], voice, workspace_allows=True, told=told
     )
     assert later == [stakeholder_says()] and still_told, "told once per rehearsal"
-    assert len(chat_api.calls) == 3, "the model is still asked each turn"
+    assert len(chat_api.calls) == 3
 
 
-async def test_the_model_comes_back_after_a_failure(
+async def test_a_failed_endpoint_rests_then_the_model_comes_back(
+    chat_api: ChatApiStandIn, voice: ModelVoice, clock: Clock
+) -> None:
+    chat_api.script(hang, line("Fine. Ten minutes, after the close."))
+    _, told = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=False)
+
+    clock.advance(REST_AFTER_FAILURE - 1)
+    resting, _ = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=told)
+    assert resting == [stakeholder_says()] and len(chat_api.calls) == 1, "no wait, no request"
+
+    clock.advance(1)
+    back, _ = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=told)
+    assert [reply.text for reply in back] == [voiced("Fine. Ten minutes, after the close.")]
+
+
+async def test_a_refused_line_is_no_reason_to_rest(
     chat_api: ChatApiStandIn, voice: ModelVoice
 ) -> None:
-    chat_api.script(status(500), line("Fine. Ten minutes, after the close."))
+    chat_api.script(refused)
+    first, told = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=False)
+    second, _ = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=told)
 
-    _, told = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=False)
-    replies, _ = await voice_lines([stakeholder_says()], voice, workspace_allows=True, told=told)
-
-    assert [reply.text for reply in replies] == [voiced("Fine. Ten minutes, after the close.")]
+    assert first[0].text == FALLBACK_NOTICE and second[0].text == voiced()
 
 
 async def test_the_models_line_reaches_the_user_as_text_to_escape_not_markup(
