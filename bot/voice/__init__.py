@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from bot.engine.scene import StakeholderCue
+from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
     from bot.voice.model import ModelVoice
 
 
@@ -24,10 +24,15 @@ class StakeholderVoice(Protocol):
 
 def build_voice(settings: Settings) -> ModelVoice | None:
     """The model voice when PREPTALK_LLM_* is configured, else None (and `openai`, an
-    optional extra, is not even imported)."""
+    optional extra, is not even imported). SettingsError when the extra is not installed."""
     if settings.llm_base_url is None or settings.llm_model is None or not settings.llm_api_key:
         return None
-    from bot.voice.model import ModelVoice  # only when configured
+    try:
+        from bot.voice.model import ModelVoice  # only when configured
+    except ImportError:
+        raise SettingsError(
+            "PREPTALK_LLM_BASE_URL: a model needs the openai client: pip install 'prep-talk[llm]'"
+        ) from None
 
     return ModelVoice(
         base_url=str(settings.llm_base_url),

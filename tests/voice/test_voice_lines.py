@@ -14,8 +14,9 @@ import pytest
 from bot.coach import Coach
 from bot.engine.messages import Reply, Step
 from bot.runtime import open_coach
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.users import UserRef
+from bot.voice import build_voice
 from bot.voice.lines import FALLBACK_NOTICE, voice_lines
 from bot.voice.model import REST_AFTER_FAILURE, ModelVoice
 from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, hang, line, refused, status
@@ -150,6 +151,17 @@ def test_with_no_model_configured_there_is_no_voice_and_openai_is_never_loaded(
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_model_configured_without_the_llm_extra_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "openai", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "bot.voice.model", raising=False)
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_api_key="k")
+
+    with pytest.raises(SettingsError, match=r"^PREPTALK_LLM_BASE_URL: .*prep-talk\[llm\]"):
+        build_voice(settings)
 
 
 def voiced(said: str = DEFAULT_LINE) -> str:
