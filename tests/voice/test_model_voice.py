@@ -9,6 +9,8 @@ import time
 import pytest
 
 from bot.engine.scene import StakeholderCue
+from bot.settings import Settings
+from bot.voice import build_voice
 from bot.voice.model import MAX_LINE, REST_AFTER_FAILURE, ModelVoice
 from tests.support.chat_api import (
     DEFAULT_LINE,
@@ -47,6 +49,21 @@ async def test_the_stakeholder_speaks_in_character_from_the_persona_and_this_pre
     for own_text in (CUE.objection, CUE.goal, CUE.user_reply, CUE.scripted_line):
         assert own_text is not None and own_text in prep
     assert call.authorization == f"Bearer {API_KEY}"
+
+
+async def test_the_voice_built_from_the_settings_speaks_to_that_endpoint_with_its_key(
+    chat_api: ChatApiStandIn,
+) -> None:
+    settings = Settings(llm_base_url=chat_api.url, llm_model=MODEL, llm_api_key=API_KEY)
+    voice = build_voice(settings)
+    assert voice is not None
+    try:
+        assert await voice.speak(CUE) == DEFAULT_LINE
+    finally:
+        await voice.close()
+
+    call = await chat_api.wait_for_call()
+    assert call.authorization == f"Bearer {API_KEY}" and call.body["model"] == MODEL
 
 
 async def test_nothing_but_the_cue_is_sent(chat_api: ChatApiStandIn, voice: ModelVoice) -> None:
