@@ -177,7 +177,8 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        """Whether a model may voice the stakeholder (otherwise nothing is ever sent)."""
+        """Whether a model may voice the stakeholder (otherwise nothing is ever sent); the
+        model name and key are then set too."""
         return self.llm_base_url is not None
 
     @property

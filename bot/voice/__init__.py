@@ -25,8 +25,9 @@ class StakeholderVoice(Protocol):
 def build_voice(settings: Settings) -> ModelVoice | None:
     """The model voice when PREPTALK_LLM_* is configured, else None (and `openai`, an
     optional extra, is not even imported). SettingsError when the extra is not installed."""
-    if settings.llm_base_url is None or settings.llm_model is None or not settings.llm_api_key:
+    if not settings.llm_enabled:
         return None
+    assert settings.llm_model and settings.llm_api_key  # set together (Settings._llm_complete)
     try:
         from bot.voice.model import ModelVoice  # only when configured
     except ImportError:
