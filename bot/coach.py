@@ -206,8 +206,10 @@ class Coach:
         *,
         fiscal_year_start_month: int | None,
         mission: str | None,
+        model_voice: bool | None = None,
     ) -> TenantSettings:
-        """Set a workspace's fiscal-year start month and mission (shown in the Spark step)."""
+        """Set a workspace's fiscal-year start month and mission (shown in the Spark step), and
+        whether a configured model may voice the stakeholder; None leaves a setting as it is."""
         async with self.sessions.begin() as session:
             return await configure_tenant(
                 session,
@@ -216,6 +218,7 @@ class Coach:
                 tenant,
                 fiscal_year_start_month=fiscal_year_start_month,
                 mission=mission,
+                model_voice=model_voice,
             )
 
     async def settings_of(self, user: UserRef) -> PersonSettings:

@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     public_url: AnyHttpUrl | None = Field(default=None, validation_alias="PREPTALK_PUBLIC_URL")
     inbox_lease: int = Field(default=60, ge=1, le=3600, validation_alias="PREPTALK_INBOX_LEASE")
 
+    # A company-approved OpenAI-compatible endpoint may voice the stakeholder in rehearsal
+    # (bot.voice); all three are set together, or none and nothing is ever sent.
+    llm_base_url: AnyHttpUrl | None = Field(default=None, validation_alias="PREPTALK_LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, validation_alias="PREPTALK_LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, validation_alias="PREPTALK_LLM_API_KEY")
+    llm_timeout: float = Field(
+        default=4.0,
+        gt=0,
+        le=10,
+        validation_alias="PREPTALK_LLM_TIMEOUT",
+        description="seconds a stakeholder line may take before the scripted one is used",
+    )
+
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
@@ -122,6 +135,11 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("llm_model")
+    @classmethod
+    def _model_named(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
     @field_validator("playbooks_dir")
     @classmethod
     def _dir_exists(cls, value: Path | None) -> Path | None:
@@ -141,6 +159,27 @@ class Settings(BaseSettings):
                 "SLACK_CLIENT_SECRET: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET together"
             )
         return self
+
+    @model_validator(mode="after")
+    def _llm_complete(self) -> Settings:
+        """A model endpoint needs its URL, model name and key; one alone is a mistake."""
+        llm = {
+            "llm_base_url": self.llm_base_url,
+            "llm_model": self.llm_model,
+            "llm_api_key": self.llm_api_key,
+        }
+        missing = [env_name(field) for field, value in llm.items() if not value]
+        if 0 < len(missing) < len(llm):
+            given = " and ".join(env_name(field) for field, value in llm.items() if value)
+            hint = " (any value for an endpoint without keys)" if "KEY" in missing[0] else ""
+            raise ValueError(f"{missing[0]}: required with {given}{hint}")
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether a model may voice the stakeholder (otherwise nothing is ever sent); the
+        model name and key are then set too."""
+        return self.llm_base_url is not None
 
     @property
     def slack_enabled(self) -> bool:

@@ -7,6 +7,12 @@ from cryptography.fernet import Fernet
 
 from bot.settings import SettingsError, load_settings
 
+LLM = {
+    "PREPTALK_LLM_BASE_URL": "https://models.acme.example/openai/v1",
+    "PREPTALK_LLM_MODEL": "gpt-acme",
+    "PREPTALK_LLM_API_KEY": "sk-acme-b7e2",
+}
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,6 +23,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "PREPTALK_PLAYGROUND",
         "SLACK_BOT_TOKEN",
         "MICROSOFT_APP_ID",
+        *LLM.values(),
+        "PREPTALK_LLM_TIMEOUT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir("/")  # no stray .env
@@ -89,3 +97,41 @@ def test_only_the_documented_names_are_read(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     monkeypatch.setenv("PREPTALK_PORT", "8081")
     assert load_settings().port == 8081
+
+
+def test_a_model_endpoint_is_off_until_all_three_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings().llm_enabled
+    for name, value in LLM.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.llm_enabled and settings.llm_timeout == 4.0
+    assert LLM["PREPTALK_LLM_API_KEY"] not in repr(settings) + str(settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        (["PREPTALK_LLM_MODEL"], "PREPTALK_LLM_BASE_URL"),
+        (["PREPTALK_LLM_BASE_URL", "PREPTALK_LLM_MODEL"], "PREPTALK_LLM_API_KEY"),
+        (["PREPTALK_LLM_BASE_URL", "PREPTALK_LLM_API_KEY"], "PREPTALK_LLM_MODEL"),
+    ],
+)
+def test_a_partly_configured_model_is_refused_naming_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, given: list[str], named: str
+) -> None:
+    for name in given:
+        monkeypatch.setenv(name, LLM[name])
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert message.startswith(f"{named}: required with ") and "\n" not in message
+    assert LLM["PREPTALK_LLM_API_KEY"] not in message
+
+
+@pytest.mark.parametrize("timeout", ["0", "11", "soon"])
+def test_the_model_timeout_stays_inside_a_turn(
+    monkeypatch: pytest.MonkeyPatch, timeout: str
+) -> None:
+    monkeypatch.setenv("PREPTALK_LLM_TIMEOUT", timeout)
+    with pytest.raises(SettingsError, match=r"^PREPTALK_LLM_TIMEOUT: "):
+        load_settings()

@@ -88,11 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     validate = books_sub.add_parser("validate")
     validate.add_argument("dir", nargs="?", type=Path)
 
-    tenant = sub.add_parser("tenant", help="workspace settings: fiscal year and mission")
+    tenant = sub.add_parser("tenant", help="workspace settings: fiscal year, mission, model voice")
     tenant_set = tenant.add_subparsers(dest="tenant_command", required=True).add_parser("set")
     tenant_set.add_argument("tenant", help="platform:tenant, e.g. slack:T0123 or local:local")
     tenant_set.add_argument("--fiscal-year-start", type=int, metavar="MONTH")
     tenant_set.add_argument("--mission", help="the company's mission, shown in the Spark step")
+    tenant_set.add_argument(
+        "--model",
+        choices=("on", "off"),
+        help="whether a configured model (PREPTALK_LLM_*) may voice the stakeholder in rehearsal",
+    )
 
     person = sub.add_parser("user", help="your own settings")
     person_set = person.add_subparsers(dest="user_command", required=True).add_parser("set")
@@ -291,12 +296,17 @@ async def _configure_tenant(args: argparse.Namespace, coach: Coach, out: TextIO)
     platform, _, tenant = args.tenant.partition(":")
     UserRef.parse(f"{platform}:{tenant}:operator")  # same rules as user refs
     settings = await coach.configure_tenant(
-        platform, tenant, fiscal_year_start_month=args.fiscal_year_start, mission=args.mission
+        platform,
+        tenant,
+        fiscal_year_start_month=args.fiscal_year_start,
+        mission=args.mission,
+        model_voice=None if args.model is None else args.model == "on",
     )
     mission = f"“{settings.mission}”" if settings.mission else "not set"
+    model = "on (where PREPTALK_LLM_* is configured)" if settings.model_voice else "off"
     out.write(
         f"{platform}:{tenant}: fiscal year starts in month "
-        f"{settings.fiscal_year_start_month}; mission {mission}\n"
+        f"{settings.fiscal_year_start_month}; mission {mission}; model voice {model}\n"
     )
     return commands.EXIT_OK
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -111,6 +112,8 @@ class Tenant(Base):
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     mission: Mapped[str | None] = mapped_column(Text)  # sealed (bot.storage.sealed)
     mission_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An admin's off switch for a model voicing the stakeholder (on when one is configured).
+    model_voice: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -63,6 +63,7 @@ class PersonSettings:
     time_zone: str
     nudges_opt_in: bool
     date_order: str | None = None  # how the user writes 3/4: "DMY", "MDY", or None (ask)
+    model_voice: bool = True  # the workspace lets a configured model voice the stakeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +372,7 @@ class PrepStore:
             time_zone=user.time_zone,
             nudges_opt_in=user.nudges_opt_in,
             date_order=user.date_order,
+            model_voice=tenant.model_voice,
         )
 
     def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:

@@ -1,4 +1,5 @@
-"""Workspace-wide settings an operator sets: the fiscal-year start and the company mission."""
+"""Workspace-wide settings an operator sets: the fiscal-year start, the company mission, and
+whether a configured model may voice the stakeholder in rehearsal."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class TenantSettings:
     tenant: str
     fiscal_year_start_month: int
     mission: str | None
+    model_voice: bool  # the admin's switch; a model is used only where one is configured
 
 
 async def configure_tenant(
@@ -29,6 +31,7 @@ async def configure_tenant(
     *,
     fiscal_year_start_month: int | None = None,
     mission: str | None = None,
+    model_voice: bool | None = None,
 ) -> TenantSettings:
     """Create or update a tenant's settings; unchanged where an argument is None.
 
@@ -42,12 +45,18 @@ async def configure_tenant(
     query = select(Tenant).where(Tenant.platform == platform, Tenant.tenant_id == tenant)
     row = (await session.execute(query)).scalar_one_or_none()
     if row is None:
-        row = Tenant(platform=platform, tenant_id=tenant, fiscal_year_start_month=1)
+        row = Tenant(
+            platform=platform, tenant_id=tenant, fiscal_year_start_month=1, model_voice=True
+        )
         session.add(row)
     if fiscal_year_start_month is not None:
         row.fiscal_year_start_month = fiscal_year_start_month
     if mission is not None:
         row.mission, row.mission_encrypted = cipher.seal_optional(mission.strip() or None)
+    if model_voice is not None:
+        row.model_voice = model_voice
     await session.flush()
     opened = cipher.open_or(row.mission, row.mission_encrypted, None)
-    return TenantSettings(platform, tenant, row.fiscal_year_start_month, opened)
+    return TenantSettings(
+        platform, tenant, row.fiscal_year_start_month, opened, model_voice=row.model_voice
+    )

@@ -187,6 +187,20 @@ def test_a_tenants_mission_and_fiscal_year_reach_the_coach(prep_talk: PrepTalk) 
     assert bad.returncode == 2 and "month" in bad.stderr
 
 
+def test_an_admin_switches_the_model_voice_off_and_on_for_a_workspace(
+    prep_talk: PrepTalk,
+) -> None:
+    off = prep_talk("tenant", "set", "slack:T9", "--model", "off")
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip().endswith("model voice off")
+    untouched = prep_talk("tenant", "set", "slack:T9", "--fiscal-year-start", "4")
+    assert untouched.stdout.strip().endswith("model voice off"), "kept when not named"
+    on = prep_talk("tenant", "set", "slack:T9", "--model", "on")
+    assert "model voice on (where PREPTALK_LLM_* is configured)" in on.stdout
+    bad = prep_talk("tenant", "set", "slack:T9", "--model", "maybe")
+    assert bad.returncode == 2 and "--model" in bad.stderr
+
+
 def test_a_user_time_zone_is_validated(prep_talk: PrepTalk) -> None:
     assert prep_talk("user", "set", "--time-zone", "Pacific/Kiritimati").returncode == 0
     bad = prep_talk("user", "set", "--time-zone", "Mars/Olympus")

@@ -19,9 +19,11 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.support.local_server import LocalServer
 
 Envelope = dict[str, Any]
 HELLO: Envelope = {
@@ -32,39 +34,23 @@ HELLO: Envelope = {
 }
 
 
-class SocketModeStandIn:
+class SocketModeStandIn(LocalServer):
     """Slack's end of Socket Mode: accepts the app's WebSocket, pushes envelopes, records acks."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.acks: list[Envelope] = []
         self.connections = 0
-        self.port = 0
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
 
-    async def start(self) -> Self:
-        """Listen on 127.0.0.1 and a port the OS picks."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/link", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
-        return self
 
     async def close(self) -> None:
         for socket in list(self._sockets):
             await socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        await super().close()
 
     @property
     def url(self) -> str:
