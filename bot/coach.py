@@ -40,6 +40,13 @@ log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5
 
 
+# Commands that reopen a prep named by number or stakeholder, and what the engine does then.
+_REOPEN: dict[Command | None, Callable[[PrepState, CoachContext], Turn]] = {
+    Command.RESUME: flow.resume,
+    Command.DEBRIEF: flow.start_debrief,
+    Command.REHEARSE: flow.start_rehearsal,
+}
+
 STALE_PREP = (
     "That button belongs to a prep that is finished or not the one in progress. "
     "Use history to pick a prep up again."
@@ -255,7 +262,9 @@ class Coach:
         person = await store.ensure_person()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
-        if inbound.command in (Command.RESUME, Command.DEBRIEF):
+        if inbound.choice == flow.REHEARSE and inbound.command is None:
+            inbound = _rehearse_command(inbound)  # the brief's "Rehearse": the prep it names
+        if inbound.command in _REOPEN:
             return await self._reopen(store, person, inbound)
         active = await store.active_conversation()
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
@@ -303,8 +312,7 @@ class Coach:
         row = await store.load_state(conversation)
         state = PrepState.model_validate(store.state_data(row))
         ctx = self._context(person, book)
-        move = flow.start_debrief if inbound.command is Command.DEBRIEF else flow.resume
-        turn = move(state, ctx)
+        turn = _REOPEN[inbound.command](state, ctx)
         await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
@@ -360,6 +368,12 @@ class Coach:
     def _nothing_active(self) -> str:
         listed = ", ".join(book.id for book in self.playbooks.all())
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
+
+
+def _rehearse_command(choice: Inbound) -> Inbound:
+    """A "Rehearse" button: rehearse the prep the button was shown in (the latest if unknown)."""
+    named = str(choice.prep_id) if choice.prep_id is not None else None
+    return Inbound(command=Command.REHEARSE, argument=named)
 
 
 def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:

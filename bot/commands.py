@@ -36,10 +36,20 @@ class Word(StrEnum):
     NOTES = "notes"
     EXPORT = "export"
     DEBRIEF = "debrief"
+    REHEARSE = "rehearse"
     NUDGES = "nudges"
     CHECK = "check"
     FORGET = "forget"
     HELP = "help"
+
+
+# Words that start or reopen a prep: the coach's dialog takes them from here.
+_DIALOG_COMMANDS = {
+    Word.START: Command.START,
+    Word.RESUME: Command.RESUME,
+    Word.DEBRIEF: Command.DEBRIEF,
+    Word.REHEARSE: Command.REHEARSE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +90,9 @@ def did_you_mean(text: str, coach: Coach, prefix: str) -> list[Reply]:
 
 async def run_command(coach: Coach, user: UserRef, command: UserCommand, prefix: str) -> Answer:
     """Carry out a command for `user`. `prefix` is how the platform spells commands in help."""
-    arg = command.argument
-    if command.word is Word.START:
-        return await coach.answer(user, Inbound(command=Command.START, argument=arg))
-    if command.word is Word.RESUME:
-        return await coach.answer(user, Inbound(command=Command.RESUME, argument=arg or None))
-    if command.word is Word.DEBRIEF:
-        return await coach.answer(user, Inbound(command=Command.DEBRIEF, argument=arg or None))
+    dialog = _DIALOG_COMMANDS.get(command.word)
+    if dialog is not None:
+        return await coach.answer(user, Inbound(command=dialog, argument=command.argument or None))
     replies = await _informational(coach, user, command, prefix)
     return Answer(None, replies)
 
@@ -120,6 +126,7 @@ def help_text(prefix: str, coach: Coach) -> str:
         f"{prefix}resume [N] — pick a prep up where it stopped\n"
         f"{prefix}notes N — the notes of prep N\n"
         f"{prefix}export N — prep N as a Markdown document\n"
+        f"{prefix}rehearse [N] — practise the talk: I play the stakeholder and push back\n"
         f"{prefix}debrief N — after the talk: what you heard and agreed\n"
         f"{prefix}check TEXT — plain-language checks on any draft\n"
         f"{prefix}nudges on|off|snooze — reminders before busy seasons\n"

@@ -9,6 +9,9 @@ from bot.engine.context import CoachContext
 from bot.engine.findings import TrimmedFinding
 from bot.engine.invisible import visible_text
 from bot.engine.messages import COACHING_STEPS, Inbound, Step
+from bot.engine.rehearsal.guide import REHEARSE as REHEARSE
+from bot.engine.rehearsal.guide import Rehearse, rehearsal_move
+from bot.engine.rehearsal.guide import start_rehearsal as start_rehearsal
 from bot.engine.state import FIRST_STAGE, PrepState, Status
 from bot.engine.steps.brief import Debrief, finish_prep
 from bot.engine.steps.feel import Feel
@@ -28,6 +31,7 @@ GUIDES: dict[Step, StepGuide] = {
     Step.SIMPLIFY: Simplify(),
     Step.WHY: Why(),
     Step.DEBRIEF: Debrief(),
+    Step.REHEARSE: Rehearse(),
 }
 _NAV_WORD = re.compile(r"^[/!]?\s*(next|back|pause|restart|help)\s*[.!]?$", re.IGNORECASE)
 
@@ -120,6 +124,8 @@ def _on_choice(state: PrepState, value: str, guide: StepGuide, ctx: CoachContext
 def _navigate(state: PrepState, move: str, guide: StepGuide, ctx: CoachContext) -> Turn:
     if move == NEXT:
         return guide.on_next(state, ctx) or _move_on(state, ctx)
+    if state.step is Step.REHEARSE and move in (BACK, RESTART):
+        return rehearsal_move(state, move, ctx)
     if move == BACK:
         return _go_back(state, guide, ctx)
     if move == PAUSE:

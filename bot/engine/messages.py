@@ -23,6 +23,7 @@ class Step(StrEnum):
     WHY = "why"
     BRIEF = "brief"
     DEBRIEF = "debrief"
+    REHEARSE = "rehearse"
     INFO = "info"
 
 
@@ -37,6 +38,7 @@ STEP_NAMES: dict[Step, str] = {
     Step.WHY: "Spark",
     Step.BRIEF: "Brief",
     Step.DEBRIEF: "Debrief",
+    Step.REHEARSE: "Rehearse",
     Step.INFO: "prep-talk",
 }
 
@@ -75,6 +77,7 @@ class Command(StrEnum):
     START = "start"
     RESUME = "resume"
     DEBRIEF = "debrief"
+    REHEARSE = "rehearse"
 
 
 class Inbound(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.dates import DateOrder
 from bot.engine.messages import Step
+from bot.engine.rehearsal.record import Rehearsal, Scorecard
 
 
 class Status(StrEnum):
@@ -35,6 +36,7 @@ class Stage(StrEnum):
     HEARD = "heard"
     AGREED = "agreed"
     NEXT_STEP = "next_step"
+    REPLY = "reply"
 
 
 FIRST_STAGE: dict[Step, Stage] = {
@@ -45,6 +47,7 @@ FIRST_STAGE: dict[Step, Stage] = {
     Step.WHY: Stage.WHY,
     Step.BRIEF: Stage.DONE,
     Step.DEBRIEF: Stage.HEARD,
+    Step.REHEARSE: Stage.REPLY,
 }
 
 
@@ -77,6 +80,8 @@ class PrepState(BaseModel):
     opening_grade: float | None = None
     why: str | None = None
     debrief: Debrief = Field(default_factory=Debrief)
+    rehearsal: Rehearsal | None = None  # the one under way
+    scorecards: list[Scorecard] = Field(default_factory=list)  # earlier rehearsals, oldest first
 
     def at(self, step: Step) -> PrepState:
         """The same answers, moved to the first stage of `step`."""

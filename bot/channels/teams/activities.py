@@ -29,7 +29,7 @@ MAX_CHOICE = 200
 LOCAL_TENANT = "local"
 PERSONAL = "personal"
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._@\-]")
-_PREP_NUMBER_WORDS = {Word.RESUME, Word.DEBRIEF, Word.NOTES, Word.EXPORT}
+_PREP_NUMBER_WORDS = {Word.RESUME, Word.DEBRIEF, Word.REHEARSE, Word.NOTES, Word.EXPORT}
 
 
 @dataclass(frozen=True, slots=True)
