@@ -303,7 +303,7 @@ class Coach:
         return Answer(conversation.id, turn.replies)
 
     async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> Answer:
-        conversation = await self._pick(store, inbound.argument)
+        conversation = await self._pick(store, inbound.argument, inbound.command)
         if conversation is None:
             return Answer(None, [say(Step.INFO, NO_SUCH_PREP)])
         book = self.playbooks.find(conversation.stakeholder)
@@ -317,8 +317,11 @@ class Coach:
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
 
-    async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
-        """The prep named by number or stakeholder; the latest when none is named."""
+    async def _pick(
+        self, store: PrepStore, argument: str | None, command: Command | None
+    ) -> PrepConversation | None:
+        """The prep named by number or stakeholder; the latest when none is named. By
+        stakeholder, resume takes the unfinished prep and rehearse the latest of any status."""
         if not argument or not argument.strip():
             preps = await store.list_conversations(limit=1)
             return preps[0] if preps else None
@@ -326,7 +329,12 @@ class Coach:
         if number is not None:
             return await store.get_conversation(number)
         book = self.playbooks.find(argument)
-        return await store.open_conversation_for(book.id) if book else None
+        if book is None:
+            return None
+        if command is Command.REHEARSE:
+            preps = await store.list_conversations()
+            return next((prep for prep in preps if prep.stakeholder == book.id), None)
+        return await store.open_conversation_for(book.id)
 
     async def _save(
         self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn

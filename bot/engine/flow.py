@@ -177,4 +177,7 @@ def _with_notes(before: PrepState, turn: Turn, ctx: CoachContext) -> Turn:
 
 
 def _answers(state: PrepState) -> dict[str, object]:
-    return state.model_dump(exclude={"step", "stage", "status", "goal_options"})
+    # A rehearsal's note is its scorecard, written once when it ends (see `Rehearse`).
+    return state.model_dump(
+        exclude={"step", "stage", "status", "goal_options", "rehearsal", "scorecards"}
+    )

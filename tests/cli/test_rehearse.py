@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import yaml
+
+from bot.playbook.library import BUILTIN_DIR
 from tests.cli.support import PrepTalk, json_lines
 from tests.cli.test_cli import FULL_PREP, chat
 
@@ -61,3 +65,31 @@ def test_rehearsing_a_prep_that_is_not_yours_fails_cleanly(prep_talk: PrepTalk) 
     chat(prep_talk, FULL_PREP, "--user", "local:local:ana")
     done = prep_talk("rehearse", "1", "--user", "local:local:ben")
     assert done.returncode == 1 and "not found" in done.stderr
+
+
+def sales_with(tmp_path: Path, **changes: object) -> Path:
+    """A folder holding the sales playbook as `procurement`, with `changes` made to it."""
+    document = yaml.safe_load((BUILTIN_DIR / "sales.yaml").read_text())
+    document.update(id="procurement", **changes)
+    books = tmp_path / "books"
+    books.mkdir(exist_ok=True)
+    (books / "procurement.yaml").write_text(yaml.safe_dump(document))
+    return books
+
+
+def test_playbooks_validate_wants_five_objections_each_with_what_a_good_reply_does(
+    prep_talk: PrepTalk, tmp_path: Path
+) -> None:
+    objections = yaml.safe_load((BUILTIN_DIR / "sales.yaml").read_text())["objections"]
+    four = prep_talk("playbooks", "validate", str(sales_with(tmp_path, objections=objections[:4])))
+    assert four.returncode == 1
+    assert "procurement.yaml" in four.stderr and "objections" in four.stderr
+    assert "at least 5" in four.stderr
+    no_moves = [{k: v for k, v in item.items() if k != "moves"} for item in objections]
+    done = prep_talk("playbooks", "validate", str(sales_with(tmp_path, objections=no_moves)))
+    assert done.returncode == 1 and "moves" in done.stderr
+    odd = [{**item, "moves": ["acknowledge", "shout"]} for item in objections]
+    done = prep_talk("playbooks", "validate", str(sales_with(tmp_path, objections=odd)))
+    assert done.returncode == 1 and "moves" in done.stderr
+    ok = prep_talk("playbooks", "validate", str(sales_with(tmp_path, objections=objections[:5])))
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: ")

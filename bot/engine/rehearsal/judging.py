@@ -52,16 +52,17 @@ _ARGUING = re.compile(
     re.IGNORECASE,
 )
 _LIGHTER = re.compile(
-    r"\b(?:short(?:er)?|brief(?:er)?|\d+|five|ten|fifteen|twenty|thirty|minutes?|"
-    r"quiet(?:er)? (?:week|weeks|month|time|period|window|slot)|after (?:the )?(?:close|"
-    r"quarter|launch|release|rush|busy|deadline|season|audit|board)|around (?:your|their|the|how)|"
-    r"fit(?:s)? (?:it |them )?(?:in|into|around|between)|cut|trim|smaller|small|pilot|trial|two|"
-    r"three|single|one page|rather than|(?:no|nothing) (?:extra|more|new)|nothing to|"
-    r"one team|start with|only|instead|(?:off|from) (?:your|their) (?:plate|desk|team|people)|"
-    r"on (?:our|my) side|do the (?:work|setup|legwork|heavy lifting)|take care of|"
-    r"handle (?:it|that|the)|less|fewer|easier|faster|simpler|lighter|no extra|drop|skip|"
-    r"set (?:it |them )?up|draft|prepare|(?:i|we)(?:'ll| will) (?:do|run|bring|write|send|"
-    r"build|book|cover|own|share|fix|handle|show))\b",
+    r"\b(?:short(?:er)?|brief(?:er)?|(?:a few|few|one|two|five|ten|fifteen|twenty|1?\d|20)[- ]"
+    r"minutes?|shrinks?|faster than|(?:does|do) the rest|quiet(?:er)? (?:week|weeks|month|"
+    r"time|period|window|slot)|after (?:the )?(?:close|quarter|launch|release|rush|busy|"
+    r"deadline|season|audit|board)|around (?:your|their|the|how)|fit(?:s)? (?:it |them )?"
+    r"(?:in|into|around|between)|cut|trim|smaller|small|pilot|trial|one team|start with|"
+    r"only (?:the|a|one|two|\d)|instead|rather than|(?:no|nothing) (?:extra|more|new)|"
+    r"nothing to|(?:off|from) (?:your|their) (?:plate|desk|team|people)|on (?:our|my) side|"
+    r"do the (?:work|setup|legwork|heavy lifting)|take care of|handle (?:it|that|the)|"
+    r"less (?:time|work|effort)|fewer|easier|simpler|lighter|drop|skip|set (?:it |them )?up|"
+    r"(?:i|we)(?:'ll| will) (?:do|run|bring|write|send|build|book|cover|own|share|fix|handle|"
+    r"show|draft|prepare))\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -71,8 +72,8 @@ _ASKING = re.compile(
     r"\b(?:i|we) (?:also |really |just |still |only )?(?:want|need|would like|'d like|am asking|"
     r"'m asking)|\bi(?:'d| would) "
     r"(?:like|ask)|\b(?:can|could|will|would) (?:we|you)\b|\blet'?s\b|\bplease\b|\bmy ask\b|"
-    r"\b(?:we|you) (?:should|must|have to|need to)\b|^\s*(?:and |also |then )*(?:get|make|turn|"
-    r"roll|finish|complete|do|sign|agree|send|take|enable|fix|set|schedule|book|require|"
+    r"\b(?:we|you) (?:should|must|have to|need to)\b|"
+    r"^\s*(?:(?:and|also|then),?\s+)*(?:get|make|turn|roll|finish|complete|do|sign|agree|send|take|enable|fix|set|schedule|book|require|"
     r"mandate|add|move|stop|start)\b",
     re.IGNORECASE,
 )
