@@ -201,18 +201,35 @@ def test_next_skips_a_line_unjudged_and_skipping_all_scores_nothing(
     assert d.state.status is Status.BRIEFED and not d.state.scorecards
 
 
-def test_pause_keeps_the_rehearsal_and_resume_picks_it_up(make_context: ContextFactory) -> None:
+def test_pause_keeps_the_rehearsal_and_the_prep_finished_until_rehearse_picks_it_up(
+    make_context: ContextFactory,
+) -> None:
     ctx = make_context()
     d = rehearsing(ctx)
     d.say(GOOD)
     waiting = d.last.text
     d.say("pause")
-    assert d.state.status is Status.PAUSED and "Paused" in d.text
-    d.resume()
-    assert d.last.text == waiting and d.state.status is Status.IN_PROGRESS
-    d.say("pause")
+    assert "Rehearsal paused" in d.text and d.last.expects is Expects.NONE
+    assert d.state.status is Status.BRIEFED and d.state.step is Step.BRIEF
     d._apply(flow.start_rehearsal(d.state, ctx))
-    assert d.last.text == waiting and len(d.state.rehearsal.replies) == 1  # type: ignore[union-attr]
+    assert "Back to your rehearsal" in d.text and d.last.text == waiting
+    assert d.state.rehearsal is not None and len(d.state.rehearsal.replies) == 1
+    answer_all(d, GOOD)
+    assert d.state.status is Status.BRIEFED and len(d.state.scorecards) == 1
+
+
+def test_a_rehearsal_paused_before_the_debrief_returns_to_the_closed_prep(
+    make_context: ContextFactory,
+) -> None:
+    ctx = make_context()
+    d = rehearsing(ctx)
+    d.say("pause")
+    d._apply(flow.start_debrief(d.state, ctx))
+    for answer in ("They want it shorter.", "A short module.", "Me, by Friday."):
+        d.say(answer)
+    d._apply(flow.start_rehearsal(d.state, ctx))
+    answer_all(d, GOOD)
+    assert d.state.status is Status.CLOSED and d.state.step is Step.DEBRIEF
 
 
 def test_back_stays_on_the_line_and_restart_starts_the_rehearsal_over(

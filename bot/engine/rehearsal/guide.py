@@ -17,7 +17,17 @@ from bot.engine.rehearsal.record import OPENING, Rehearsal
 from bot.engine.rehearsal.scorecard import score, scorecard_text
 from bot.engine.scene import StakeholderCue
 from bot.engine.state import PrepState, Stage, Status
-from bot.engine.turn import BACK, PAUSE_CHOICE, Turn, ask_text, choice, next_choice, say, stay
+from bot.engine.turn import (
+    BACK,
+    PAUSE,
+    PAUSE_CHOICE,
+    Turn,
+    ask_text,
+    choice,
+    next_choice,
+    say,
+    stay,
+)
 from bot.playbook.schema import Move
 
 REHEARSE = "rehearse"  # the choice that starts a rehearsal (after a brief, a debrief, or one)
@@ -27,34 +37,56 @@ OPENING_CUE = "Opens the meeting: busy, polite, wants to know what this is about
 # What a good answer to the opening does: listen first, one outcome, their why.
 OPENING_MOVES: tuple[Move, ...] = (Move.ASK_BACK, Move.ONE_GOAL, Move.GIVE_WHY)
 KEPT_SCORECARDS = 5
-_RETURN_STATUS = {Step.BRIEF: Status.BRIEFED, Step.DEBRIEF: Status.CLOSED}
+# Where a finished prep rests, and so where a rehearsal of it returns.
+_BACK_TO = {Status.BRIEFED: Step.BRIEF, Status.CLOSED: Step.DEBRIEF}
+_RESTING = {step: status for status, step in _BACK_TO.items()}
 
 
 def start_rehearsal(state: PrepState, ctx: CoachContext) -> Turn:
     """Rehearse a briefed (or closed) prep; a rehearsal paused midway picks up where it was."""
     guide = Rehearse()
-    if state.step is Step.REHEARSE and state.rehearsal is not None:
-        live = state.model_copy(update={"status": Status.IN_PROGRESS})
-        return Turn(live, [say(Step.INFO, "Back to your rehearsal."), guide.ask(live, ctx)])
-    if state.status not in (Status.BRIEFED, Status.CLOSED):
+    if state.step is Step.REHEARSE and state.rehearsal is not None:  # already under way
+        return Turn(state, [say(Step.INFO, "Back to your rehearsal."), guide.ask(state, ctx)])
+    if state.status not in _BACK_TO:
         return Turn(state, [say(Step.INFO, "Finish this prep's brief first, then rehearse it.")])
-    back_to = Step.DEBRIEF if state.status is Status.CLOSED else Step.BRIEF
+    back_to = _BACK_TO[state.status]
+    if state.rehearsal is not None:
+        paused = state.rehearsal.model_copy(update={"back_to": back_to})
+        live = _live(state, paused)
+        return Turn(live, [say(Step.INFO, "Back to your rehearsal."), guide.ask(live, ctx)])
     rehearsal = Rehearsal(back_to=back_to, objections=pick_objections(state, ctx.playbook))
-    live = state.at(Step.REHEARSE).model_copy(
-        update={"status": Status.IN_PROGRESS, "rehearsal": rehearsal}
-    )
+    live = _live(state, rehearsal)
     return Turn(live, guide.intro(live, ctx))
 
 
 def rehearsal_move(state: PrepState, move: str, ctx: CoachContext) -> Turn:
-    """Back and restart inside a rehearsal: no going back in the room; restart starts the
-    rehearsal over (never the prep, whose answers the brief rests on)."""
+    """Back, pause and restart inside a rehearsal. There is no going back in the room; pause
+    keeps the rehearsal and returns the prep to its brief (or debrief), so it stays finished;
+    restart starts the rehearsal over (never the prep, whose answers the brief rests on)."""
     guide = Rehearse()
     if move == BACK:
         return stay(state, say(Step.INFO, NO_GOING_BACK), guide.ask(state, ctx))
-    fresh = _rehearsal(state).model_copy(update={"at": OPENING, "replies": ()})
+    rehearsal = _rehearsal(state)
+    if move == PAUSE:
+        text = "Rehearsal paused. Everything is saved; say rehearse to pick it up."
+        return Turn(_at_rest(state, rehearsal), [say(Step.INFO, text)])
+    fresh = rehearsal.model_copy(update={"at": OPENING, "replies": ()})
     again = state.model_copy(update={"rehearsal": fresh})
     return Turn(again, [say(Step.INFO, "Starting the rehearsal over."), guide.ask(again, ctx)])
+
+
+def _live(state: PrepState, rehearsal: Rehearsal) -> PrepState:
+    return state.at(Step.REHEARSE).model_copy(
+        update={"status": Status.IN_PROGRESS, "rehearsal": rehearsal}
+    )
+
+
+def _at_rest(state: PrepState, rehearsal: Rehearsal | None) -> PrepState:
+    """The prep back where the rehearsal found it, keeping `rehearsal` (None when done)."""
+    back_to = _rehearsal(state).back_to
+    return state.at(back_to).model_copy(
+        update={"stage": Stage.DONE, "status": _RESTING[back_to], "rehearsal": rehearsal}
+    )
 
 
 class Rehearse:
@@ -126,13 +158,7 @@ class Rehearse:
 
     def _finish(self, state: PrepState, ctx: CoachContext) -> Turn:
         rehearsal = _rehearsal(state)
-        done = state.at(rehearsal.back_to).model_copy(
-            update={
-                "stage": Stage.DONE,
-                "status": _RETURN_STATUS[rehearsal.back_to],
-                "rehearsal": None,
-            }
-        )
+        done = _at_rest(state, None)
         again = Reply(
             step=self.step,
             text="Rehearse again whenever you like; the scorecard will show what changed.",
