@@ -163,6 +163,11 @@ async def _history(coach: Coach, user: UserRef) -> Reply:
         for p in preps
         if p.status == "briefed"
     ]
+    buttons += [
+        choice(command_choice(f"rehearse {p.id}"), f"Rehearse #{p.id}")
+        for p in preps
+        if p.status in ("briefed", "closed")
+    ]
     return say(Step.INFO, "Your recent preps:\n" + "\n".join(lines)).model_copy(
         update={"choices": tuple(buttons[:5])}
     )

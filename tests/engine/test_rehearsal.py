@@ -269,7 +269,8 @@ def test_scores_count_the_replies_where_a_habit_was_called_for() -> None:
     assert card.score_of(Step.TIMING) is None
     lines = card_lines(scorecard_text(card, None, "the CFO"))
     assert lines["Feel"].endswith("earned by “one”")
-    assert lines["Spark"].endswith("missed in “one”")
+    assert lines["Focus"].endswith("earned by “two”"), "a reply not quoted yet is preferred"
+    assert lines["Spark"].endswith("missed in “three”")
     assert lines["Slow down"].endswith("not called for this time")
     two_of_three = score(replies[:1] + replies[:1] + replies[1:2])
     assert two_of_three.score_of(Step.FEEL) == 2

@@ -110,6 +110,7 @@ def test_one_ask_stays_on_the_goal(make_context: ContextFactory, said: str) -> N
         "We need to finish the course, lock down the laptops and roll out a new password rule.",
         "Can we get the training done and also turn on the new sign-in and fix the CRM access?",
         "Please finish the course. Also, turn on the second sign-in step.",
+        "It's mandatory, so your people have to do it. We also need a second sign-in step.",
     ],
 )
 def test_several_asks_in_one_reply_leave_the_goal(make_context: ContextFactory, said: str) -> None:

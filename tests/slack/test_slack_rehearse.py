@@ -4,9 +4,11 @@ scorecard ends the rehearsal."""
 
 from __future__ import annotations
 
+import json
+
 from bot.users import UserRef
-from tests.slack.conftest import SlackWorkspace, choice_of, text_of
-from tests.slack.test_slack_workspace import dialog_of, run_to_the_brief
+from tests.slack.conftest import SlackWorkspace, buttons, choice_of, text_of
+from tests.slack.test_slack_workspace import dialog_of, private_reply, run_to_the_brief
 from tests.support.slack_requests import TEAM_ID, USER_ID
 
 REPLY = "I hear you & I'll keep it to fifteen minutes in a quiet week. What would <b>help</b>?"
@@ -44,3 +46,15 @@ async def test_slash_rehearse_runs_to_a_scorecard_with_the_users_words_escaped(
     detail = await slack.coach.prep(UserRef("slack", TEAM_ID, USER_ID), prep.id)
     assert detail is not None and detail.status == "briefed"
     assert any(note.step == "rehearse" for note in detail.notes)
+
+
+async def test_history_offers_to_rehearse_a_briefed_prep(slack: SlackWorkspace) -> None:
+    await run_to_the_brief(slack)
+    prep = await slack.prep_of()
+    history = await private_reply(slack, "history")
+    value = json.loads(buttons(history)[f"Rehearse #{prep.id}"])
+    assert value["c"] == f"cmd:rehearse {prep.id}"
+
+    opening = await slack.turn(slack.click(buttons(history)[f"Rehearse #{prep.id}"]))
+
+    assert "I'll play the VP of Sales" in text_of(opening)

@@ -9,7 +9,8 @@ from bot.settings import SettingsError
 
 EVENTS = ["app_home_opened", "message.im", "app_uninstalled", "tokens_revoked"]
 USAGE = (
-    "sales | list | history | resume | notes N | debrief N | check TEXT | nudges on|off | forget"
+    "sales | list | history | resume | notes N | rehearse [N] | debrief N | check TEXT | "
+    "nudges on|off | forget"
 )
 
 

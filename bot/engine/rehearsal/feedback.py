@@ -50,8 +50,8 @@ def example_reply(playbook_reply: str, goal: str | None, moves: tuple[Move, ...]
 def _fix(move: Move, check: ReplyCheck, ctx: CoachContext) -> str:
     book = ctx.playbook
     if move is Move.ACKNOWLEDGE:
-        start = f"{quoted(check.arguing, 80)} argues back. " if check.arguing else ""
-        return f"{start}Name their concern first (“Fair — I know what this time is like”)."
+        start = f"{quoted(check.arguing, 80)} argues back; " if check.arguing else ""
+        return f"{start}name their concern first (“Fair — I know what this time is like”)."
     if move is Move.ASK_BACK:
         if check.weak_question:
             question, verdict = check.weak_question

@@ -72,7 +72,7 @@ _ASKING = re.compile(
     r"\b(?:i|we) (?:also |really |just |still |only )?(?:want|need|would like|'d like|am asking|"
     r"'m asking)|\bi(?:'d| would) "
     r"(?:like|ask)|\b(?:can|could|will|would) (?:we|you)\b|\blet'?s\b|\bplease\b|\bmy ask\b|"
-    r"\b(?:we|you) (?:should|must|have to|need to)\b|"
+    r"\b(?:we|you|they|people|team|staff|everyone) (?:should|must|have to|need to)\b|"
     r"^\s*(?:(?:and|also|then),?\s+)*(?:get|make|turn|roll|finish|complete|do|sign|agree|send|take|enable|fix|set|schedule|book|require|"
     r"mandate|add|move|stop|start)\b",
     re.IGNORECASE,

@@ -3,8 +3,9 @@
 A habit is scored over the replies where it was called for (the push-back's moves, or shown
 unasked); Focus and Simplify are called for in every reply. 3 = every time, 2 = at least half
 the time, 1 = at least once, 0 = never. A habit nothing called for gets no score. Each line
-quotes the first reply that earned it, or when it scored 0 the first that missed it, and
-shows the change since the last rehearsal of the same prep.
+quotes a reply that earned it, or when it scored 0 one that missed it (the first not quoted
+on an earlier line, so the card shows more of what was said), and the change since the last
+rehearsal of the same prep.
 """
 
 from __future__ import annotations
@@ -19,15 +20,23 @@ TOP_SCORE = 3
 
 
 def score(replies: Sequence[JudgedReply]) -> Scorecard:
-    return Scorecard(lines=tuple(_line(habit, replies) for habit in COACHING_STEPS))
+    lines: list[HabitScore] = []
+    for habit in COACHING_STEPS:
+        quoted_already = {line.quote for line in lines}
+        lines.append(_line(habit, replies, quoted_already))
+    return Scorecard(lines=tuple(lines))
 
 
-def _line(habit: Step, replies: Sequence[JudgedReply]) -> HabitScore:
+def _line(
+    habit: Step, replies: Sequence[JudgedReply], quoted_already: set[str | None]
+) -> HabitScore:
     judged = [reply for reply in replies if habit in reply.shown or habit in reply.missed]
     if not judged:
         return HabitScore(habit=habit)
     earned = [reply for reply in judged if habit in reply.shown]
-    quote = earned[0] if earned else judged[0]
+    candidates = earned or judged
+    fresh = [reply for reply in candidates if reply.said not in quoted_already]
+    quote = (fresh or candidates)[0]
     return HabitScore(
         habit=habit,
         score=_points(len(earned), len(judged)),
