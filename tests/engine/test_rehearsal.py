@@ -38,6 +38,13 @@ def rehearsing(ctx: CoachContext) -> Dialog:
     return d
 
 
+def debrief(d: Dialog, ctx: CoachContext) -> None:
+    d._apply(flow.start_debrief(d.state, ctx))
+    for answer in ("They want it shorter.", "A short module.", "Me, by Friday."):
+        d.say(answer)
+    assert d.state.status is Status.CLOSED
+
+
 def answer_all(d: Dialog, said: str) -> None:
     while d.state.step is Step.REHEARSE:
         d.say(said)
@@ -175,9 +182,7 @@ def test_rehearsing_again_shows_the_change_since_last_time(make_context: Context
 def test_a_closed_prep_is_rehearsed_and_stays_closed(make_context: ContextFactory) -> None:
     ctx = make_context()
     d = briefed(ctx)
-    d._apply(flow.start_debrief(d.state, ctx))
-    for answer in ("They want it shorter.", "A short module.", "Me, by Friday."):
-        d.say(answer)
+    debrief(d, ctx)
     assert d.state.status is Status.CLOSED
     d._apply(flow.start_rehearsal(d.state, ctx))
     answer_all(d, GOOD)
@@ -224,9 +229,7 @@ def test_a_rehearsal_paused_before_the_debrief_returns_to_the_closed_prep(
     ctx = make_context()
     d = rehearsing(ctx)
     d.say("pause")
-    d._apply(flow.start_debrief(d.state, ctx))
-    for answer in ("They want it shorter.", "A short module.", "Me, by Friday."):
-        d.say(answer)
+    debrief(d, ctx)
     d._apply(flow.start_rehearsal(d.state, ctx))
     answer_all(d, GOOD)
     assert d.state.status is Status.CLOSED and d.state.step is Step.DEBRIEF

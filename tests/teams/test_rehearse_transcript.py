@@ -5,31 +5,23 @@ from __future__ import annotations
 
 from bot.coach import Coach
 from tests.teams.support import DANA
+from tests.test_coach import FULL, run
 from tests.teams.test_transcript import TeamsChat, chat, coach
 
 __all__ = ["chat", "coach"]  # the personal-chat fixtures, shared with the prep transcript
 
 
-async def through_the_brief(chat: TeamsChat) -> None:
-    await chat.says("sales")
-    await chat.says("They think the course is generic")
-    for choice in ("next", "q1", "next"):
-        await chat.clicks(choice)
-    await chat.says("Sales finish the course so deals stay safe")
-    await chat.clicks("next")
-    await chat.says("2027-01-12")
-    await chat.clicks("next")
-    await chat.says("Your sellers work from hotels. I want customer files safe anywhere.")
-    await chat.clicks("next")
-    await chat.says("Customer trust wins renewals.")
-    await chat.clicks("next")
+async def through_the_brief(chat: TeamsChat, coach: Coach) -> None:
+    """The prep's answers through the coach, the last step's "next" typed in the chat."""
+    await run(coach, DANA, *FULL[:-1])
+    await chat.says("next")
     assert "Prep brief: Sales" in chat.text
 
 
 async def test_typing_rehearse_plays_the_stakeholder_until_the_scorecard(
     chat: TeamsChat, coach: Coach
 ) -> None:
-    await through_the_brief(chat)
+    await through_the_brief(chat, coach)
     [prep] = await coach.preps(DANA)
     await chat.says(f"rehearse {prep.id}")
     assert "I'll play the VP of Sales" in chat.text and "what's on your mind?" in chat.text
@@ -43,7 +35,7 @@ async def test_typing_rehearse_plays_the_stakeholder_until_the_scorecard(
 
 
 async def test_the_briefs_rehearse_button_starts_a_rehearsal(chat: TeamsChat, coach: Coach) -> None:
-    await through_the_brief(chat)
+    await through_the_brief(chat, coach)
     await chat.clicks("rehearse")
     assert "I'll play the VP of Sales" in chat.text
     await chat.says("pause")
