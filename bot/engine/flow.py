@@ -124,7 +124,7 @@ def _on_choice(state: PrepState, value: str, guide: StepGuide, ctx: CoachContext
 def _navigate(state: PrepState, move: str, guide: StepGuide, ctx: CoachContext) -> Turn:
     if move == NEXT:
         return guide.on_next(state, ctx) or _move_on(state, ctx)
-    if state.step is Step.REHEARSE and move in (BACK, PAUSE, RESTART):
+    if state.step is Step.REHEARSE:  # back, pause, restart and help mean other things there
         return rehearsal_move(state, move, ctx)
     if move == BACK:
         return _go_back(state, guide, ctx)

@@ -253,7 +253,7 @@ def test_help_explains_and_asks_the_same_line_again(make_context: ContextFactory
     d = rehearsing(make_context())
     waiting = d.last.text
     d.say("help")
-    assert "Rehearse" in d.replies[0].text and d.last.text == waiting
+    assert "next (skip this line)" in d.replies[0].text and d.last.text == waiting
 
 
 # The scorecard's arithmetic

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.coach import Coach
 from tests.teams.support import DANA
-from tests.test_coach import FULL, run
 from tests.teams.test_transcript import TeamsChat, chat, coach
+from tests.test_coach import FULL, run
 
 __all__ = ["chat", "coach"]  # the personal-chat fixtures, shared with the prep transcript
 

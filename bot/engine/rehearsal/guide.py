@@ -19,6 +19,7 @@ from bot.engine.scene import StakeholderCue
 from bot.engine.state import PrepState, Stage, Status
 from bot.engine.turn import (
     BACK,
+    HELP,
     PAUSE,
     PAUSE_CHOICE,
     Turn,
@@ -32,6 +33,11 @@ from bot.playbook.schema import Move
 
 REHEARSE = "rehearse"  # the choice that starts a rehearsal (after a brief, a debrief, or one)
 NO_GOING_BACK = "There is no going back in the room: answer this one, or type next to skip it."
+REHEARSAL_HELP = (
+    "You are rehearsing: I play {role}. Answer as you would in the room.\n"
+    "Words that work here: next (skip this line), pause (stop; rehearse picks it up), "
+    "restart (start the rehearsal over), help."
+)
 OPENING_LINE = "Come in. I have about twenty minutes before my next meeting — what's on your mind?"
 OPENING_CUE = "Opens the meeting: busy, polite, wants to know what this is about."
 # What a good answer to the opening does: listen first, one outcome, their why.
@@ -60,12 +66,13 @@ def start_rehearsal(state: PrepState, ctx: CoachContext) -> Turn:
 
 
 def rehearsal_move(state: PrepState, move: str, ctx: CoachContext) -> Turn:
-    """Back, pause and restart inside a rehearsal. There is no going back in the room; pause
+    """Back, help, pause and restart inside a rehearsal. There is no going back in the room; pause
     keeps the rehearsal and returns the prep to its brief (or debrief), so it stays finished;
     restart starts the rehearsal over (never the prep, whose answers the brief rests on)."""
     guide = Rehearse()
-    if move == BACK:
-        return stay(state, say(Step.INFO, NO_GOING_BACK), guide.ask(state, ctx))
+    if move in (BACK, HELP):
+        text = NO_GOING_BACK if move == BACK else REHEARSAL_HELP.format(role=ctx.playbook.role)
+        return stay(state, say(Step.INFO, text), guide.ask(state, ctx))
     rehearsal = _rehearsal(state)
     if move == PAUSE:
         text = "Rehearsal paused. Everything is saved; say rehearse to pick it up."
