@@ -41,6 +41,14 @@ log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5
 
 
+# Commands that reopen a prep named by number or stakeholder, and what the engine does then.
+_REOPEN: dict[Command | None, Callable[[PrepState, CoachContext], Turn]] = {
+    Command.RESUME: flow.resume,
+    Command.DEBRIEF: flow.start_debrief,
+    Command.REHEARSE: flow.start_rehearsal,
+    Command.OUTCOME: flow.ask_outcome,
+}
+
 STALE_PREP = (
     "That button belongs to a prep that is finished or not the one in progress. "
     "Use history to pick a prep up again."
@@ -265,7 +273,9 @@ class Coach:
         person = await store.ensure_person()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
-        if inbound.command in (Command.RESUME, Command.DEBRIEF, Command.OUTCOME):
+        if inbound.choice == flow.REHEARSE and inbound.command is None:
+            inbound = _rehearse_command(inbound)  # the brief's "Rehearse": the prep it names
+        if inbound.command in _REOPEN:
             return await self._reopen(store, person, inbound)
         active = await store.active_conversation()
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
@@ -305,7 +315,7 @@ class Coach:
 
     async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> Answer:
         argument, reading = _prep_and_reading(inbound)
-        conversation = await self._pick(store, argument)
+        conversation = await self._pick(store, argument, inbound.command)
         if conversation is None:
             return Answer(None, [say(Step.INFO, NO_SUCH_PREP)])
         book = self.playbooks.find(conversation.stakeholder)
@@ -314,17 +324,19 @@ class Coach:
         row = await store.load_state(conversation)
         state = PrepState.model_validate(store.state_data(row))
         ctx = self._context(person, book)
-        move = _REOPEN_MOVES.get(inbound.command or Command.RESUME, flow.resume)
         if reading:  # recorded in one go: the prep in progress, if any, stays so
             turn = flow.record_outcome(state, reading, ctx)
         else:
-            turn = move(state, ctx)
+            turn = _REOPEN[inbound.command](state, ctx)
             await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
 
-    async def _pick(self, store: PrepStore, argument: str | None) -> PrepConversation | None:
-        """The prep named by number or stakeholder; the latest when none is named."""
+    async def _pick(
+        self, store: PrepStore, argument: str | None, command: Command | None
+    ) -> PrepConversation | None:
+        """The prep named by number or stakeholder; the latest when none is named. By
+        stakeholder, resume takes the unfinished prep and rehearse the latest of any status."""
         if not argument or not argument.strip():
             preps = await store.list_conversations(limit=1)
             return preps[0] if preps else None
@@ -332,7 +344,12 @@ class Coach:
         if number is not None:
             return await store.get_conversation(number)
         book = self.playbooks.find(argument)
-        return await store.open_conversation_for(book.id) if book else None
+        if book is None:
+            return None
+        if command is Command.REHEARSE:
+            preps = await store.list_conversations()
+            return next((prep for prep in preps if prep.stakeholder == book.id), None)
+        return await store.open_conversation_for(book.id)
 
     async def _save(
         self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn
@@ -383,15 +400,18 @@ class Coach:
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
 
 
-_REOPEN_MOVES = {Command.DEBRIEF: flow.start_debrief, Command.OUTCOME: flow.ask_outcome}
-
-
 def _prep_and_reading(inbound: Inbound) -> tuple[str | None, str | None]:
     """The prep an inbound names and, for `outcome N VALUE`, the new reading given with it."""
     if inbound.command is not Command.OUTCOME or not inbound.argument:
         return inbound.argument, None
     prep, _, reading = inbound.argument.strip().partition(" ")
     return prep, reading.strip() or None
+
+
+def _rehearse_command(choice: Inbound) -> Inbound:
+    """A "Rehearse" button: rehearse the prep the button was shown in (the latest if unknown)."""
+    named = str(choice.prep_id) if choice.prep_id is not None else None
+    return Inbound(command=Command.REHEARSE, argument=named)
 
 
 def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:

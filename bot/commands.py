@@ -38,10 +38,20 @@ class Word(StrEnum):
     EXPORT = "export"
     DEBRIEF = "debrief"
     OUTCOME = "outcome"
+    REHEARSE = "rehearse"
     NUDGES = "nudges"
     CHECK = "check"
     FORGET = "forget"
     HELP = "help"
+
+
+# Words that start or reopen a prep: the coach's dialog takes them from here.
+_DIALOG_COMMANDS = {
+    Word.START: Command.START,
+    Word.RESUME: Command.RESUME,
+    Word.DEBRIEF: Command.DEBRIEF,
+    Word.REHEARSE: Command.REHEARSE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +92,11 @@ def did_you_mean(text: str, coach: Coach, prefix: str) -> list[Reply]:
 
 async def run_command(coach: Coach, user: UserRef, command: UserCommand, prefix: str) -> Answer:
     """Carry out a command for `user`. `prefix` is how the platform spells commands in help."""
-    arg = command.argument
-    if command.word is Word.START:
-        return await coach.answer(user, Inbound(command=Command.START, argument=arg))
-    if command.word is Word.RESUME:
-        return await coach.answer(user, Inbound(command=Command.RESUME, argument=arg or None))
-    if command.word is Word.DEBRIEF:
-        return await coach.answer(user, Inbound(command=Command.DEBRIEF, argument=arg or None))
-    if command.word is Word.OUTCOME and arg.strip():
-        return await coach.answer(user, Inbound(command=Command.OUTCOME, argument=arg))
+    if command.word is Word.OUTCOME and command.argument.strip():
+        return await coach.answer(user, Inbound(command=Command.OUTCOME, argument=command.argument))
+    dialog = _DIALOG_COMMANDS.get(command.word)
+    if dialog is not None:
+        return await coach.answer(user, Inbound(command=dialog, argument=command.argument or None))
     replies = await _informational(coach, user, command, prefix)
     return Answer(None, replies)
 
@@ -126,6 +132,7 @@ def help_text(prefix: str, coach: Coach) -> str:
         f"{prefix}resume [N] — pick a prep up where it stopped\n"
         f"{prefix}notes N — the notes of prep N\n"
         f"{prefix}export N — prep N as a Markdown document\n"
+        f"{prefix}rehearse [N] — practise the talk: I play the stakeholder and push back\n"
         f"{prefix}debrief N — after the talk: what you heard and agreed\n"
         f"{prefix}outcome [N VALUE] — your measured outcomes; record prep N's new number\n"
         f"{prefix}check TEXT — plain-language checks on any draft\n"
@@ -162,6 +169,11 @@ async def _history(coach: Coach, user: UserRef) -> Reply:
         choice(command_choice(f"debrief {p.id}"), f"Debrief #{p.id}")
         for p in preps
         if p.status == "briefed"
+    ]
+    buttons += [
+        choice(command_choice(f"rehearse {p.id}"), f"Rehearse #{p.id}")
+        for p in preps
+        if p.status in ("briefed", "closed")
     ]
     return say(Step.INFO, "Your recent preps:\n" + "\n".join(lines)).model_copy(
         update={"choices": tuple(buttons[:5])}

@@ -35,6 +35,10 @@ from bot.users import BadUserRef, UserRef
 EXIT_READER_LEFT = 128 + signal.SIGPIPE
 
 
+# `prep-talk debrief ID` and `prep-talk rehearse ID`: a dialog on a prep that exists.
+_REOPENING = {"debrief": Command.DEBRIEF, "rehearse": Command.REHEARSE}
+
+
 @dataclass(frozen=True, slots=True)
 class Terminal:
     """The streams a command reads and writes: the process's own, or a test's StringIO."""
@@ -65,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     outcome.add_argument("id", type=int)
     outcome.add_argument("value", nargs="?", help="e.g. 71%%; without it, you are asked")
     _user_and_json(outcome)
+    rehearse = sub.add_parser("rehearse", help="practise a prepared talk: the coach pushes back")
+    rehearse.add_argument("id", type=int)
+    _user_and_json(rehearse)
 
     notes = sub.add_parser("notes", help="your saved preps and notes")
     notes_sub = notes.add_subparsers(dest="notes_command", required=True)
@@ -257,14 +264,14 @@ async def _coach_command(
             )
         first = Inbound(command=Command.START, argument=args.stakeholder)
         return await run_chat(coach, user, first, args.json, terminal.stdin, out)
-    if args.command in ("debrief", "outcome"):
+    if args.command in ("debrief", "outcome", "rehearse"):
         if await coach.prep(user, args.id) is None:
             raise Mistake(f"prep {args.id} not found", commands.EXIT_NOT_FOUND)
-        if args.command == "debrief":
-            first = Inbound(command=Command.DEBRIEF, argument=str(args.id))
-        else:  # with a value: recorded in one go; without: asked for
+        if args.command == "outcome":  # with a value: recorded in one go; without: asked for
             words = f"{args.id} {args.value}" if args.value else str(args.id)
             first = Inbound(command=Command.OUTCOME, argument=words)
+        else:
+            first = Inbound(command=_REOPENING[args.command], argument=str(args.id))
         return await run_chat(coach, user, first, args.json, terminal.stdin, out)
     if args.command == "tenant":
         return await _configure_tenant(args, coach, out)

@@ -9,6 +9,9 @@ from bot.engine.context import CoachContext
 from bot.engine.findings import TrimmedFinding
 from bot.engine.invisible import visible_text
 from bot.engine.messages import COACHING_STEPS, Inbound, Step
+from bot.engine.rehearsal.guide import REHEARSE as REHEARSE
+from bot.engine.rehearsal.guide import Rehearse, rehearsal_move
+from bot.engine.rehearsal.guide import start_rehearsal as start_rehearsal
 from bot.engine.state import FIRST_STAGE, PrepState, Status
 from bot.engine.steps import measure
 from bot.engine.steps.brief import Debrief, finish_prep
@@ -29,6 +32,7 @@ GUIDES: dict[Step, StepGuide] = {
     Step.SIMPLIFY: Simplify(),
     Step.WHY: Why(),
     Step.DEBRIEF: Debrief(),
+    Step.REHEARSE: Rehearse(),
 }
 _NAV_WORD = re.compile(r"^[/!]?\s*(next|back|pause|restart|help)\s*[.!]?$", re.IGNORECASE)
 
@@ -142,6 +146,8 @@ def _on_picks(state: PrepState, values: tuple[str, ...], ctx: CoachContext) -> T
 def _navigate(state: PrepState, move: str, guide: StepGuide, ctx: CoachContext) -> Turn:
     if move == NEXT:
         return guide.on_next(state, ctx) or _move_on(state, ctx)
+    if state.step is Step.REHEARSE:  # back, pause, restart and help mean other things there
+        return rehearsal_move(state, move, ctx)
     if move == BACK:
         return _go_back(state, guide, ctx)
     if move == PAUSE:
@@ -193,4 +199,7 @@ def _with_notes(before: PrepState, turn: Turn, ctx: CoachContext) -> Turn:
 
 
 def _answers(state: PrepState) -> dict[str, object]:
-    return state.model_dump(exclude={"step", "stage", "status", "goal_options"})
+    # A rehearsal's note is its scorecard, written once when it ends (see `Rehearse`).
+    return state.model_dump(
+        exclude={"step", "stage", "status", "goal_options", "rehearsal", "scorecards"}
+    )

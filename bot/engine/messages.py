@@ -23,6 +23,7 @@ class Step(StrEnum):
     WHY = "why"
     BRIEF = "brief"
     DEBRIEF = "debrief"
+    REHEARSE = "rehearse"
     INFO = "info"
 
 
@@ -37,6 +38,7 @@ STEP_NAMES: dict[Step, str] = {
     Step.WHY: "Spark",
     Step.BRIEF: "Brief",
     Step.DEBRIEF: "Debrief",
+    Step.REHEARSE: "Rehearse",
     Step.INFO: "prep-talk",
 }
 
@@ -78,6 +80,7 @@ class Command(StrEnum):
     RESUME = "resume"
     DEBRIEF = "debrief"
     OUTCOME = "outcome"  # argument: "N" (ask for the new number) or "N VALUE" (record it)
+    REHEARSE = "rehearse"
 
 
 class Inbound(BaseModel):

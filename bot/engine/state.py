@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.engine.dates import DateOrder
 from bot.engine.messages import Step
 from bot.engine.outcomes import MeasuredOutcome
+from bot.engine.rehearsal.record import Rehearsal, Scorecard
 
 
 class Status(StrEnum):
@@ -39,6 +40,7 @@ class Stage(StrEnum):
     MEASURE = "measure"
     FOLLOW_UP = "follow_up"
     NEW_VALUE = "new_value"
+    REPLY = "reply"
 
 
 FIRST_STAGE: dict[Step, Stage] = {
@@ -49,6 +51,7 @@ FIRST_STAGE: dict[Step, Stage] = {
     Step.WHY: Stage.WHY,
     Step.BRIEF: Stage.DONE,
     Step.DEBRIEF: Stage.HEARD,
+    Step.REHEARSE: Stage.REPLY,
 }
 
 
@@ -82,6 +85,8 @@ class PrepState(BaseModel):
     why: str | None = None
     debrief: Debrief = Field(default_factory=Debrief)
     outcome: MeasuredOutcome | None = None
+    rehearsal: Rehearsal | None = None  # the one under way
+    scorecards: list[Scorecard] = Field(default_factory=list)  # earlier rehearsals, oldest first
 
     def at(self, step: Step) -> PrepState:
         """The same answers, moved to the first stage of `step`."""

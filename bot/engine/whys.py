@@ -94,14 +94,14 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
             found.append(weakness)
             rest = pattern.sub(" ", rest)
     priorities = [term for term in playbook.priority_terms if term not in _NOT_AN_OUTCOME]
-    outcomes = {_stem(word) for word in [*priorities, *_OUTCOMES, *mission_terms(mission)]}
-    said = {_stem(word) for word in re.findall(r"[a-z]+", rest.lower())}
+    outcomes = {stem(word) for word in [*priorities, *_OUTCOMES, *mission_terms(mission)]}
+    said = {stem(word) for word in re.findall(r"[a-z]+", rest.lower())}
     if said & outcomes or mentions_any(rest, list(_OUTCOME_PHRASES)):
         return WhyJudgement(passes=True)
     return WhyJudgement(passes=False, weakness=found[0] if found else Weakness.NO_OUTCOME)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A word without its ending, so 'promised' meets 'promise' and 'shipping' meets 'ship'."""
     for ending in ("ing", "ed", "es", "s", "e"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:

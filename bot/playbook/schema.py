@@ -54,13 +54,40 @@ class BusyWindow(BaseModel):
         return self
 
 
+class Move(StrEnum):
+    """Something a good reply to push-back does; rehearsal judges each reply for these."""
+
+    ACKNOWLEDGE = "acknowledge"  # names their concern before answering it
+    ASK_BACK = "ask_back"  # asks a question back instead of arguing
+    ONE_GOAL = "one_goal"  # stays on the one outcome of this conversation
+    LOWER_BURDEN = "lower_burden"  # offers to take work, time or friction off them
+    GIVE_WHY = "give_why"  # says why it matters to them, in their priorities
+
+
+MIN_OBJECTIONS = 5
+
+
 class Objection(BaseModel):
-    """A push-back the stakeholder is likely to raise, and a short reply to it."""
+    """A push-back the stakeholder is likely to raise, as they would say it, and a good reply.
+
+    `moves` are what a good reply to it does (rehearsal expects those); `about` are the
+    lower-case words that make it relevant to a prep whose goal or hypotheses use them.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     objection: Text
     reply: Text
+    moves: list[Move] = Field(min_length=2)
+    about: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z -]{1,30}$")]] = Field(
+        min_length=2
+    )
+
+    @model_validator(mode="after")
+    def _distinct_moves(self) -> Objection:
+        if len(set(self.moves)) != len(self.moves):
+            raise ValueError(f"objection {self.objection!r} lists a move twice")
+        return self
 
 
 class Playbook(BaseModel):
@@ -90,7 +117,10 @@ class Playbook(BaseModel):
     listening_questions: list[Text] = Field(min_length=4)
     busy_windows: list[BusyWindow] = Field(default_factory=list)
     regions: list[CountryCode] = Field(default_factory=list)
-    objections: list[Objection] = Field(default_factory=list)
+    objections: list[Objection] = Field(
+        min_length=MIN_OBJECTIONS,
+        description="what they typically say back, each with what a good reply does",
+    )
     fallback_ask: Text | None = Field(
         default=None, description="a smaller ask to fall back on if the one outcome is refused"
     )

@@ -23,7 +23,7 @@ from bot.engine.findings import (
     TermFinding,
 )
 from bot.engine.messages import Choice, Command, Expects, Inbound, Reply, Step
-from bot.playbook.schema import Playbook
+from bot.playbook.schema import Move, Objection, Playbook
 from bot.users import UserRef
 
 PLAIN = {
@@ -51,6 +51,15 @@ def make_playbook(slug: str, name: str, role: str, team: str) -> Playbook:
         framing_advice=filler[:3],
         example_opening=f"Thanks for the time, {role}.",
         why_examples=filler[:2],
+        objections=[
+            Objection(
+                objection=f"{team} push-back {n}",
+                reply=f"A good reply {n}.",
+                moves=[Move.ACKNOWLEDGE, Move.ASK_BACK],
+                about=["training", "time"],
+            )
+            for n in range(1, 6)
+        ],
     )
 
 

@@ -17,7 +17,8 @@ EVENTS = [
     "assistant_thread_context_changed",
 ]
 USAGE = (
-    "sales | list | history | resume | notes N | debrief N | check TEXT | nudges on|off | forget"
+    "sales | list | history | resume | notes N | rehearse [N] | debrief N | check TEXT | "
+    "nudges on|off | forget"
 )
 
 

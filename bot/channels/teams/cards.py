@@ -47,6 +47,7 @@ STEP_LABELS = {
     Step.WHY: "Spark — the why",
     Step.BRIEF: "Your brief",
     Step.DEBRIEF: "Debrief",
+    Step.REHEARSE: "Rehearse — they push back",
     Step.INFO: "prep-talk",
 }
 # One per kind of finding (a test checks that every kind has its own).

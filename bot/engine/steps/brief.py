@@ -17,12 +17,13 @@ from bot.engine.findings import Finding, TermFinding
 from bot.engine.language import check_text
 from bot.engine.messages import Expects, Reply, Step
 from bot.engine.questions import Verdict, blames, question_verdict
+from bot.engine.rehearsal.guide import REHEARSE
 from bot.engine.state import PrepState, Stage, Status
 from bot.engine.steps import measure
 from bot.engine.steps.focus import deadline_in_crunch
 from bot.engine.steps.timing import day_label
 from bot.engine.steps.why import weakness_message
-from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, quoted, say, stay
+from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, choice, quoted, say, stay
 from bot.engine.whys import judge_why
 
 DEBRIEF_QUESTIONS = {
@@ -130,9 +131,11 @@ def finish_prep(state: PrepState, ctx: CoachContext) -> Turn:
     brief = render_brief(done, ctx)
     closing = Reply(
         step=Step.BRIEF,
-        text="Saved as a private note of this conversation. After the talk, come back for a "
-        "debrief: what you heard, what you agreed, the next step.",
+        text="Saved as a private note of this conversation. Rehearse it now: I'll play "
+        f"{ctx.playbook.role} and push back. After the talk, come back for a debrief: what you "
+        "heard, what you agreed, the next step.",
         expects=Expects.NONE,
+        choices=(choice(REHEARSE, "Rehearse"),),
     )
     return Turn(done, [say(Step.BRIEF, brief), closing], {Step.BRIEF.value: brief})
 
