@@ -36,6 +36,8 @@ from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
 from bot.storage.tenants import TenantSettings, configure_tenant
 from bot.templates import BriefTemplates
 from bot.users import UserRef
+from bot.voice import StakeholderVoice
+from bot.voice.lines import voice_lines
 
 log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5
@@ -124,6 +126,7 @@ class Coach:
         templates: BriefTemplates,
         clock: Callable[[], datetime] = utc_now,
         observer: TurnObserver | None = None,
+        voice: StakeholderVoice | None = None,
     ) -> None:
         self.sessions = sessions
         self.playbooks = playbooks
@@ -131,6 +134,7 @@ class Coach:
         self.templates = templates
         self.clock = clock
         self.observer = observer
+        self.voice = voice  # a model saying the stakeholder's rehearsal lines, when configured
         self.glossary = GlossaryIndex(playbooks.glossary)
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
@@ -287,7 +291,7 @@ class Coach:
         book = self.playbooks.find(state.stakeholder)
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
-        turn = flow.advance(state, inbound, self._context(person, book))
+        turn = await self._voiced(flow.advance(state, inbound, self._context(person, book)), person)
         await self._save(store, conversation, row, turn)
         learned = turn.state.date_order
         if learned is not None and learned.value != person.date_order:
@@ -303,6 +307,7 @@ class Coach:
         if existing is not None:
             row = await store.load_state(existing)
             turn = flow.resume(PrepState.model_validate(store.state_data(row)), ctx)
+            turn = await self._voiced(turn, person)
             await store.pause_others(existing.id)
             await self._save(store, existing, row, turn)
             return Answer(existing.id, turn.replies)
@@ -327,10 +332,25 @@ class Coach:
         if reading:  # recorded in one go: the prep in progress, if any, stays so
             turn = flow.record_outcome(state, reading, ctx)
         else:
-            turn = _REOPEN[inbound.command](state, ctx)
+            turn = await self._voiced(_REOPEN[inbound.command](state, ctx), person)
             await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
+
+    async def _voiced(self, turn: Turn, person: PersonSettings) -> Turn:
+        """A rehearsal turn with the stakeholder's lines said by the model voice, when one is
+        configured and the workspace allows it; the user is told once if it falls back."""
+        rehearsal = turn.state.rehearsal
+        if rehearsal is None or self.voice is None:
+            return turn
+        replies, told = await voice_lines(
+            turn.replies,
+            self.voice,
+            workspace_allows=person.model_voice,
+            told=rehearsal.voice_notice_given,
+        )
+        kept = rehearsal.model_copy(update={"voice_notice_given": told})
+        return Turn(turn.state.model_copy(update={"rehearsal": kept}), replies, turn.notes)
 
     async def _pick(
         self, store: PrepStore, argument: str | None, command: Command | None

@@ -15,6 +15,7 @@ from bot.storage import migrate
 from bot.storage.crypto import NoteCipher
 from bot.storage.db import create_database, session_factory
 from bot.templates import load_brief_templates
+from bot.voice import build_voice
 
 
 class DatabaseNotReady(RuntimeError):
@@ -59,6 +60,7 @@ def build_coach(
         NoteCipher(settings.note_keys),
         load_brief_templates(),
         observer=observer,
+        voice=build_voice(settings),
     )
     return coach, engine
 

@@ -33,6 +33,8 @@ class Rehearsal(BaseModel):
     objections: tuple[Objection, ...]
     at: int = OPENING
     replies: tuple[JudgedReply, ...] = ()
+    # The user has been told once that the model voice fell back to scripted lines.
+    voice_notice_given: bool = False
 
 
 class HabitScore(BaseModel):

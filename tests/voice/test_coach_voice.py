@@ -1,0 +1,113 @@
+"""A rehearsal through the coach with a model voicing the stakeholder (the local
+chat-completions stand-in), on SQLite and PostgreSQL: the model hears this prep's own words
+and nothing else of anyone's; a failing model falls back to scripted lines, told once; a
+workspace that switched it off sends nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.coach import Coach
+from bot.engine.messages import Command, Expects, Inbound, Reply
+from bot.runtime import open_coach
+from bot.settings import Settings
+from bot.users import UserRef
+from bot.voice.lines import FALLBACK_NOTICE
+from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, status
+from tests.test_coach import FULL, NOW, run, says
+from tests.voice.conftest import API_KEY, MODEL, TIMEOUT
+
+ALICE = UserRef("slack", "T1", "U1")
+COLLEAGUE = UserRef("slack", "T1", "U2")
+GOAL = "Sales finish the course so deals stay safe"
+REPLY = "I hear you. What would make fifteen minutes easy for your sellers?"
+
+
+def prep(goal: str, hypothesis: str) -> list[Inbound]:
+    """A full prep to its brief, with its own goal and hypothesis."""
+    inputs = list(FULL)
+    inputs[1], inputs[5] = says(hypothesis), says(goal)
+    return inputs
+
+
+def rehearse(prep_id: int) -> Inbound:
+    return Inbound(command=Command.REHEARSE, argument=str(prep_id))
+
+
+@pytest.fixture
+async def coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Coach]:
+    settings = Settings(
+        database_url=database_url,
+        llm_base_url=chat_api.url,
+        llm_model=MODEL,
+        llm_api_key=API_KEY,
+        llm_timeout=TIMEOUT,
+    )
+    async with open_coach(settings) as ready:
+        ready.clock = lambda: NOW
+        yield ready
+
+
+async def rehearse_to_the_end(coach: Coach, prep_id: int) -> list[Reply]:
+    said = (await coach.answer(ALICE, rehearse(prep_id))).replies
+    for _line in range(10):
+        if said[-1].expects is Expects.NONE:
+            return said
+        said = [*said, *await coach.handle(ALICE, says(REPLY))]
+    raise AssertionError("the rehearsal never ended")
+
+
+async def test_the_stakeholder_speaks_through_the_model_hearing_only_this_prep(
+    coach: Coach, chat_api: ChatApiStandIn
+) -> None:
+    await run(
+        coach, COLLEAGUE, *prep("Colleague's goal: the budget for drills", "Colleague's hunch")
+    )
+    await run(coach, ALICE, *prep("Alice's other goal: legal signs the policy", "Other hunch"))
+    await run(coach, ALICE, *prep(GOAL, "They think the course is a zebra"))
+    this_prep = (await coach.preps(ALICE))[0].id
+
+    opening = await coach.answer(ALICE, rehearse(this_prep))
+    assert opening.replies[-1].text == DEFAULT_LINE and opening.replies[-1].cue is not None
+    first = await chat_api.wait_for_call()
+    assert "the VP of Sales" in first.message("system") and GOAL in first.message("user")
+    await coach.handle(ALICE, says(REPLY))
+    second = await chat_api.wait_for_call(2)
+    assert REPLY in second.message("user")
+
+    sent = "\n".join(call.text + str(call.body) for call in chat_api.calls)
+    for never in ("Colleague", "Other hunch", "other goal", "zebra", "U1", "T1", "slack"):
+        assert never not in sent
+
+
+async def test_a_failing_model_gives_the_scripted_lines_and_says_so_once(
+    coach: Coach, chat_api: ChatApiStandIn
+) -> None:
+    chat_api.script(status(500))
+    await run(coach, ALICE, *prep(GOAL, "They think the course is a zebra"))
+    [briefed] = await coach.preps(ALICE)
+
+    said = await rehearse_to_the_end(coach, briefed.id)
+
+    assert [reply.text for reply in said].count(FALLBACK_NOTICE) == 1
+    lines = [reply for reply in said if reply.cue is not None]
+    assert lines and all(reply.text == reply.cue.scripted_line for reply in lines if reply.cue)
+
+
+async def test_a_workspace_that_switched_the_model_off_sends_nothing(
+    coach: Coach, chat_api: ChatApiStandIn
+) -> None:
+    await coach.configure_tenant(
+        "slack", "T1", fiscal_year_start_month=None, mission=None, model_voice=False
+    )
+    await run(coach, ALICE, *prep(GOAL, "They think the course is a zebra"))
+    [briefed] = await coach.preps(ALICE)
+
+    said = await rehearse_to_the_end(coach, briefed.id)
+
+    lines = [reply for reply in said if reply.cue is not None]
+    assert lines and all(reply.text == reply.cue.scripted_line for reply in lines if reply.cue)
+    assert FALLBACK_NOTICE not in [reply.text for reply in said]
+    assert chat_api.calls == []
