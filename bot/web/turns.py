@@ -1,9 +1,14 @@
-"""Translate a playground request body into the neutral `Inbound` the coach takes.
+"""Translate a playground request body into the neutral `Inbound`s the coach takes.
 
-Exactly three shapes are accepted, so a typo in a client shows up as a clear 400 instead of
+Exactly four shapes are accepted, so a typo in a client shows up as a clear 400 instead of
 a turn the coach half-understands:
 
-    {"text": "…"}   {"choice": "next"}   {"command": "start" | "resume", "argument": "…"}
+    {"text": "…"}   {"choice": "next"}   {"choices": ["q1", "q3"]}
+    {"command": "start" | "resume" | "debrief" | …, "argument": "…"}
+
+`choices` is a checklist submitted at once: the picks are applied in order, one turn each.
+Every command the engine knows (`Command`) can be sent; its argument is a stakeholder or a
+prep number.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ from bot.engine.messages import Command, Inbound
 
 TEXT_LIMIT = 20_000
 CHOICE_LIMIT = 100
+PICKS_LIMIT = 20
 ARGUMENT_LIMIT = 100
-PLAYGROUND_COMMANDS = (Command.START, Command.RESUME)
 
 SHAPES = (
-    'Send one of {"text": "..."}, {"choice": "..."} '
-    'or {"command": "start" | "resume", "argument": "..."}.'
+    'Send one of {"text": "..."}, {"choice": "..."}, {"choices": ["...", ...]} '
+    'or {"command": "...", "argument": "..."}.'
 )
 
 
@@ -25,19 +30,23 @@ class BadTurn(ValueError):
     """The body is JSON but not one of the accepted shapes; the message says why."""
 
 
-def parse_turn(document: object) -> Inbound:
-    """The `Inbound` a body asks for, or BadTurn naming what is wrong with it."""
+def parse_turn(document: object) -> tuple[Inbound, ...]:
+    """The `Inbound`s a body asks for, in order, or BadTurn naming what is wrong with it."""
     if not isinstance(document, dict):
         raise BadTurn(SHAPES)
     match sorted(document):
         case ["text"]:
-            return Inbound(text=_string(document["text"], "text", TEXT_LIMIT))
+            return (Inbound(text=_string(document["text"], "text", TEXT_LIMIT)),)
         case ["choice"]:
-            return Inbound(choice=_string(document["choice"], "choice", CHOICE_LIMIT))
+            return (Inbound(choice=_string(document["choice"], "choice", CHOICE_LIMIT)),)
+        case ["choices"]:
+            return tuple(Inbound(choice=pick) for pick in _picks(document["choices"]))
         case ["argument", "command"]:
-            return Inbound(
-                command=_command(document["command"]),
-                argument=_string(_id_as_text(document["argument"]), "argument", ARGUMENT_LIMIT),
+            return (
+                Inbound(
+                    command=_command(document["command"]),
+                    argument=_string(_id_as_text(document["argument"]), "argument", ARGUMENT_LIMIT),
+                ),
             )
         case _:
             raise BadTurn(SHAPES)
@@ -53,8 +62,20 @@ def _string(value: object, field: str, limit: int) -> str:
     return value
 
 
+def _picks(value: object) -> list[str]:
+    """A checklist's picks: 1 to PICKS_LIMIT distinct choice values."""
+    if not isinstance(value, list) or not value:
+        raise BadTurn('"choices" must be a list with at least one choice.')
+    if len(value) > PICKS_LIMIT:
+        raise BadTurn(f'"choices" holds more than {PICKS_LIMIT} picks.')
+    picks = [_string(item, "choices", CHOICE_LIMIT) for item in value]
+    if len(set(picks)) != len(picks):
+        raise BadTurn('"choices" names the same choice twice.')
+    return picks
+
+
 def _command(value: object) -> Command:
-    allowed = [command.value for command in PLAYGROUND_COMMANDS]
+    allowed = [command.value for command in Command]
     if value not in allowed:
         raise BadTurn(f'"command" must be one of: {", ".join(allowed)}.')
     return Command(value)
