@@ -1,6 +1,8 @@
 // How the playground shows the coach's neutral replies: text, choices and findings.
 // Every piece of user or coach text goes in through textContent or createElement, never as
-// markup, so nothing anyone types (or any playbook says) can become HTML.
+// markup, so nothing anyone types (or any playbook says) can become HTML. The one exception
+// is a brief or debrief document: the server renders its Markdown with raw HTML escaped and
+// links off (bot/web/replies.py) and sends it as `html`.
 (function () {
   "use strict";
 
@@ -63,6 +65,23 @@
   const HEADING = /^(#{1,3})\s+/;
 
   const LABEL = /^\*\*([^*\n]{1,60}:)\*\*/;
+  // The Spark step's tip; in the playground it opens the settings panel.
+  const SETTINGS_PHRASE = "set your company's mission";
+  const SETTINGS_EVENT = "preptalk:settings";
+
+  /** Plain text, with the settings tip turned into a button that opens the settings panel. */
+  function appendText(container, text) {
+    const at = text.indexOf(SETTINGS_PHRASE);
+    if (at < 0) {
+      container.append(document.createTextNode(text));
+      return;
+    }
+    const link = el("button", "link settings-link", SETTINGS_PHRASE);
+    link.type = "button";
+    link.addEventListener("click", () => document.dispatchEvent(new CustomEvent(SETTINGS_EVENT)));
+    container.append(document.createTextNode(text.slice(0, at)), link);
+    container.append(document.createTextNode(text.slice(at + SETTINGS_PHRASE.length)));
+  }
 
   /** A line: the brief's leading **Label:** in <strong>; the rest, the user's words included,
    *  stays plain text exactly as typed (a user's own **x** is not bold). */
@@ -71,7 +90,7 @@
     const label = LABEL.exec(line);
     if (label) container.append(el("strong", null, label[1]));
     const rest = label ? line.slice(label[0].length) : line;
-    if (rest) container.append(document.createTextNode(rest));
+    if (rest) appendText(container, rest);
   }
 
   /** The coach's light markup: "# " headings, bullet lists, paragraphs, line breaks. */
@@ -104,8 +123,9 @@
 
   // ---- a reply ----------------------------------------------------------------------
 
-  /** One coach reply as an <article>; `onChoice(choice)` runs when one is picked. */
-  function renderReply(reply, onChoice) {
+  /** One coach reply as an <article>; `onChoice(choice)` runs when a button is picked,
+   *  `onPicks(choices)` when a checklist of long choices is submitted. */
+  function renderReply(reply, onChoice, onPicks) {
     const step = cssToken(reply.step);
     const message = el("article", "message coach step-" + step);
     message.dataset.step = step;
@@ -115,15 +135,56 @@
     header.append(el("span", "message-author", "Coach"));
     message.append(header);
     const body = el("div", "message-body");
-    appendRichText(body, reply.text || "");
+    if (typeof reply.html === "string") {
+      body.classList.add("document");
+      body.innerHTML = reply.html; // rendered and escaped by the server (bot/web/replies.py)
+    } else {
+      appendRichText(body, reply.text || "");
+    }
     message.append(body);
     if (Array.isArray(reply.findings) && reply.findings.length > 0) {
       message.append(renderFindings(reply.findings));
     }
-    if (Array.isArray(reply.choices) && reply.choices.length > 0) {
-      message.append(renderChoices(reply.choices, onChoice));
-    }
+    const choices = Array.isArray(reply.choices) ? reply.choices : [];
+    const long = choices.filter((choice) => choice.long);
+    const short = choices.filter((choice) => !choice.long);
+    if (long.length > 0) message.append(renderChecklist(long, onPicks || (() => {})));
+    if (short.length > 0) message.append(renderChoices(short, onChoice));
     return message;
+  }
+
+  /** Sentence-long choices, to read in full and tick, sent together with one button. */
+  function renderChecklist(choices, onPicks) {
+    const form = el("form", "checklist");
+    const legend = el("p", "checklist-legend", "Tick the ones you want, then add them:");
+    form.append(legend);
+    const list = el("ul", "checklist-items");
+    for (const choice of choices) {
+      const item = el("li");
+      const label = el("label", "checklist-item");
+      const box = el("input");
+      box.type = "checkbox";
+      box.value = choice.value;
+      label.append(box, el("span", null, choice.label));
+      item.append(label);
+      list.append(item);
+    }
+    form.append(list);
+    const submit = el("button", "primary checklist-submit", "Add the ticked ones");
+    submit.type = "submit";
+    submit.disabled = true;
+    form.append(submit);
+    form.addEventListener("change", () => {
+      submit.disabled = !form.querySelector("input:checked");
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const ticked = choices.filter((choice) =>
+        form.querySelector('input[value="' + CSS.escape(choice.value) + '"]').checked,
+      );
+      if (ticked.length > 0) onPicks(ticked);
+    });
+    return form;
   }
 
   function renderChoices(choices, onChoice) {
@@ -294,6 +355,7 @@
   ]);
 
   window.PrepTalkRender = Object.freeze({
+    SETTINGS_EVENT,
     el,
     cssToken,
     humanise,
