@@ -13,7 +13,7 @@ from bot.engine.messages import Reply, Step
 from tests.support.browser import launch_chromium, serving
 from tests.support.findings import EVERY_KIND, said, written_as
 from tests.web.conftest import fake_app
-from tests.web.walk import MARKUP, send_text, walk
+from tests.web.walk import MARKUP, at, send_text, walk
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -26,7 +26,7 @@ DRAFT = "We want to add MFA so every seller can reach customer files safely from
 
 async def walk_to_simplify(page: Page) -> None:
     """Answer each step once, then continue, until the coach asks for the opening draft."""
-    await walk(page, lambda step, expects: step == "simplify" and expects == "text")
+    await walk(page, at("simplify", "text"))
 
 
 async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_markup(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -64,15 +64,34 @@ def last_question(page: Page) -> Locator:
     return page.locator('.message.coach:not([data-expects="none"])').last
 
 
-async def walk(page: Page, until: Callable[[str, str | None], bool]) -> None:
-    """Answer each step once, then continue, until `until(step, expects)` holds."""
+Stop = Callable[["Locator"], Awaitable[bool]]
+
+
+def at(step: str, expects: str | None = None) -> Stop:
+    """Stop when the coach's last message is of `step` (and expects `expects`, if given)."""
+
+    async def reached(last: Locator) -> bool:
+        if await last.get_attribute("data-step") != step:
+            return False
+        return expects is None or await last.get_attribute("data-expects") == expects
+
+    return reached
+
+
+async def offers_checklist(last: Locator) -> bool:
+    """Stop when the coach's last message has a checklist of long choices."""
+    return await last.locator(".checklist").count() > 0
+
+
+async def walk(page: Page, until: Stop) -> None:
+    """Answer each step once, then continue, until `until(last coach message)` holds."""
     answered: set[str] = set()
     for _ in range(30):
         last = page.locator(".message.coach").last
+        if await until(last):
+            return
         step = await last.get_attribute("data-step") or ""
         expects = await last.get_attribute("data-expects")
-        if until(step, expects):
-            return
         choices = [
             await button.get_attribute("data-value")
             for button in await last.locator(".choices button:enabled").all()
