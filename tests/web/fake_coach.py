@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel
 
@@ -139,7 +140,7 @@ class FakeCoach:
     ) -> PersonSettings:
         if not 1 <= fiscal_year_start_month <= 12:
             raise ValueError("the fiscal year starts in a month from 1 to 12")
-        if "/" not in time_zone and time_zone != "UTC":
+        if time_zone not in available_timezones():
             raise ValueError(f"unknown time zone {time_zone!r}; use a name like Europe/Paris")
         saved = PersonSettings(fiscal_year_start_month, mission.strip() or None, time_zone, False)
         self._settings[user] = saved
