@@ -2,8 +2,10 @@
 
 A thin channel adapter like Slack or Teams: it turns a JSON body into an `Inbound`, asks the
 coach, and hands back the neutral replies as JSON; the page's script renders them. Every
-coaching rule stays in the engine. Nothing is built at import: `add_playground` makes the
-Jinja environment and routes for one application.
+coaching rule stays in the engine. After a brief the page can read the prep again, download
+it as Markdown and go on to a debrief; a reloaded page asks for the prep in progress; a small
+settings panel saves the company mission, fiscal year and time zone. Nothing is built at
+import: `add_playground` makes the Jinja environment and routes for one application.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ transaction, so a bad value changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import available_timezones
 
 FIELDS = ["fiscal_year_start_month", "mission", "time_zone"]
@@ -46,6 +47,7 @@ def parse_settings(document: object) -> SettingsForm:
     return SettingsForm(mission, month, zone.strip())
 
 
-def time_zones() -> list[str]:
-    """The IANA zone names offered in the panel, sorted."""
-    return sorted(available_timezones() - {"localtime", "Factory"})
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA zone names offered in the panel, sorted (read from disk once)."""
+    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))

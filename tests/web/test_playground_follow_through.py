@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
+BRIEF_SCREENSHOT = "/tmp/playground-brief.png"
+CHECKLIST_SCREENSHOT = "/tmp/playground-checklist.png"
 MISSION = f"Keep every customer's trust {MARKUP} wherever we sell"
 DEBRIEF = [
     "They said the course lands at quarter-end and feels generic.",
@@ -43,6 +45,12 @@ async def question_is_in_view(page: Page) -> None:
     from playwright.async_api import expect
 
     await expect(last_question(page)).to_be_in_viewport()
+
+
+async def after_brief_screenshot(page: Page) -> None:
+    """For a person to look at: the brief as a document, then what comes next."""
+    await page.locator(".message-body.document").last.scroll_into_view_if_needed()
+    await page.screenshot(path=BRIEF_SCREENSHOT)
 
 
 async def set_mission_from_spark(page: Page) -> None:
@@ -119,6 +127,7 @@ async def test_a_prep_goes_from_start_to_brief_download_and_debrief(
         assert await brief.locator("blockquote").count() == 1
         assert await page.locator("#transcript img, #transcript a[href^='javascript']").count() == 0
 
+        await after_brief_screenshot(page)
         after = page.get_by_role("navigation", name="What next")
         assert await after.get_by_role("button", name="Rehearse").is_enabled()
         async with page.expect_download() as pending:
@@ -166,6 +175,7 @@ async def test_long_choices_are_a_checklist_and_every_ticked_one_is_added(
         await page.wait_for_selector('body[data-turns="1"]')
         await walk(page, offers_checklist)
         offered = page.locator(".message.coach").last
+        await page.screenshot(path=CHECKLIST_SCREENSHOT)
         short = [await b.inner_text() for b in await offered.locator(".choices button").all()]
         long = offered.locator(".checklist-item")
         assert await long.count() >= 3
