@@ -32,7 +32,7 @@ from bot.storage.prep_store import PersonSettings
 from bot.users import UserRef
 from bot.web import identity
 from bot.web.guards import SECURITY_HEADERS, Refused, check_host, check_origin, read_json
-from bot.web.replies import DOCUMENT_STEPS, document_renderer, reply_json
+from bot.web.replies import DOCUMENT_STEPS, document_parser, document_tree, reply_json
 from bot.web.settings_form import parse_settings, time_zones
 from bot.web.turns import BadTurn, parse_turn
 
@@ -76,7 +76,7 @@ def add_playground(app: web.Application, coach: PlaygroundCoach, settings: Setti
         autoescape=True,
         undefined=StrictUndefined,
     )
-    playground = Playground(coach, settings, templates, document_renderer())
+    playground = Playground(coach, settings, templates, document_parser())
     app.router.add_get("/", playground.page, name="playground")
     app.router.add_post(f"{API_PREFIX}/turn", _api(playground.turn))
     app.router.add_get(f"{API_PREFIX}/current", _api(playground.current))
@@ -181,11 +181,11 @@ class Playground:
         )
 
     async def prep(self, request: web.Request) -> web.Response:
-        """One of the visitor's preps with its brief and debrief rendered, to read again."""
+        """One of the visitor's preps with its brief and debrief documents, to read again."""
         user = self._guard(request)
         detail = await self._detail(user, request)
         documents = [
-            {"step": note.step, "html": self.markdown.render(note.text)}
+            {"step": note.step, "document": document_tree(note.text, self.markdown)}
             for note in detail.notes
             if note.step in DOCUMENT_STEPS
         ]

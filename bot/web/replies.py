@@ -3,10 +3,12 @@ cannot decide on its own.
 
 Two additions, both decided here once:
 
-- `html`: the brief and the debrief are Markdown documents (from bot/templates/*.md.j2);
-  the page shows them rendered, not as raw `[ ]`, `> ` and `---`. The rendering is safe:
-  raw HTML is escaped, links, images and link references are off, so nothing a user wrote
-  into their prep can become markup or a link.
+- `document`: the brief and the debrief are Markdown documents (from bot/templates/*.md.j2);
+  the page shows them as a document, not as raw `[ ]`, `> ` and `---`. The Markdown is parsed
+  here into a tree of a few plain elements (headings, paragraphs, lists, quotes, rules,
+  bold) and text; the page builds it with DOM calls, so no HTML string is ever made. Raw
+  HTML stays text; links, images and link references are off, so nothing a user wrote into
+  their prep can become markup or a link. `- [ ] item` becomes a read-only checkbox.
 - `long` on a choice: a choice whose label is a sentence (a listening question) is shown as
   a checklist item to read in full, not as a button.
 """
@@ -16,15 +18,20 @@ from __future__ import annotations
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 from bot.engine.messages import Reply, Step
 
 DOCUMENT_STEPS = (Step.BRIEF, Step.DEBRIEF)
 SENTENCE_LENGTH = 40  # longer labels are cut by Slack (75) and unreadable on a button row
-TASK_BOX = '<input type="checkbox" class="task-box" disabled aria-label="to do"> '
-DONE_BOX = '<input type="checkbox" class="task-box" disabled checked aria-label="done"> '
+# The page builds only these elements (render.js keeps the same list).
+DOCUMENT_TAGS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "hr", "br"}
+    | {"strong", "em", "code", "pre"}
+)
+TASK_MARKS = {"[ ] ": "todo", "[x] ": "done", "[X] ": "done"}
+
+Node = dict[str, Any]
 
 
 def is_sentence_choice(label: str) -> bool:
@@ -41,38 +48,55 @@ def is_document(reply: Reply) -> bool:
 
 
 def reply_json(reply: Reply, markdown: MarkdownIt) -> dict[str, Any]:
-    """The reply as the page gets it: the transcript format with `html` and `long` added."""
+    """The reply as the page gets it: the transcript format with `document` and `long`."""
     shown = reply.model_dump(mode="json", exclude_none=True)
     if is_document(reply):
-        shown["html"] = markdown.render(reply.text)
+        shown["document"] = document_tree(reply.text, markdown)
     for choice in shown.get("choices", []):
         choice["long"] = is_sentence_choice(choice["label"])
     return shown
 
 
-def document_renderer() -> MarkdownIt:
-    """CommonMark with raw HTML, links, images and references off, and `- [ ]` as a box."""
+def document_parser() -> MarkdownIt:
+    """CommonMark with raw HTML, links, images and link references off; line breaks kept."""
     markdown = MarkdownIt("commonmark", {"html": False, "breaks": True})
-    markdown.disable(["html_block", "html_inline", "link", "image", "autolink", "reference"])
-    markdown.core.ruler.push("task_boxes", _task_boxes)
-    return markdown
+    return markdown.disable(["html_block", "html_inline", "link", "image", "autolink", "reference"])
 
 
-def _task_boxes(state: StateCore) -> None:
-    """`- [ ] item` in a list becomes a (read-only) checkbox before the item's text."""
-    tokens = state.tokens
-    for index, token in enumerate(tokens):
-        if token.type != "inline" or index < 2 or tokens[index - 2].type != "list_item_open":
-            continue
-        children = token.children or []
-        first = children[0] if children else None
-        if first is None or first.type != "text":
-            continue
-        for prefix, box in (("[ ] ", TASK_BOX), ("[x] ", DONE_BOX), ("[X] ", DONE_BOX)):
-            if first.content.startswith(prefix):
-                first.content = first.content[len(prefix) :]
-                box_token = Token("html_inline", "", 0)
-                box_token.content = box
-                children.insert(0, box_token)
-                tokens[index - 2].attrSet("class", "task")
-                break
+def document_tree(text: str, markdown: MarkdownIt) -> list[Node]:
+    """A Markdown document as nodes: `{"text": …}` or `{"tag": …, "children": […]}`."""
+    return _nodes(SyntaxTreeNode(markdown.parse(text)).children)
+
+
+def _nodes(children: list[SyntaxTreeNode]) -> list[Node]:
+    return [node for child in children for node in _node(child)]
+
+
+def _node(node: SyntaxTreeNode) -> list[Node]:
+    if node.type == "text":
+        return [{"text": node.content}] if node.content else []
+    if node.type in ("code_block", "fence"):
+        return [{"tag": "pre", "children": [{"tag": "code", "children": [{"text": node.content}]}]}]
+    if node.type == "code_inline":
+        return [{"tag": "code", "children": [{"text": node.content}]}]
+    children = _nodes(node.children)
+    if node.type == "inline" or node.hidden or node.tag not in DOCUMENT_TAGS:
+        return children  # a tight list's paragraph, or anything else: its content only
+    shown: Node = {"tag": node.tag, "children": children}
+    if node.type == "list_item":
+        _mark_task(shown)
+    return [shown]
+
+
+def _mark_task(item: Node) -> None:
+    """`[ ] ` or `[x] ` at the start of a list item: a task, open or done."""
+    first = item["children"][0] if item["children"] else None
+    if first is not None and first.get("tag") == "p" and first["children"]:
+        first = first["children"][0]  # a loose list wraps its item in a paragraph
+    if first is None or "text" not in first:
+        return
+    for mark, task in TASK_MARKS.items():
+        if first["text"].startswith(mark):
+            first["text"] = first["text"][len(mark) :]
+            item["task"] = task
+            return

@@ -152,9 +152,12 @@ async def test_the_brief_comes_rendered_and_can_be_read_again(fake_visitor: Clie
     detail = await (await fake_visitor.get(f"{API}/preps/{prep_id}")).json()
 
     assert detail["prep"]["status"] == "briefed"
-    html = detail["documents"][0]["html"]
-    assert "<h1>Prep brief: Sales</h1>" in html and "<blockquote>" in html and "<hr />" in html
-    assert 'type="checkbox"' in html and "[ ]" not in html
+    brief = detail["documents"][0]
+    assert brief["step"] == "brief"
+    assert brief["document"][0] == {"tag": "h1", "children": [{"text": "Prep brief: Sales"}]}
+    tags = [node.get("tag") for node in brief["document"]]
+    assert tags == ["h1", "p", "h2", "ul", "blockquote", "hr", "p"]
+    assert brief["document"][3]["children"][0]["task"] == "todo"
 
 
 async def test_a_prep_downloads_as_markdown_for_its_owner_only(

@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine.messages import Choice, Expects, Reply, Step
 from bot.playbook.library import load_library
-from bot.web.replies import document_renderer, is_sentence_choice, reply_json
+from bot.web.replies import Node, document_parser, is_sentence_choice, reply_json
 
 HOSTILE_BRIEF = """# Prep brief: Sales — the VP of Sales
 
@@ -30,37 +30,61 @@ def brief_reply(text: str = HOSTILE_BRIEF) -> Reply:
     return Reply(step=Step.BRIEF, text=text)
 
 
-def test_a_brief_is_rendered_as_a_document_with_boxes_quotes_and_rules() -> None:
-    html = reply_json(brief_reply(), document_renderer())["html"]
-
-    assert "<h1>Prep brief: Sales — the VP of Sales</h1>" in html
-    assert "<strong>Goal (one outcome):</strong>" in html
-    assert '<li class="task"><input type="checkbox" class="task-box" disabled' in html
-    assert "disabled checked" in html
-    assert "<blockquote>\n<p>Can we find twenty minutes?</p>\n</blockquote>" in html
-    assert "<hr />" in html
-    assert "[ ]" not in html and "---" not in html
+def walk(nodes: list[Node]) -> list[Node]:
+    """Every node of a document tree, depth first."""
+    return [n for node in nodes for n in (node, *walk(node.get("children", [])))]
 
 
-def test_what_a_user_wrote_into_the_brief_never_becomes_markup_or_a_link() -> None:
-    html = reply_json(brief_reply(), document_renderer())["html"]
-
-    assert "<img" not in html and "<script" not in html and "<a " not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
-    assert "[click me](javascript:alert(3))" in html  # shown as written, not a link
-    assert "[ref]: https://evil.example" in html  # a link reference stays visible text
+def text_of(nodes: list[Node]) -> str:
+    return "".join(node.get("text", "") for node in walk(nodes))
 
 
-def test_only_brief_and_debrief_documents_get_html() -> None:
-    markdown = document_renderer()
+def find(nodes: list[Node], tag: str) -> list[Node]:
+    return [node for node in walk(nodes) if node.get("tag") == tag]
+
+
+def document_of(reply: Reply) -> list[Node]:
+    nodes: list[Node] = reply_json(reply, document_parser())["document"]
+    return nodes
+
+
+def test_a_brief_becomes_a_document_with_boxes_quotes_and_rules() -> None:
+    document = document_of(brief_reply())
+
+    assert document[0] == {
+        "tag": "h1",
+        "children": [{"text": "Prep brief: Sales — the VP of Sales"}],
+    }
+    assert find(document, "strong")[0]["children"] == [{"text": "Goal (one outcome):"}]
+    tasks = [
+        (item["task"], text_of(item["children"])) for item in find(document, "li") if "task" in item
+    ]
+    assert tasks == [("todo", "Training scores by region"), ("done", "Already gathered")]
+    assert text_of(find(document, "blockquote")) == "Can we find twenty minutes?"
+    assert len(find(document, "hr")) == 1
+    assert "[ ]" not in text_of(document) and "---" not in text_of(document)
+
+
+def test_what_a_user_wrote_into_the_brief_stays_text_and_never_becomes_a_link() -> None:
+    document = document_of(brief_reply())
+    text = text_of(document)
+
+    tags = {node["tag"] for node in walk(document) if "tag" in node}
+    assert tags <= {"h1", "h2", "p", "strong", "ul", "li", "blockquote", "hr", "br"}
+    assert "<img src=x onerror=alert(1)>" in text
+    assert "<script>alert(2)</script>" in text
+    assert "[click me](javascript:alert(3))" in text  # shown as written, not a link
+    assert "[ref]: https://evil.example" in text  # a link reference stays visible text
+
+
+def test_only_brief_and_debrief_documents_come_as_documents() -> None:
     coach_line = Reply(step=Step.FEEL, text="# not a document\n**Sellers** said so")
     closing = Reply(step=Step.BRIEF, text="Saved as a private note.", expects=Expects.NONE)
     debrief = Reply(step=Step.DEBRIEF, text="# Debrief: Sales\n\n## What I heard\nBusy.")
 
-    assert "html" not in reply_json(coach_line, markdown)
-    assert "html" not in reply_json(closing, markdown)
-    assert "<h2>What I heard</h2>" in reply_json(debrief, markdown)["html"]
+    assert "document" not in reply_json(coach_line, document_parser())
+    assert "document" not in reply_json(closing, document_parser())
+    assert text_of(find(document_of(debrief), "h2")) == "What I heard"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +123,7 @@ def test_each_choice_says_whether_it_is_long() -> None:
         choices=(Choice(value="q1", label=question), Choice(value="pause", label="Pause")),
     )
 
-    shown = reply_json(reply, document_renderer())["choices"]
+    shown = reply_json(reply, document_parser())["choices"]
 
     assert shown == [
         {"value": "q1", "label": question, "long": True},

@@ -67,9 +67,7 @@
     busy = value;
     transcript.setAttribute("aria-busy", value ? "true" : "false");
     status.textContent = value ? "The coach is thinking…" : "";
-    for (const button of document.querySelectorAll(
-      ".stakeholder, .resume, #composer button, .follow-through button",
-    )) {
+    for (const button of document.querySelectorAll(".stakeholder, .resume, #composer button, .follow-through button")) {
       button.disabled = value;
     }
   }
@@ -77,9 +75,10 @@
   /** Send one turn, echo what the user did, render the replies. */
   async function runTurn(body, echo) {
     if (busy) return;
-    for (const control of transcript.querySelectorAll(".choices button, .checklist input, .checklist button, .follow-through button")) {
+    for (const control of transcript.querySelectorAll(".choices button, .checklist input, .checklist button")) {
       control.disabled = true;
     }
+    for (const bar of transcript.querySelectorAll(".follow-through")) bar.remove(); // now stale
     setBusy(true);
     const echoed = echo ? addUserMessage(echo) : null;
     let answer = null;
@@ -128,7 +127,7 @@
     try {
       const answer = await call("/preps/" + encodeURIComponent(prep.id));
       const documents = Array.isArray(answer.documents) ? answer.documents : [];
-      const replies = documents.map((doc) => ({ step: doc.step, text: "", html: doc.html, expects: "none" }));
+      const replies = documents.map((doc) => ({ step: doc.step, text: "", document: doc.document }));
       showReplies(replies, null);
       transcript.scrollTop = 0;
     } catch (error) {
@@ -191,7 +190,11 @@
     const message = renderReply(
       reply,
       (choice) => runTurn({ choice: choice.value }, choice.label),
-      (picked) => runTurn({ choices: picked.map((choice) => choice.value) }, picked.map((choice) => choice.label).join("\n")),
+      (picked) =>
+        runTurn(
+          { choices: picked.map((choice) => choice.value) },
+          picked.map((choice) => choice.label).join("\n"),
+        ),
     );
     transcript.append(message);
     return message;
@@ -222,14 +225,19 @@
       download.href = api + "/preps/" + encodeURIComponent(prep.id) + "/export";
       download.setAttribute("download", "");
       bar.append(download);
-      bar.append(actionButton("Rehearse", () => runTurn({ command: "rehearse", argument: String(prep.id) }, "Rehearse the conversation with " + nameOf(prep))));
+      bar.append(actionButton("Rehearse", () => runCommand("rehearse", prep, "Rehearse the conversation with ")));
     }
     if (prep.status === "briefed") {
-      bar.append(actionButton("Debrief", () => runTurn({ command: "debrief", argument: String(prep.id) }, "Debrief the conversation with " + nameOf(prep))));
+      bar.append(actionButton("Debrief", () => runCommand("debrief", prep, "Debrief the conversation with ")));
     }
     if (!finished) bar.append(actionButton("Resume", () => resumePrep(prep)));
     bar.append(actionButton("New prep", newPrep));
     transcript.append(bar);
+  }
+
+  /** A playground command for this prep, e.g. `debrief 12`, the way the other channels say it. */
+  function runCommand(command, prep, echo) {
+    runTurn({ command: command, argument: String(prep.id) }, echo + nameOf(prep));
   }
 
   function actionButton(label, onClick) {
@@ -245,7 +253,9 @@
       return;
     }
     const control = transcript.querySelector(
-      ".message:last-child .checklist input:not(:disabled), .message:last-child .choices button:not(:disabled)",
+      ".message:last-child .checklist input:not(:disabled), " +
+        ".message:last-child .choices button:not(:disabled), " +
+        ".follow-through:last-child :is(a, button):not(:disabled)",
     );
     if (control) control.focus();
   }

@@ -1,8 +1,8 @@
 // How the playground shows the coach's neutral replies: text, choices and findings.
 // Every piece of user or coach text goes in through textContent or createElement, never as
-// markup, so nothing anyone types (or any playbook says) can become HTML. The one exception
-// is a brief or debrief document: the server renders its Markdown with raw HTML escaped and
-// links off (bot/web/replies.py) and sends it as `html`.
+// markup, so nothing anyone types (or any playbook says) can become HTML. A brief or debrief
+// document comes parsed by the server (bot/web/replies.py) as a tree of plain elements and
+// text, built here the same way.
 (function () {
   "use strict";
 
@@ -121,6 +121,42 @@
     }
   }
 
+  // ---- a brief or debrief document -------------------------------------------------------
+
+  // The elements a document may hold (DOCUMENT_TAGS in bot/web/replies.py); anything else
+  // shows its content only.
+  const DOCUMENT_TAGS = new Set([
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "hr", "br",
+    "strong", "em", "code", "pre",
+  ]);
+
+  /** Build a document's nodes: {text} becomes text, {tag, children, task?} an element. */
+  function appendDocument(container, nodes) {
+    for (const node of nodes) {
+      if (typeof node.text === "string") {
+        container.append(document.createTextNode(node.text));
+        continue;
+      }
+      const children = Array.isArray(node.children) ? node.children : [];
+      if (!DOCUMENT_TAGS.has(node.tag)) {
+        appendDocument(container, children);
+        continue;
+      }
+      const element = el(node.tag);
+      if (node.task === "todo" || node.task === "done") {
+        element.className = "task";
+        const box = el("input", "task-box");
+        box.type = "checkbox";
+        box.disabled = true;
+        box.checked = node.task === "done";
+        box.setAttribute("aria-label", node.task === "done" ? "done" : "to do");
+        element.append(box);
+      }
+      appendDocument(element, children);
+      container.append(element);
+    }
+  }
+
   // ---- a reply ----------------------------------------------------------------------
 
   /** One coach reply as an <article>; `onChoice(choice)` runs when a button is picked,
@@ -135,9 +171,9 @@
     header.append(el("span", "message-author", "Coach"));
     message.append(header);
     const body = el("div", "message-body");
-    if (typeof reply.html === "string") {
+    if (Array.isArray(reply.document)) {
       body.classList.add("document");
-      body.innerHTML = reply.html; // rendered and escaped by the server (bot/web/replies.py)
+      appendDocument(body, reply.document);
     } else {
       appendRichText(body, reply.text || "");
     }
