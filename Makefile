@@ -5,6 +5,7 @@
 #   make bench  install, then the engine/coach benchmark (BENCH_ARGS="--preps 60 --skip-postgres")
 #   make constraints  re-pin constraints.txt after a dependency change in pyproject.toml
 #   make teams-schema fetch Microsoft's Teams manifest schema (npm) for the package test
+#   make card-renderer install Microsoft's Adaptive Cards renderer (npm) for the card test
 #
 # The install is skipped when nothing changed: its stamp file is named after a hash of
 # pyproject.toml and constraints.txt, so editing either (or a fresh clone) reinstalls.
@@ -20,9 +21,10 @@ BENCH_ARGS ?= --preps 60
 TEAMS_SCHEMA_PACKAGE := @microsoft/app-manifest@1.1.2
 TEAMS_SCHEMA_IN_PACKAGE := package/build/json-schemas/teams/v1.30/MicrosoftTeams.schema.json
 TEAMS_SCHEMA := .cache/teams/MicrosoftTeams.v1.30.schema.json
+CARD_RENDERER := tests/teams/cardrender
 TEAMS_SCHEMA_SHA256 := 3339690aacd9049bc65ade66b258982803d8c6c6d3897a23f8a057b6ebe35479
 
-.PHONY: install run lint test bench constraints teams-schema clean
+.PHONY: install run lint test bench constraints teams-schema card-renderer clean
 
 install: $(STAMP)
 
@@ -45,8 +47,15 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 
-test: lint teams-schema
+test: lint teams-schema card-renderer
 	$(BIN)/python -m pytest
+
+# Microsoft's Adaptive Cards JavaScript renderer (pinned in package-lock.json), for the test
+# that no Teams card cuts an action title. Without npm that test skips (and fails when CI=true).
+card-renderer:
+	@if [ -d $(CARD_RENDERER)/node_modules/adaptivecards ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null; then echo "npm not found: no card renderer"; exit 0; fi; \
+	npm ci --prefix $(CARD_RENDERER) --no-audit --no-fund --silent
 
 # Without npm the schema test skips (and fails when CI=true).
 teams-schema:

@@ -9,11 +9,13 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot.cli.render import reply_text
-from bot.coach import Coach
+from bot.coach import Answer, Coach
 from bot.engine.messages import Expects, Inbound, Reply, Step
+from bot.routing import answer_choice, answer_text
 from bot.users import UserRef
 
 ReadLine = Callable[[], str | None]
+COMMAND_PREFIX = ""  # commands are typed as words in the chat: "history", "check …"
 
 
 def _still_talking(replies: list[Reply]) -> bool:
@@ -27,7 +29,8 @@ async def run_chat(
     replies = await coach.handle(user, first)
     show = _print_json if as_json else _print_human
     show(replies, stdout)
-    while _still_talking(replies):
+    talking = _still_talking(replies)
+    while talking:
         line = stdin.readline() if as_json else _prompt(stdin, stdout)
         if not line:
             return 0
@@ -36,9 +39,19 @@ async def run_chat(
             retry = replies[-1].model_copy(update={"step": Step.INFO, "text": inbound})
             show([retry], stdout)
             continue
-        replies = await coach.handle(user, inbound)
+        answer = await _answer(coach, user, inbound)
+        replies = answer.replies
         show(replies, stdout)
+        # A command typed mid-prep ("history") answers without ending the prep's chat.
+        talking = _still_talking(replies) or (answer.prep_id is None and talking)
     return 0
+
+
+async def _answer(coach: Coach, user: UserRef, inbound: Inbound) -> Answer:
+    """Typed words and picked choices go the way they go in every channel (`bot.routing`)."""
+    if inbound.text is not None:
+        return await answer_text(coach, user, inbound.text, COMMAND_PREFIX)
+    return await answer_choice(coach, user, inbound, COMMAND_PREFIX)
 
 
 def _prompt(stdin: TextIO, stdout: TextIO) -> str:

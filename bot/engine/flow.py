@@ -73,6 +73,8 @@ def advance(state: PrepState, inbound: Inbound, ctx: CoachContext) -> Turn:
         turn = stay(state, say(Step.INFO, STALE_CHOICE), guide.ask(state, ctx))
     elif inbound.choice is not None:
         turn = _on_choice(state, inbound.choice.strip().lower(), guide, ctx)
+    elif inbound.picks:
+        turn = _on_picks(state, inbound.picks, ctx)
     elif inbound.text is not None:
         turn = _on_text(state, inbound.text, guide, ctx)
     else:
@@ -115,6 +117,15 @@ def _on_choice(state: PrepState, value: str, guide: StepGuide, ctx: CoachContext
     if turn is not None:
         return turn
     return stay(state, say(Step.INFO, STALE_CHOICE), guide.ask(state, ctx))
+
+
+def _on_picks(state: PrepState, values: tuple[str, ...], ctx: CoachContext) -> Turn:
+    """Several ticked choices, applied in order as if picked one after another; the replies
+    are the last pick's (each re-asks with everything picked so far)."""
+    turn = Turn(state, [])
+    for value in values:
+        turn = _on_choice(turn.state, value.strip().lower(), GUIDES[turn.state.step], ctx)
+    return turn
 
 
 def _navigate(state: PrepState, move: str, guide: StepGuide, ctx: CoachContext) -> Turn:

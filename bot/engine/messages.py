@@ -62,6 +62,8 @@ class Reply(BaseModel):
     expects: Expects = Expects.NONE
     choices: tuple[Choice, ...] = ()
     findings: tuple[Finding, ...] = ()
+    # True where several choices may be picked at once (a checklist with one submit).
+    pick_several: bool | None = None
     # Set on a rehearsal line spoken by the stakeholder; never part of the transcript.
     cue: StakeholderCue | None = Field(default=None, exclude=True)
 
@@ -84,6 +86,8 @@ class Inbound(BaseModel):
 
     text: str | None = None
     choice: str | None = None
+    # Several choices ticked in one checklist and sent with one submit, applied in order.
+    picks: tuple[str, ...] = ()
     command: Command | None = None
     argument: str | None = None
     # Where a button was shown: a click from another prep or an earlier step is stale.

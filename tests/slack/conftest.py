@@ -21,7 +21,9 @@ from tests.support.slack_requests import (
     TEAM_ID,
     USER_ID,
     block_actions_body,
+    block_actions_payload,
     event_body,
+    interactivity_body,
     message_im_event,
     signed_headers,
     slash_command_body,
@@ -65,6 +67,22 @@ class SlackWorkspace:
         )
         return await self.post(body)
 
+    async def tick(
+        self, message: dict[str, Any], *choices: str, user: str = USER_ID
+    ) -> ClientResponse:
+        """Tick `choices` in the message's checklist and press its submit button."""
+        ticked = [o for o in checklist(message) if o["value"] in choices]
+        assert len(ticked) == len(choices), f"not all of {choices} in the checklist"
+        payload = block_actions_payload(
+            "choice-0",
+            choice_of(message, "@picked"),
+            user_id=user,
+            response_url=self.api.response_url(f"click-{user}"),
+        )
+        state = {"picks": {"picks": {"type": "checkboxes", "selected_options": ticked}}}
+        payload["state"] = {"values": state}
+        return await self.post(interactivity_body(payload))
+
     async def next_dm(self, user: str = USER_ID, since: int | None = None) -> dict[str, Any]:
         """The bot's next message in the user's DM (after position `since` of the calls)."""
         call = await self.api.wait_for_call(
@@ -97,6 +115,14 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             found[element["text"]["text"]] = element["value"]
     return found
+
+
+def checklist(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The options of the message's checklist (checkboxes in an input block)."""
+    for block in message.get("blocks", []):
+        if block.get("type") == "input" and block["element"]["type"] == "checkboxes":
+            return list(block["element"]["options"])
+    raise AssertionError("no checklist in the message")
 
 
 def choice_of(message: dict[str, Any], choice: str) -> str:

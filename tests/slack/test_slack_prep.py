@@ -26,7 +26,7 @@ async def test_slash_command_to_the_brief_in_dm_with_notes_stored(slack: SlackWo
     reply = await slack.turn(slack.say("They see the training as generic IT content"))
     assert "Noted" in text_of(reply)
     reply = await slack.turn(slack.click(choice_of(reply, "next")))
-    reply = await slack.turn(slack.click(choice_of(reply, "q1")))
+    reply = await slack.turn(slack.tick(reply, "q1"))
     reply = await slack.turn(slack.click(choice_of(reply, "next")))
     assert "Step 2 of 5" in text_of(reply)
     reply = await slack.turn(slack.say("Sales finish the course so deals stay safe on the road"))

@@ -8,18 +8,14 @@ import pytest
 from botbuilder.schema import Activity
 
 from bot.channels.teams.activities import (
-    card_click,
-    exact_command,
     is_personal,
     mentions_bot,
     message_text,
     teams_user,
     time_zone_of,
 )
-from bot.coach import Coach
-from bot.commands import Word
+from bot.channels.teams.submits import card_click
 from bot.engine.messages import Step
-from bot.playbook.library import PlaybookLibrary
 from tests.teams.support import DANA, activity
 
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
@@ -29,16 +25,6 @@ def read(name: str, **changes: Any) -> Activity:
     return Activity().deserialize(
         activity(name, "https://smba.trafficmanager.net/emea/", **changes)
     )
-
-
-class Playbooks:
-    def __init__(self, library: PlaybookLibrary) -> None:
-        self.playbooks = library
-
-
-@pytest.fixture
-def coach(library: PlaybookLibrary) -> Coach:
-    return Playbooks(library)  # type: ignore[return-value]  # parse_command reads .playbooks only
 
 
 def test_the_user_is_tenant_and_aad_object_id_like_the_tab_token() -> None:
@@ -93,44 +79,8 @@ def test_only_our_own_button_data_is_a_card_click(value: object) -> None:
 
 def test_a_card_click_keeps_where_the_button_was_shown() -> None:
     click = card_click(read("card_submit").value)
-    assert click is not None and (click.choice, click.prep_id, click.step) == ("next", 1, Step.FEEL)
+    assert click is not None
+    assert (click.choices, click.prep_id, click.step) == (("next",), 1, Step.FEEL)
     assert click.command_words is None
     resume = card_click({"choice": "cmd:resume 12", "prep_id": None, "step": "info"})
     assert resume is not None and resume.command_words == "resume 12"
-
-
-@pytest.mark.parametrize(
-    ("text", "word"),
-    [
-        ("history", Word.HISTORY),
-        ("sales", Word.START),
-        ("prep sales", Word.START),
-        ("resume 12", Word.RESUME),
-        ("resume sales", Word.RESUME),
-        ("debrief #3", Word.DEBRIEF),
-        ("nudges off", Word.NUDGES),
-        ("check We need MFA", Word.CHECK),
-        ("forget", Word.FORGET),
-    ],
-)
-def test_exact_command_forms_are_commands(coach: Coach, text: str, word: Word) -> None:
-    command = exact_command(text, coach)
-    assert command is not None and command.word is word
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "list the three risks they see",
-        "history shows they never finish it",
-        "help them see the value",
-        "help",
-        "resume the training next quarter",
-        "nudges from managers would help",
-        "prep the data first",
-        "forget about the old course",
-        "They think the course is generic",
-    ],
-)
-def test_sentences_are_answers_not_commands(coach: Coach, text: str) -> None:
-    assert exact_command(text, coach) is None

@@ -47,6 +47,16 @@ class TeamsChat:
         data = cardreader.button(card or self.card, choice)
         return await self._send(Activity(type="message", value=data))
 
+    async def ticks(self, *choices: str) -> dict[str, Any]:
+        """Tick `choices` in the card's expanded ChoiceSet and press its one submit: Teams
+        sends the submit's data with the ticked values joined by commas under the input id."""
+        [choice_set] = [
+            e for e in cardreader.elements(self.card) if e.get("type") == "Input.ChoiceSet"
+        ]
+        assert {c["value"] for c in choice_set["choices"]} >= set(choices)
+        data = cardreader.button(self.card, "@picked") | {choice_set["id"]: ",".join(choices)}
+        return await self._send(Activity(type="message", value=data))
+
     @property
     def text(self) -> str:
         return cardreader.text(self.card)
@@ -85,7 +95,7 @@ async def test_a_full_prep_in_personal_chat_ends_with_the_brief_saved(
     assert "Step 1 of 5" in chat.text
     await chat.says("They think the course is generic")
     await chat.clicks("next")
-    await chat.clicks("q1")
+    await chat.ticks("q1")
     await chat.clicks("next")
     await chat.says("Sales finish the course so deals stay safe")
     await chat.clicks("next")
@@ -112,7 +122,7 @@ async def test_buttons_carry_the_prep_and_step_so_an_old_click_is_refused(
     [prep] = await coach.preps(DANA)
     assert {(b["prep_id"], b["step"]) for b in cardreader.buttons(first)} == {(prep.id, "feel")}
     await chat.says("They think the course is generic")
-    await chat.says("finance")  # starts another prep, which pauses the sales one
+    await chat.says("Prepare a talk with Finance")  # another prep, which pauses the sales one
     await chat.clicks("pause", card=first)
     assert "button belongs to a prep that is finished or not the one in progress" in chat.text
 
@@ -127,6 +137,36 @@ async def test_words_that_start_a_command_are_answers_while_a_prep_is_in_progres
     assert "Your recent preps" in chat.text
     await chat.says("help")
     assert "restart" in chat.text  # the step's own help, not the command list
+
+
+async def test_ticked_listening_questions_are_all_recorded_from_one_submit(
+    chat: TeamsChat, coach: Coach
+) -> None:
+    await chat.says("Prepare a talk with Sales")
+    await chat.says("They think the course is generic")
+    card = await chat.clicks("next")
+    [choice_set] = [e for e in cardreader.elements(card) if e.get("type") == "Input.ChoiceSet"]
+    assert (choice_set["style"], choice_set["isMultiSelect"]) == ("expanded", True)
+    book = coach.playbooks.find("sales")
+    assert book is not None
+    assert [c["title"] for c in choice_set["choices"]] == book.listening_questions
+    await chat.ticks("q1", "q3")
+    first, third = book.listening_questions[0], book.listening_questions[2]
+    assert f"Picked so far:\n• {first}\n• {third}" in chat.text
+    await chat.clicks("next")
+    assert "Step 2 of 5" in chat.text
+
+
+async def test_prepare_a_talk_with_sales_starts_the_sales_prep(
+    chat: TeamsChat, coach: Coach
+) -> None:
+    await chat.says("Prepare a talk with Sales")
+    assert "Let's prepare your conversation with the VP of Sales" in chat.text
+    [prep] = await coach.preps(DANA)
+    assert (prep.stakeholder, prep.status) == ("sales", "in_progress")
+    await chat.says("people")  # a one-word answer mid-prep, though an alias of hr
+    assert "Noted: “people”" in chat.text
+    assert len(await coach.preps(DANA)) == 1
 
 
 async def test_with_no_prep_in_progress_help_and_typos_get_the_command_list(

@@ -16,11 +16,12 @@ and italics around quoted words, and a plain_text object cannot mix the two.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from bot.channels.choices import PICKED, ChoiceLayout, layout
 from bot.channels.literal import unlinked
+from bot.channels.slack.values import MAX_PICKS, PICKS_ACTION, PICKS_BLOCK, button_value
 from bot.engine.findings import Finding, MultipleGoalsFinding, TermFinding, Tip
 from bot.engine.messages import STEP_NAMES, Choice, Expects, Reply, Step
 
@@ -30,6 +31,8 @@ BUTTON_LABEL_LIMIT = 75
 MAX_BUTTONS = 25
 MAX_BLOCKS = 50
 CHOICE_ACTION = "choice"
+ADD_TICKED = "Add the ticked ones"
+TICK_LABEL = "Tick the ones you want"
 ZERO_WIDTH_SPACE = "\u200b"
 _FORMATTING = re.compile(r"([*_~`])")
 _QUOTE = re.compile(r"^&gt;", re.MULTILINE)
@@ -106,11 +109,6 @@ def finding_text(finding: Finding) -> str:
     return f"{icon} " + " ".join(parts)
 
 
-def button_value(choice: Choice, prep_id: int | None, step: Step) -> str:
-    """What a click sends back: the choice, and the prep and step it was shown in."""
-    return json.dumps({"c": choice.value, "p": prep_id, "s": step.value}, separators=(",", ":"))
-
-
 def reply_blocks(reply: Reply, prep_id: int | None) -> list[Block]:
     blocks: list[Block] = []
     text = brief_mrkdwn(reply.text) if reply.step is Step.BRIEF else escape(reply.text)
@@ -119,19 +117,55 @@ def reply_blocks(reply: Reply, prep_id: int | None) -> list[Block]:
     if reply.findings:
         lines = "\n".join(finding_text(finding) for finding in reply.findings)
         blocks.append({"type": "section", "text": mrkdwn(lines[:SECTION_LIMIT])})
-    if reply.choices:
-        blocks.append(_buttons(reply, prep_id))
+    choices = layout(reply)
+    if choices.listed:
+        blocks += _listed(choices, reply.step, prep_id)
+    if choices.buttons:
+        blocks.append(_buttons(choices.buttons, reply.step, prep_id))
     return blocks
 
 
-def _buttons(reply: Reply, prep_id: int | None) -> Block:
+def _listed(choices: ChoiceLayout, step: Step, prep_id: int | None) -> list[Block]:
+    """Sentence-long choices numbered in full; then checkboxes (in an input block, so a tick
+    sends nothing) and one submit, or a short numbered button per choice."""
+    numbered = "\n".join(f"*{n}.* {escape(c.label)}" for n, c in enumerate(choices.listed, 1))
+    blocks: list[Block] = [{"type": "section", "text": mrkdwn(numbered[:SECTION_LIMIT])}]
+    if not choices.several:
+        numbers = [c.model_copy(update={"label": str(n)}) for n, c in enumerate(choices.listed, 1)]
+        return [*blocks, _buttons(tuple(numbers), step, prep_id)]
+    options = [
+        {"text": {"type": "plain_text", "text": _label(f"{n}. {c.label}")}, "value": c.value}
+        for n, c in enumerate(choices.listed[:MAX_PICKS], 1)
+    ]
+    checklist = {"type": "checkboxes", "action_id": PICKS_ACTION, "options": options}
+    submit: Block = {
+        "type": "button",
+        "action_id": f"{CHOICE_ACTION}-0",  # alone in its block
+        "text": {"type": "plain_text", "text": ADD_TICKED},
+        "style": "primary",
+        "value": button_value(PICKED, prep_id, step),
+    }
+    return [
+        *blocks,
+        {
+            "type": "input",
+            "block_id": PICKS_BLOCK,
+            "optional": True,
+            "element": checklist,
+            "label": {"type": "plain_text", "text": TICK_LABEL},
+        },
+        {"type": "actions", "elements": [submit]},
+    ]
+
+
+def _buttons(choices: tuple[Choice, ...], step: Step, prep_id: int | None) -> Block:
     elements = []
-    for index, choice in enumerate(reply.choices[:MAX_BUTTONS]):
+    for index, choice in enumerate(choices[:MAX_BUTTONS]):
         button: Block = {
             "type": "button",
             "action_id": f"{CHOICE_ACTION}-{index}",
             "text": {"type": "plain_text", "text": _label(choice.label), "emoji": True},
-            "value": button_value(choice, prep_id, reply.step),
+            "value": button_value(choice.value, prep_id, step),
         }
         if choice.value == "next" or (index == 0 and choice.value.startswith("cmd:forget")):
             button["style"] = "primary" if choice.value == "next" else "danger"
@@ -140,6 +174,7 @@ def _buttons(reply: Reply, prep_id: int | None) -> Block:
 
 
 def _label(label: str) -> str:
+    """A label cut to Slack's 75 characters (a listed choice is also shown in full above)."""
     return label if len(label) <= BUTTON_LABEL_LIMIT else label[: BUTTON_LABEL_LIMIT - 1] + "…"
 
 
@@ -151,7 +186,7 @@ def turn_blocks(replies: list[Reply], prep_id: int | None) -> list[Block]:
     finished = replies and replies[-1].step in (Step.BRIEF, Step.DEBRIEF)
     if finished and prep_id is not None and replies[-1].expects is Expects.NONE:
         download = Choice(value=f"cmd:export {prep_id}", label="Download as Markdown")
-        blocks.append(_buttons(replies[-1].model_copy(update={"choices": (download,)}), prep_id))
+        blocks.append(_buttons((download,), replies[-1].step, prep_id))
     return blocks[:MAX_BLOCKS]
 
 

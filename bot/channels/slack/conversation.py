@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.choices import Picked
 from bot.channels.slack.blocks import fallback_text, turn_blocks
 from bot.coach import Answer
 from bot.commands import (
-    COMMAND_CHOICE,
     Word,
     did_you_mean,
     parse_command,
     prep_number,
     run_command,
 )
-from bot.engine.messages import Inbound, Reply, Step
+from bot.engine.messages import Reply
 from bot.runtime import Services
 from bot.users import UserRef
 
@@ -29,29 +27,6 @@ log = logging.getLogger(__name__)
 PREFIX = "/prep-talk "
 DEFAULT_TIME_ZONE = "UTC"
 APOLOGY = "Sorry — Slack didn't accept my last message. Please try again in a moment."
-
-
-@dataclass(frozen=True, slots=True)
-class Click:
-    """A button press: the choice, and where the button was shown."""
-
-    choice: str
-    prep_id: int | None
-    step: Step | None
-
-    @classmethod
-    def from_value(cls, value: str) -> Click | None:
-        try:
-            data = json.loads(value)
-            step = Step(data["s"]) if data.get("s") else None
-            prep = data.get("p")
-            return cls(str(data["c"]), prep if isinstance(prep, int) else None, step)
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    @property
-    def is_command(self) -> bool:
-        return self.choice.startswith(COMMAND_CHOICE)
 
 
 def person(team_id: str | None, user_id: str) -> UserRef:
@@ -82,13 +57,13 @@ async def command_answer(
 
 
 async def click_answer(
-    services: Services, user: UserRef, click: Click
+    services: Services, user: UserRef, click: Picked
 ) -> tuple[Answer, Destination]:
     """The answer to a button press: a choice is a coach turn, a command button the command."""
-    if click.is_command:
-        return await command_answer(services, user, click.choice.removeprefix(COMMAND_CHOICE))
-    inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
-    return await services.coach.answer(user, inbound), Destination.DM
+    words = click.command_words
+    if words is not None:
+        return await command_answer(services, user, words)
+    return await services.coach.answer(user, click.inbound()), Destination.DM
 
 
 async def remember_time_zone(services: Services, client: AsyncWebClient, user: UserRef) -> None:

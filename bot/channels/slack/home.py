@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.channels.slack.blocks import Block, button_value, escape
+from bot.channels.slack.blocks import Block, escape
+from bot.channels.slack.values import button_value
 from bot.commands import command_choice
 from bot.engine import calendar
-from bot.engine.messages import Choice, Step
+from bot.engine.messages import Step
 from bot.engine.steps.timing import span_label
 from bot.runtime import Services
 from bot.users import UserRef
@@ -23,7 +24,7 @@ def _button(label: str, words: str, style: str | None = None) -> Block:
         "type": "button",
         "action_id": f"choice-{abs(hash(words)) % 10_000}",
         "text": {"type": "plain_text", "text": label},
-        "value": button_value(Choice(value=command_choice(words), label=label), None, Step.INFO),
+        "value": button_value(command_choice(words), None, Step.INFO),
     }
     if style:
         button["style"] = style

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.slack.blocks import escape, fallback_text, turn_blocks
 from bot.channels.slack.bolt_app import WebApiConnections, bot_token, web_client
 from bot.channels.slack.conversation import (
-    Click,
+    PREFIX,
     Destination,
     chosen_label,
     click_answer,
@@ -38,9 +38,11 @@ from bot.channels.slack.conversation import (
     upload_to_dm,
 )
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
+from bot.channels.slack.values import click_of
 from bot.coach import Answer, RecordAnswer, recording
-from bot.engine.messages import Inbound, Reply
+from bot.engine.messages import Reply
 from bot.inbox import StoreAnswer
+from bot.routing import answer_text
 from bot.runtime import Services
 from bot.storage.inbox import ClaimedTurn, Payload
 from bot.users import UserRef
@@ -89,9 +91,13 @@ class SlackTurns:
         channel = str(event["channel"])
 
         async def coach_it() -> tuple[Answer, Destination]:
-            inbound = Inbound(text=str(event.get("text") or ""))
-            with recording(_in_turn(record, Destination.DM)):
-                return await self._services.coach.answer(user, inbound), Destination.DM
+            text, coached = str(event.get("text") or ""), list[Answer]()
+            with recording(_in_turn(record, Destination.DM, coached)):
+                answer = await answer_text(self._services.coach, user, text, PREFIX)
+            if answer not in coached:  # a command answered it, outside any coach turn
+                async with self._services.sessions.begin() as session:
+                    await record(session, _stored(answer, Destination.DM))
+            return answer, Destination.DM
 
         async with sorry_on_failure("message", user, client, None, channel):
             answer, _ = await self._answer(turn, record, coach_it, recorded_by_coach=True)
@@ -114,7 +120,7 @@ class SlackTurns:
 
     async def _click(self, client: AsyncWebClient, turn: ClaimedTurn, record: StoreAnswer) -> None:
         body, user, respond = turn.payload, turn.user, _respond(turn.payload)
-        click = Click.from_value(str((body.get("actions") or [{}])[0].get("value", "")))
+        click = click_of(body)
         if click is None:
             await respond(response_type="ephemeral", replace_original=False, text=NO_LONGER_VALID)
             return
@@ -125,7 +131,7 @@ class SlackTurns:
 
         async with sorry_on_failure("click", user, client, respond):
             answer, destination = await self._answer(
-                turn, record, choose, recorded_by_coach=not click.is_command
+                turn, record, choose, recorded_by_coach=click.command_words is None
             )
             await self._deliver(client, respond, turn, answer, destination)
         # Marked after the reply, not before: chat.update is a Tier 3 method, and a throttled
@@ -207,11 +213,16 @@ class SlackTurns:
         )  # fmt: skip
 
 
-def _in_turn(record: StoreAnswer, destination: Destination) -> RecordAnswer:
-    """The coach's `record` hook: store the answer with the inbound turn, in the coach turn."""
+def _in_turn(
+    record: StoreAnswer, destination: Destination, coached: list[Answer] | None = None
+) -> RecordAnswer:
+    """The coach's `record` hook: store the answer with the inbound turn, in the coach turn
+    (and note it in `coached`)."""
 
     async def store(session: AsyncSession, answer: Answer) -> None:
         await record(session, _stored(answer, destination))
+        if coached is not None:
+            coached.append(answer)
 
     return store
 
@@ -267,7 +278,7 @@ async def _mark_chosen(client: AsyncWebClient, body: dict[str, Any]) -> None:
     message, channel = body.get("message"), (body.get("channel") or {}).get("id")
     if not message or not channel or (body.get("container") or {}).get("is_ephemeral"):
         return
-    kept = [block for block in message.get("blocks", []) if block.get("type") != "actions"]
+    kept = [b for b in message.get("blocks", []) if b.get("type") not in ("actions", "input")]
     chosen = {
         "type": "context",
         "elements": [{"type": "mrkdwn", "text": f"✓ {escape(chosen_label(body))}"}],

@@ -1,13 +1,12 @@
 """Reading a Teams activity: who sent it, where, what they said or clicked, their time zone.
 
-Pure functions over the Bot Framework `Activity`, so the rules (which words are commands,
-what a card click carries, who the user is) are tested without HTTP or a database.
+Pure functions over the Bot Framework `Activity`, so the rules (who the user is,
+where they wrote) are tested without HTTP or a database.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,36 +15,14 @@ from botbuilder.schema import (  # type: ignore[import-untyped]
     AdaptiveCardInvokeResponse,
 )
 
-from bot.coach import Coach
-from bot.commands import COMMAND_CHOICE, UserCommand, Word, parse_command
-from bot.engine.messages import Step
-from bot.engine.prep_numbers import prep_number
 from bot.users import BadUserRef, UserRef
 
 MAX_TEXT = 20_000
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 BAD_REQUEST = 400
-MAX_CHOICE = 200
 LOCAL_TENANT = "local"
 PERSONAL = "personal"
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._@\-]")
-_PREP_NUMBER_WORDS = {Word.RESUME, Word.DEBRIEF, Word.NOTES, Word.EXPORT}
-
-
-@dataclass(frozen=True, slots=True)
-class CardClick:
-    """An Action.Submit from one of our cards: the choice and where its button was shown."""
-
-    choice: str
-    prep_id: int | None
-    step: Step | None
-
-    @property
-    def command_words(self) -> str | None:
-        """The words of a `cmd:` button (e.g. "resume 12"), None for a dialog choice."""
-        if self.choice.startswith(COMMAND_CHOICE):
-            return self.choice[len(COMMAND_CHOICE) :]
-        return None
 
 
 def teams_user(activity: Activity, *, local: bool) -> UserRef | None:
@@ -121,22 +98,6 @@ def message_text(activity: Activity) -> str:
     return text.replace("\xa0", " ").strip()[:MAX_TEXT]
 
 
-def card_click(value: Any) -> CardClick | None:
-    """The data of one of our Action.Submit buttons; None when it is not shaped like ours."""
-    if not isinstance(value, dict):
-        return None
-    choice, prep_id, step = value.get("choice"), value.get("prep_id"), value.get("step")
-    if not isinstance(choice, str) or not choice or len(choice) > MAX_CHOICE:
-        return None
-    if prep_id is not None and (not isinstance(prep_id, int) or isinstance(prep_id, bool)):
-        return None
-    try:
-        parsed_step = Step(step) if step is not None else None
-    except ValueError:
-        return None
-    return CardClick(choice, prep_id, parsed_step)
-
-
 def invoke_refusal(name: Any, value: Any) -> AdaptiveCardInvokeResponse:
     """The error an invoke gets: our cards use Action.Submit (it arrives as a message), so
     the bot handles no invoke. A malformed `adaptiveCard/action` says what is wrong with it.
@@ -161,31 +122,6 @@ def invoke_refusal(name: Any, value: Any) -> AdaptiveCardInvokeResponse:
         type="application/vnd.microsoft.error",
         value={"code": code, "message": message},
     )
-
-
-def exact_command(text: str, coach: Coach) -> UserCommand | None:
-    """A command only in its exact form, so a sentence answering the coach stays an answer.
-
-    `history`, `sales`, `prep sales`, `resume 12`, `nudges off` or `check TEXT` are commands even
-    mid-prep; "list the three risks" or "help them see it" are answers. `help` and the
-    navigation words go to the prep in progress first (see `bot.CoachingBot`).
-    """
-    command = parse_command(text, coach)
-    if command is None or command.word is Word.HELP:
-        return None
-    argument = command.argument.strip()
-    if not argument or command.word is Word.CHECK:
-        return command
-    if command.word is Word.START:
-        return command if coach.playbooks.find(argument) and " " not in argument else None
-    if command.word in _PREP_NUMBER_WORDS:
-        by_name = command.word is Word.RESUME and coach.playbooks.find(argument) is not None
-        return command if prep_number(argument) is not None or by_name else None
-    if command.word is Word.NUDGES:
-        return command if argument.lower() in ("on", "off") else None
-    if command.word is Word.FORGET:
-        return command if argument.lower() == "confirmed" else None
-    return None
 
 
 def time_zone_of(activity: Activity) -> str | None:

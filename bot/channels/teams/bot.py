@@ -1,8 +1,7 @@
 """The Teams bot: the coaching dialog in personal chat; public commands in channels.
 
-In personal chat a message is an answer to the prep in progress unless it is a command in
-its exact form (`activities.exact_command`); `help`, navigation words and anything else go to
-the prep first, and only when no prep is in progress are they read as commands. In a channel
+In personal chat what the user writes is a command or an answer by the one rule of
+`bot.routing`, as in every channel. In a channel
 the bot answers only when @-mentioned, and only `list`, `check` and `help` are answered there:
 preps are private, so everything else is carried out in the user's personal chat.
 """
@@ -22,10 +21,8 @@ from botbuilder.core import (  # type: ignore[import-untyped]
 from botbuilder.schema import Activity, ChannelAccount  # type: ignore[import-untyped]
 from botframework.connector.auth import AuthenticationConstants  # type: ignore[import-untyped]
 
+from bot.channels.choices import Picked
 from bot.channels.teams.activities import (
-    CardClick,
-    card_click,
-    exact_command,
     invoke_refusal,
     is_personal,
     mentions_bot,
@@ -35,17 +32,12 @@ from bot.channels.teams.activities import (
 )
 from bot.channels.teams.cards import personal_chat_link
 from bot.channels.teams.delivery import DeliveryStatus, ProactiveMessenger, Sleep, send_card
+from bot.channels.teams.submits import card_click
 from bot.coach import Answer, Coach
-from bot.commands import (
-    UserCommand,
-    Word,
-    did_you_mean,
-    help_text,
-    parse_command,
-    run_command,
-)
-from bot.engine.messages import Inbound, Step
+from bot.commands import UserCommand, Word, help_text, parse_command, run_command
+from bot.engine.messages import Step
 from bot.engine.turn import say
+from bot.routing import answer_choice, answer_text
 from bot.storage.teams_references import TeamsReferences
 from bot.users import UserRef
 
@@ -142,29 +134,10 @@ class CoachingBot(ActivityHandler):  # type: ignore[misc]
     # ---- personal chat -----------------------------------------------------------------
 
     async def _wrote(self, user: UserRef, text: str) -> Answer:
-        command = exact_command(text, self.coach)
-        if command is not None:
-            return await run_command(self.coach, user, command, PERSONAL_PREFIX)
-        answer = await self.coach.answer(user, Inbound(text=text))
-        if answer.prep_id is not None:
-            return answer
-        # No prep in progress: the words may still be a command ("help", "list of risks").
-        loose = parse_command(text, self.coach)
-        if loose is not None:
-            return await run_command(self.coach, user, loose, PERSONAL_PREFIX)
-        if len(text.split()) == 1:
-            return Answer(None, did_you_mean(text, self.coach, PERSONAL_PREFIX))
-        return answer
+        return await answer_text(self.coach, user, text, PERSONAL_PREFIX)
 
-    async def _clicked(self, user: UserRef, click: CardClick) -> Answer:
-        words = click.command_words
-        if words is None:
-            inbound = Inbound(choice=click.choice, prep_id=click.prep_id, step=click.step)
-            return await self.coach.answer(user, inbound)
-        command = parse_command(words, self.coach)
-        if command is None:
-            return Answer(None, did_you_mean(words, self.coach, PERSONAL_PREFIX))
-        return await run_command(self.coach, user, command, PERSONAL_PREFIX)
+    async def _clicked(self, user: UserRef, click: Picked) -> Answer:
+        return await answer_choice(self.coach, user, click.inbound(), PERSONAL_PREFIX)
 
     # ---- channels ----------------------------------------------------------------------
 

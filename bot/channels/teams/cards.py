@@ -16,7 +16,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from bot.channels.choices import ChoiceLayout, layout
 from bot.channels.literal import WORD_JOINER, unlinked
+from bot.channels.teams.submits import PICKS_INPUT, checklist_data, submit_data
 from bot.engine.findings import (
     CrunchPeriodFinding,
     FearFinding,
@@ -34,6 +36,8 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 BUTTONS_PER_ROW = 5  # Teams shows at most 6 actions in one ActionSet; more go in new rows
+ADD_TICKED = "Add the ticked ones"
+USE_PICKED = "Use the one picked"
 
 STEP_LABELS = {
     Step.FEEL: "Feel — listen first",
@@ -119,15 +123,32 @@ def _reply_container(reply: Reply, prep_id: int | None) -> Element:
     items = _rich_text(reply.text)
     if reply.findings:
         items.append(_findings(reply.findings))
-    for row in range(0, len(reply.choices), BUTTONS_PER_ROW):
-        choices = reply.choices[row : row + BUTTONS_PER_ROW]
-        items.append(_buttons(choices, reply.step, prep_id))
+    choices = layout(reply)
+    if choices.listed:
+        items += _checklist(choices, reply.step, prep_id)
+    for row in range(0, len(choices.buttons), BUTTONS_PER_ROW):
+        buttons = choices.buttons[row : row + BUTTONS_PER_ROW]
+        items.append(_buttons(buttons, reply.step, prep_id))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
-def submit_data(choice_value: str, step: Step, prep_id: int | None) -> dict[str, Any]:
-    """What a click sends back: the choice and where it was shown (stale-button check)."""
-    return {"choice": choice_value, "prep_id": prep_id, "step": step.value}
+def _checklist(choices: ChoiceLayout, step: Step, prep_id: int | None) -> list[Element]:
+    """Sentence-long choices as an expanded ChoiceSet read in full, and one submit."""
+    choice_set = {
+        "type": "Input.ChoiceSet",
+        "id": PICKS_INPUT,
+        "style": "expanded",
+        "isMultiSelect": choices.several,
+        "wrap": True,
+        "choices": [{"title": plain(c.label), "value": c.value} for c in choices.listed],
+    }
+    submit = {
+        "type": "Action.Submit",
+        "title": ADD_TICKED if choices.several else USE_PICKED,
+        "style": "positive",
+        "data": checklist_data(step, prep_id),
+    }
+    return [choice_set, {"type": "ActionSet", "actions": [submit]}]
 
 
 def _buttons(choices: tuple[Choice, ...], step: Step, prep_id: int | None) -> Element:
@@ -135,7 +156,7 @@ def _buttons(choices: tuple[Choice, ...], step: Step, prep_id: int | None) -> El
     for choice in choices:
         action: Element = {
             "type": "Action.Submit",
-            "title": plain(choice.label[:60]),
+            "title": plain(choice.label),
             "data": submit_data(choice.value, step, prep_id),
         }
         if choice.value == "next":

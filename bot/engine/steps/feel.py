@@ -91,7 +91,7 @@ class Feel:
             *done,
             BACK_CHOICE,
             PAUSE_CHOICE,
-        )
+        ).model_copy(update={"pick_several": True})
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         if state.stage is Stage.QUESTIONS:
