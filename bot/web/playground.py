@@ -22,9 +22,8 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from bot.coach import Answer, PrepDetail
-from bot.engine.messages import Inbound, Step
+from bot.engine.messages import Inbound
 from bot.engine.prep_numbers import prep_number
-from bot.engine.turn import say
 from bot.exports import prep_markdown
 from bot.playbook.library import PlaybookLibrary
 from bot.settings import Settings
@@ -122,31 +121,20 @@ class Playground:
         return response
 
     async def turn(self, request: web.Request) -> web.Response:
-        """Run the visitor's turn (a checklist's picks one after another); return the replies."""
+        """Run one turn for the visitor and return the coach's replies."""
         user = self._guard(request)
         try:
-            inbounds = parse_turn(await read_json(request))
+            inbound = parse_turn(await read_json(request))
         except BadTurn as error:
             raise Refused(400, str(error)) from None
         try:
-            answer = await self._run(user, inbounds)
+            answer = await self.coach.answer(user, inbound)
         except Exception:
             log.exception(
-                "playground turn failed for %s (%s)", _log_name(user), _turn_kind(inbounds[0])
+                "playground turn failed for %s (%s)", _log_name(user), _turn_kind(inbound)
             )
             return _json({"error": OUR_FAULT}, status=500)
         return self._answer_json(answer)
-
-    async def _run(self, user: UserRef, inbounds: tuple[Inbound, ...]) -> Answer:
-        """Each pick in turn, while the coach still offers the next one."""
-        answer = await self.coach.answer(user, inbounds[0])
-        for done, inbound in enumerate(inbounds[1:], start=1):
-            last = answer.replies[-1] if answer.replies else None
-            if last is None or inbound.choice not in {choice.value for choice in last.choices}:
-                note = say(Step.INFO, _partly_applied(done, len(inbounds)))
-                return Answer(answer.prep_id, [*answer.replies, note])
-            answer = await self.coach.answer(user, inbound)
-        return answer
 
     async def current(self, request: web.Request) -> web.Response:
         """The visitor's prep in progress and its open question, for a reloaded page."""
@@ -278,13 +266,6 @@ def _settings_json(settings: PersonSettings) -> dict[str, Any]:
     }
 
 
-def _partly_applied(done: int, asked: int) -> str:
-    return (
-        f"I applied your first {done} of {asked} picks; "
-        "the others were no longer on offer after that."
-    )
-
-
 def _sentence(message: str) -> str:
     """A service's error ("unknown time zone …") as a sentence for the page."""
     message = message.strip()
@@ -305,7 +286,7 @@ def _turn_kind(inbound: Inbound) -> str:
     """What kind of turn failed, for the log; never the user's words."""
     if inbound.command is not None:
         return f"command {inbound.command.value}"
-    return "choice" if inbound.choice is not None else "text"
+    return "choice" if inbound.choice is not None or inbound.picks else "text"
 
 
 async def _secure_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -9,8 +9,10 @@ Two additions, both decided here once:
   bold) and text; the page builds it with DOM calls, so no HTML string is ever made. Raw
   HTML stays text; links, images and link references are off, so nothing a user wrote into
   their prep can become markup or a link. `- [ ] item` becomes a read-only checkbox.
-- `long` on a choice: a choice whose label is a sentence (a listening question) is shown as
-  a checklist item to read in full, not as a button.
+- `listed` on each choice and `several` on the reply: choices whose labels are sentences (a
+  listening question) are a list to read in full and pick from, with one submit; several may
+  be ticked where the engine allows it. The rule is the one every channel uses
+  (`bot.channels.choices.layout`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from bot.channels.choices import layout
 from bot.engine.messages import Reply, Step
 
 DOCUMENT_STEPS = (Step.BRIEF, Step.DEBRIEF)
-SENTENCE_LENGTH = 40  # longer labels are cut by Slack (75) and unreadable on a button row
 # The page builds only these elements (render.js keeps the same list).
 DOCUMENT_TAGS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "hr", "br"}
@@ -34,26 +36,22 @@ TASK_MARKS = {"[ ] ": "todo", "[x] ": "done", "[X] ": "done"}
 Node = dict[str, Any]
 
 
-def is_sentence_choice(label: str) -> bool:
-    """A label to read in full rather than click as a button: a sentence, not a word or two.
-
-    The lead points this at the shared rule the other channels use once it is on main."""
-    words = label.split()
-    return len(label) > SENTENCE_LENGTH or (len(words) >= 5 and label.rstrip()[-1:] in "?.")
-
-
 def is_document(reply: Reply) -> bool:
     """The brief and debrief documents open with a Markdown heading; other replies do not."""
     return reply.step in DOCUMENT_STEPS and reply.text.startswith("# ")
 
 
 def reply_json(reply: Reply, markdown: MarkdownIt) -> dict[str, Any]:
-    """The reply as the page gets it: the transcript format with `document` and `long`."""
+    """The reply as the page gets it: the transcript format with `document`, `listed` and
+    `several` added."""
     shown = reply.model_dump(mode="json", exclude_none=True)
     if is_document(reply):
         shown["document"] = document_tree(reply.text, markdown)
+    choices = layout(reply)
+    listed = {choice.value for choice in choices.listed}
     for choice in shown.get("choices", []):
-        choice["long"] = is_sentence_choice(choice["label"])
+        choice["listed"] = choice["value"] in listed
+    shown["several"] = choices.several
     return shown
 
 

@@ -1,4 +1,4 @@
-"""Translate a playground request body into the neutral `Inbound`s the coach takes.
+"""Translate a playground request body into the neutral `Inbound` the coach takes.
 
 Exactly four shapes are accepted, so a typo in a client shows up as a clear 400 instead of
 a turn the coach half-understands:
@@ -6,9 +6,9 @@ a turn the coach half-understands:
     {"text": "…"}   {"choice": "next"}   {"choices": ["q1", "q3"]}
     {"command": "start" | "resume" | "debrief" | …, "argument": "…"}
 
-`choices` is a checklist submitted at once: the picks are applied in order, one turn each.
-Every command the engine knows (`Command`) can be sent; its argument is a stakeholder or a
-prep number.
+`choices` is a checklist submitted at once: the engine applies the picks in order, in one
+turn (`Inbound.picks`). Every command the engine knows (`Command`) can be sent; its argument
+is a stakeholder or a prep number.
 """
 
 from __future__ import annotations
@@ -30,23 +30,21 @@ class BadTurn(ValueError):
     """The body is JSON but not one of the accepted shapes; the message says why."""
 
 
-def parse_turn(document: object) -> tuple[Inbound, ...]:
-    """The `Inbound`s a body asks for, in order, or BadTurn naming what is wrong with it."""
+def parse_turn(document: object) -> Inbound:
+    """The `Inbound` a body asks for, or BadTurn naming what is wrong with it."""
     if not isinstance(document, dict):
         raise BadTurn(SHAPES)
     match sorted(document):
         case ["text"]:
-            return (Inbound(text=_string(document["text"], "text", TEXT_LIMIT)),)
+            return Inbound(text=_string(document["text"], "text", TEXT_LIMIT))
         case ["choice"]:
-            return (Inbound(choice=_string(document["choice"], "choice", CHOICE_LIMIT)),)
+            return Inbound(choice=_string(document["choice"], "choice", CHOICE_LIMIT))
         case ["choices"]:
-            return tuple(Inbound(choice=pick) for pick in _picks(document["choices"]))
+            return Inbound(picks=_picks(document["choices"]))
         case ["argument", "command"]:
-            return (
-                Inbound(
-                    command=_command(document["command"]),
-                    argument=_string(_id_as_text(document["argument"]), "argument", ARGUMENT_LIMIT),
-                ),
+            return Inbound(
+                command=_command(document["command"]),
+                argument=_string(_id_as_text(document["argument"]), "argument", ARGUMENT_LIMIT),
             )
         case _:
             raise BadTurn(SHAPES)
@@ -62,13 +60,13 @@ def _string(value: object, field: str, limit: int) -> str:
     return value
 
 
-def _picks(value: object) -> list[str]:
+def _picks(value: object) -> tuple[str, ...]:
     """A checklist's picks: 1 to PICKS_LIMIT distinct choice values."""
     if not isinstance(value, list) or not value:
         raise BadTurn('"choices" must be a list with at least one choice.')
     if len(value) > PICKS_LIMIT:
         raise BadTurn(f'"choices" holds more than {PICKS_LIMIT} picks.')
-    picks = [_string(item, "choices", CHOICE_LIMIT) for item in value]
+    picks = tuple(_string(item, "choices", CHOICE_LIMIT) for item in value)
     if len(set(picks)) != len(picks):
         raise BadTurn('"choices" names the same choice twice.')
     return picks

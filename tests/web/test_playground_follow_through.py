@@ -5,6 +5,7 @@ a document and downloads as Markdown."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ import pytest
 from bot.server import create_app
 from bot.settings import Settings
 from tests.support.browser import launch_chromium, serving
+from tests.web.conftest import fake_app
 from tests.web.walk import (
     MARKUP,
     QUESTIONS_TO_TICK,
@@ -188,3 +190,45 @@ async def test_long_choices_are_a_checklist_and_every_ticked_one_is_added(
         assert all(question in picked for question in ticked), (ticked, picked)
         still_offered = last_question(page).locator(".checklist-item")
         assert await still_offered.count() == len(lengths) - 3
+
+
+PICK_ONE = """(reply) => new Promise((resolve) => {
+  const message = window.PrepTalkRender.renderReply(reply, (choice) => resolve(choice.value));
+  document.querySelector("#transcript").append(message);
+})"""
+
+
+async def test_a_single_pick_list_sends_the_one_picked(tmp_path: Path) -> None:
+    goals = [
+        {
+            "value": "goal1",
+            "label": "Every seller finishes the course before quarter end",
+            "listed": True,
+        },
+        {
+            "value": "goal2",
+            "label": "Managers remind their teams in the weekly call",
+            "listed": True,
+        },
+        {"value": "back", "label": "Back", "listed": False},
+    ]
+    reply = {
+        "step": "focus",
+        "text": "Pick one goal.",
+        "expects": "choice",
+        "choices": goals,
+        "several": False,
+    }
+    async with serving(fake_app(tmp_path)) as url, launch_chromium() as browser:
+        page = await browser.new_page()
+        page.set_default_timeout(15_000)
+        await page.goto(url)
+        await page.wait_for_selector('body[data-loaded="true"]')
+        picked = asyncio.ensure_future(page.evaluate(PICK_ONE, reply))
+        checklist = page.locator(".checklist")
+        await checklist.get_by_text("Managers remind").click()
+        await checklist.get_by_role("radio", name="Every seller").check()
+        assert await checklist.get_by_role("radio", checked=True).count() == 1
+        await checklist.get_by_role("button", name="Use the one picked").click()
+        assert await picked == "goal1"
+        assert await page.locator(".choices button", has_text="Back").count() == 1

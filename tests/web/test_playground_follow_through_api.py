@@ -66,27 +66,18 @@ async def test_ticked_questions_are_all_added_in_order(real_visitor: Client) -> 
     assert {"q1", "q2"}.isdisjoint(offered) and "q3" in offered
 
 
-async def test_a_pick_no_longer_on_offer_stops_the_list_and_says_so(real_visitor: Client) -> None:
-    await at_listening_questions(real_visitor)
-
-    answer = await turn(real_visitor, {"choices": ["q1", "q1x", "q2"]})
-
-    assert answer["replies"][-1]["step"] == "info"
-    assert "first 1 of 3 picks" in answer["replies"][-1]["text"]
-    asked = answer["replies"][-2]
-    assert QUESTIONS[0] in asked["text"] and QUESTIONS[1] not in asked["text"].split("Pick")[0]
-
-
-async def test_sentence_long_choices_are_marked_long_and_short_ones_are_not(
+async def test_listening_questions_are_a_list_to_tick_beside_short_buttons(
     real_visitor: Client,
 ) -> None:
     await at_listening_questions(real_visitor)
 
     answer = await (await real_visitor.get(f"{API}/current")).json()
 
-    choices = {choice["value"]: choice for choice in answer["replies"][-1]["choices"]}
-    assert choices["q1"]["long"] is True and choices["q1"]["label"] == QUESTIONS[0]
-    assert choices["back"]["long"] is False and choices["pause"]["long"] is False
+    asked = answer["replies"][-1]
+    choices = {choice["value"]: choice for choice in asked["choices"]}
+    assert asked["several"] is True
+    assert choices["q1"]["listed"] is True and choices["q1"]["label"] == QUESTIONS[0]
+    assert choices["back"]["listed"] is False and choices["pause"]["listed"] is False
 
 
 @pytest.mark.parametrize(

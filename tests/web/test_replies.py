@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.engine.messages import Choice, Expects, Reply, Step
-from bot.playbook.library import load_library
-from bot.web.replies import Node, document_parser, is_sentence_choice, reply_json
+from bot.web.replies import Node, document_parser, reply_json
 
 HOSTILE_BRIEF = """# Prep brief: Sales — the VP of Sales
 
@@ -87,45 +84,42 @@ def test_only_brief_and_debrief_documents_come_as_documents() -> None:
     assert text_of(find(document_of(debrief), "h2")) == "What I heard"
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        "Next",
-        "Back",
-        "Pause",
-        "Use this date",
-        "Looks good, continue",
-        "Done — continue to Focus",
-        "Continue to listening questions",
-        "I have what I need — continue",
-        "Use Tue 14 Apr 2026",
-    ],
-)
-def test_short_choices_stay_buttons(label: str) -> None:
-    assert not is_sentence_choice(label)
-
-
-def test_every_playbooks_listening_question_is_read_as_a_sentence() -> None:
-    questions = [q for book in load_library().all() for q in book.listening_questions]
-
-    assert questions
-    assert all(is_sentence_choice(question) for question in questions), [
-        q for q in questions if not is_sentence_choice(q)
-    ]
-
-
-def test_each_choice_says_whether_it_is_long() -> None:
+def test_sentence_choices_are_listed_and_the_controls_stay_buttons() -> None:
     question = "What would make the training worth the time of your team?"
     reply = Reply(
         step=Step.FEEL,
         text="Pick questions.",
         expects=Expects.TEXT,
         choices=(Choice(value="q1", label=question), Choice(value="pause", label="Pause")),
+        pick_several=True,
     )
 
-    shown = reply_json(reply, document_parser())["choices"]
+    shown = reply_json(reply, document_parser())
 
-    assert shown == [
-        {"value": "q1", "label": question, "long": True},
-        {"value": "pause", "label": "Pause", "long": False},
+    assert shown["choices"] == [
+        {"value": "q1", "label": question, "listed": True},
+        {"value": "pause", "label": "Pause", "listed": False},
     ]
+    assert shown["several"] is True
+
+
+def test_a_list_is_single_pick_unless_the_engine_allows_several() -> None:
+    goals = (
+        Choice(value="goal1", label="Every seller finishes the course before the quarter ends"),
+        Choice(value="goal2", label="Managers remind their teams in the weekly call"),
+    )
+    listed = Reply(step=Step.FOCUS, text="Pick one goal.", expects=Expects.CHOICE, choices=goals)
+    short = Reply(
+        step=Step.TIMING,
+        text="Pick a date.",
+        expects=Expects.CHOICE,
+        choices=(Choice(value="next", label="Use this date"), Choice(value="back", label="Back")),
+    )
+
+    one = reply_json(listed, document_parser())
+    buttons = reply_json(short, document_parser())
+
+    assert [choice["listed"] for choice in one["choices"]] == [True, True]
+    assert one["several"] is False
+    assert [choice["listed"] for choice in buttons["choices"]] == [False, False]
+    assert buttons["several"] is False

@@ -182,31 +182,40 @@
       message.append(renderFindings(reply.findings));
     }
     const choices = Array.isArray(reply.choices) ? reply.choices : [];
-    const long = choices.filter((choice) => choice.long);
-    const short = choices.filter((choice) => !choice.long);
-    if (long.length > 0) message.append(renderChecklist(long, onPicks || (() => {})));
-    if (short.length > 0) message.append(renderChoices(short, onChoice));
+    // The server lays choices out by the rule every channel uses (bot/channels/choices.py).
+    const listed = choices.filter((choice) => choice.listed);
+    const buttons = choices.filter((choice) => !choice.listed);
+    if (listed.length > 0) {
+      const onSubmit = reply.several ? onPicks || (() => {}) : (picked) => onChoice(picked[0]);
+      message.append(renderChecklist(listed, Boolean(reply.several), onSubmit));
+    }
+    if (buttons.length > 0) message.append(renderChoices(buttons, onChoice));
     return message;
   }
 
-  /** Sentence-long choices, to read in full and tick, sent together with one button. */
-  function renderChecklist(choices, onPicks) {
+  let listsMade = 0; // names each single-pick list's radio group
+
+  /** Sentence-long choices, to read in full and tick (several) or pick (one), sent with one
+   *  button; the same words as the Teams card (bot/channels/teams/cards.py). */
+  function renderChecklist(choices, several, onSubmit) {
     const form = el("form", "checklist");
-    const legend = el("p", "checklist-legend", "Tick the ones you want, then add them:");
-    form.append(legend);
+    const hint = several ? "Tick the ones you want, then add them:" : "Pick one, then use it:";
+    form.append(el("p", "checklist-legend", hint));
     const list = el("ul", "checklist-items");
+    const group = "picks-" + ++listsMade;
     for (const choice of choices) {
       const item = el("li");
       const label = el("label", "checklist-item");
       const box = el("input");
-      box.type = "checkbox";
+      box.type = several ? "checkbox" : "radio";
+      box.name = group;
       box.value = choice.value;
       label.append(box, el("span", null, choice.label));
       item.append(label);
       list.append(item);
     }
     form.append(list);
-    const submit = el("button", "primary checklist-submit", "Add the ticked ones");
+    const submit = el("button", "primary checklist-submit", several ? "Add the ticked ones" : "Use the one picked");
     submit.type = "submit";
     submit.disabled = true;
     form.append(submit);
@@ -215,10 +224,9 @@
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const ticked = choices.filter((choice) =>
-        form.querySelector('input[value="' + CSS.escape(choice.value) + '"]').checked,
-      );
-      if (ticked.length > 0) onPicks(ticked);
+      const picked = new Set([...form.querySelectorAll("input:checked")].map((box) => box.value));
+      const chosen = choices.filter((choice) => picked.has(choice.value));
+      if (chosen.length > 0) onSubmit(chosen);
     });
     return form;
   }
