@@ -206,6 +206,24 @@ class Coach:
         async with self.sessions() as session:
             return await outcome_views(self._store(session, user))
 
+    async def current(self, user: UserRef) -> Answer | None:
+        """Where the user's prep in progress stands, asked again; None without one.
+
+        Reads only: the engine's resume turn is shown, not saved, so a page reload can show
+        the open question without changing the prep."""
+        async with self.sessions() as session:
+            store = self._store(session, user)
+            active = await store.active_conversation()
+            if active is None:
+                return None
+            conversation, row = active
+            state = PrepState.model_validate(store.state_data(row))
+            book = self.playbooks.find(state.stakeholder)
+            if book is None:
+                return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
+            person = await store.ensure_person()
+            return Answer(conversation.id, flow.resume(state, self._context(person, book)).replies)
+
     async def forget(self, user: UserRef) -> int:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
         async with self.sessions.begin() as session:
@@ -269,6 +287,26 @@ class Coach:
             store = self._store(session, user)
             await store.ensure_person()
             await store.set_time_zone(time_zone)
+
+    async def save_settings(
+        self, user: UserRef, *, mission: str, fiscal_year_start_month: int, time_zone: str
+    ) -> PersonSettings:
+        """The user's time zone and their workspace's mission and fiscal year, all or none.
+
+        One transaction: a ValueError naming the bad value leaves every setting as it was."""
+        async with self.sessions.begin() as session:
+            store = self._store(session, user)
+            await store.ensure_person()
+            await store.set_time_zone(time_zone)
+            await configure_tenant(
+                session,
+                self.cipher,
+                user.platform,
+                user.tenant,
+                fiscal_year_start_month=fiscal_year_start_month,
+                mission=mission,
+            )
+            return await store.ensure_person()
 
     def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
         return PrepStore(session, user, self.cipher)

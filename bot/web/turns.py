@@ -1,9 +1,14 @@
 """Translate a playground request body into the neutral `Inbound` the coach takes.
 
-Exactly three shapes are accepted, so a typo in a client shows up as a clear 400 instead of
+Exactly four shapes are accepted, so a typo in a client shows up as a clear 400 instead of
 a turn the coach half-understands:
 
-    {"text": "…"}   {"choice": "next"}   {"command": "start" | "resume", "argument": "…"}
+    {"text": "…"}   {"choice": "next"}   {"choices": ["q1", "q3"]}
+    {"command": "start" | "resume" | "debrief" | …, "argument": "…"}
+
+`choices` is a checklist submitted at once: the engine applies the picks in order, in one
+turn (`Inbound.picks`). Every command the engine knows (`Command`) can be sent; its argument
+is a stakeholder or a prep number.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ from bot.engine.messages import Command, Inbound
 
 TEXT_LIMIT = 20_000
 CHOICE_LIMIT = 100
+PICKS_LIMIT = 20
 ARGUMENT_LIMIT = 100
-PLAYGROUND_COMMANDS = (Command.START, Command.RESUME)
 
 SHAPES = (
-    'Send one of {"text": "..."}, {"choice": "..."} '
-    'or {"command": "start" | "resume", "argument": "..."}.'
+    'Send one of {"text": "..."}, {"choice": "..."}, {"choices": ["...", ...]} '
+    'or {"command": "...", "argument": "..."}.'
 )
 
 
@@ -34,6 +39,8 @@ def parse_turn(document: object) -> Inbound:
             return Inbound(text=_string(document["text"], "text", TEXT_LIMIT))
         case ["choice"]:
             return Inbound(choice=_string(document["choice"], "choice", CHOICE_LIMIT))
+        case ["choices"]:
+            return Inbound(picks=_picks(document["choices"]))
         case ["argument", "command"]:
             return Inbound(
                 command=_command(document["command"]),
@@ -53,8 +60,20 @@ def _string(value: object, field: str, limit: int) -> str:
     return value
 
 
+def _picks(value: object) -> tuple[str, ...]:
+    """A checklist's picks: 1 to PICKS_LIMIT distinct choice values."""
+    if not isinstance(value, list) or not value:
+        raise BadTurn('"choices" must be a list with at least one choice.')
+    if len(value) > PICKS_LIMIT:
+        raise BadTurn(f'"choices" holds more than {PICKS_LIMIT} picks.')
+    picks = tuple(_string(item, "choices", CHOICE_LIMIT) for item in value)
+    if len(set(picks)) != len(picks):
+        raise BadTurn('"choices" names the same choice twice.')
+    return picks
+
+
 def _command(value: object) -> Command:
-    allowed = [command.value for command in PLAYGROUND_COMMANDS]
+    allowed = [command.value for command in Command]
     if value not in allowed:
         raise BadTurn(f'"command" must be one of: {", ".join(allowed)}.')
     return Command(value)

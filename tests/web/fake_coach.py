@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel
 
+from bot.coach import Answer, NoteView, PrepDetail
 from bot.engine.findings import (
     CrunchPeriodFinding,
     FearFinding,
@@ -23,13 +25,19 @@ from bot.engine.findings import (
     TermFinding,
 )
 from bot.engine.messages import Choice, Command, Expects, Inbound, Reply, Step
-from bot.playbook.schema import Move, Objection, Playbook
+from bot.playbook.library import PlaybookLibrary
+from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind, Move, Objection, Playbook
+from bot.storage.prep_store import PersonSettings
 from bot.users import UserRef
 
 PLAIN = {
     "MFA": ("acronym", "a second check when you sign in"),
     "phishing": ("jargon", "fake emails that try to trick you"),
 }
+FAKE_BRIEF = (
+    "# Prep brief: Sales\n\n**Goal (one outcome):** one goal\n\n"
+    "## Data\n- [ ] training scores\n\n> my opening\n\n---\nRemember: listen first."
+)
 NEXT = Choice(value="next", label="Looks good, continue")
 PAUSE = Choice(value="pause", label="Pause and remind me")
 
@@ -78,25 +86,24 @@ class FakePrep:
     step: Step = Step.FEEL
     status: str = "open"
     reviewed: bool = False
+    brief: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
 
 
-class FakeCatalog:
-    def __init__(self, playbooks: list[Playbook]) -> None:
-        self._playbooks = playbooks
-
-    def all(self) -> list[Playbook]:
-        return list(self._playbooks)
-
-    def find(self, slug: str) -> Playbook | None:
-        return next((book for book in self._playbooks if book.id == slug), None)
+def fake_library(playbooks: list[Playbook]) -> PlaybookLibrary:
+    entry = GlossaryEntry(term="phishing", kind=GlossaryKind.JARGON, plain=PLAIN["phishing"][1])
+    return PlaybookLibrary(
+        playbooks={book.id: book for book in playbooks},
+        aliases={},
+        glossary=Glossary(entries=[entry]),
+    )
 
 
 class FakeCoach:
     """Scripted coach: records every inbound, keeps preps per user in memory."""
 
     def __init__(self) -> None:
-        self.playbooks = FakeCatalog(
+        self.playbooks = fake_library(
             [
                 make_playbook("sales", "Sales", "the VP of Sales", "the sales team"),
                 make_playbook("cfo", "Finance", "the CFO", "the finance team"),
@@ -105,6 +112,52 @@ class FakeCoach:
         self.inbounds: list[tuple[UserRef, Inbound]] = []
         self._preps: dict[UserRef, list[FakePrep]] = {}
         self._active: dict[UserRef, FakePrep] = {}
+        self._settings: dict[UserRef, PersonSettings] = {}
+
+    async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
+        replies = await self.handle(user, inbound)
+        prep = self._active.get(user) or self._latest(user)
+        return Answer(prep.id if prep else None, replies)
+
+    async def current(self, user: UserRef) -> Answer | None:
+        prep = self._active.get(user)
+        if prep is None:
+            return None
+        return Answer(prep.id, [Reply(step=prep.step, text="Where were we?", expects=Expects.TEXT)])
+
+    async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
+        prep = next((p for p in self._preps.get(user, []) if p.id == conversation_id), None)
+        if prep is None:
+            return None
+        notes = [NoteView(step="brief", text=prep.brief, updated_at=prep.created_at)]
+        return PrepDetail(
+            id=prep.id,
+            stakeholder=prep.stakeholder,
+            status=prep.status,
+            goal=None,
+            planned_date=None,
+            created_at=prep.created_at,
+            updated_at=prep.created_at,
+            notes=notes if prep.brief else [],
+        )
+
+    async def settings_of(self, user: UserRef) -> PersonSettings:
+        return self._settings.get(user, PersonSettings(1, None, "UTC", False))
+
+    async def save_settings(
+        self, user: UserRef, *, mission: str, fiscal_year_start_month: int, time_zone: str
+    ) -> PersonSettings:
+        if not 1 <= fiscal_year_start_month <= 12:
+            raise ValueError("the fiscal year starts in a month from 1 to 12")
+        if time_zone not in available_timezones():
+            raise ValueError(f"unknown time zone {time_zone!r}; use a name like Europe/Paris")
+        saved = PersonSettings(fiscal_year_start_month, mission.strip() or None, time_zone, False)
+        self._settings[user] = saved
+        return saved
+
+    def _latest(self, user: UserRef) -> FakePrep | None:
+        preps = self._preps.get(user, [])
+        return preps[-1] if preps else None
 
     async def preps(self, user: UserRef) -> list[FakePrepSummary]:
         return [
@@ -175,8 +228,9 @@ class FakeCoach:
         if prep.step is Step.WHY and inbound.text:
             prep.step = Step.BRIEF
             prep.status = "briefed"
+            prep.brief = FAKE_BRIEF
             del self._active[user]
-            return [Reply(step=Step.BRIEF, text="Your brief\n- listen\n- one goal\n- plain words")]
+            return [Reply(step=Step.BRIEF, text=FAKE_BRIEF)]
         return [Reply(step=prep.step, text="Please answer the question above.")]
 
 

@@ -120,7 +120,10 @@ async def test_a_rebound_host_name_is_403(visitor: Client) -> None:
         ('{"text": 3}', '"text" must be a string'),
         ('{"text": "   "}', '"text" is empty'),
         ('{"text": "a", "choice": "next"}', "Send one of"),
-        ('{"command": "delete", "argument": "1"}', '"command" must be one of: start, resume'),
+        (
+            '{"command": "delete", "argument": "1"}',
+            '"command" must be one of: start, resume, debrief',
+        ),
         ('{"command": "start"}', "Send one of"),
     ],
 )

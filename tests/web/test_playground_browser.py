@@ -13,6 +13,7 @@ from bot.engine.messages import Reply, Step
 from tests.support.browser import launch_chromium, serving
 from tests.support.findings import EVERY_KIND, said, written_as
 from tests.web.conftest import fake_app
+from tests.web.walk import MARKUP, at, send_text, walk
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -20,70 +21,12 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = "/tmp/playground.png"
-MARKUP = "<img src=x onerror=alert(1)>"
-HYPOTHESIS = f"The course feels generic {MARKUP} and lands at quarter-end."
-ANSWERS = {
-    "feel": HYPOTHESIS,
-    "focus": "Sellers keep customer data safe on the road, so deals are never put at risk.",
-    "timing": "in three weeks",
-    "why": "Customers trust us with their data; keeping it safe protects every deal.",
-}
 DRAFT = "We want to add MFA so every seller can reach customer files safely from any hotel."
-
-
-async def turns_done(page: Page) -> int:
-    return int(await page.locator("body").get_attribute("data-turns") or 0)
-
-
-async def wait_for_turn(page: Page, before: int) -> None:
-    await page.wait_for_selector(f'body[data-turns="{before + 1}"]')
-
-
-async def send_text(page: Page, text: str) -> None:
-    """Type into the answer box and press Enter, as a person would."""
-    before = await turns_done(page)
-    await page.get_by_label("Your answer").fill(text)
-    await page.get_by_label("Your answer").press("Enter")
-    await wait_for_turn(page, before)
-
-
-async def pick(page: Page, value: str) -> None:
-    before = await turns_done(page)
-    last = page.locator(".message.coach").last
-    await last.locator(f'.choices button[data-value="{value}"]').click()
-    await wait_for_turn(page, before)
 
 
 async def walk_to_simplify(page: Page) -> None:
     """Answer each step once, then continue, until the coach asks for the opening draft."""
-    answered: set[str] = set()
-    for _ in range(20):
-        last = page.locator(".message.coach").last
-        step = await last.get_attribute("data-step") or ""
-        expects = await last.get_attribute("data-expects")
-        choices = [
-            await button.get_attribute("data-value")
-            for button in await last.locator(".choices button:enabled").all()
-        ]
-        if step == "simplify" and expects == "text":
-            return
-        if step not in answered:
-            answered.add(step)
-            if step == "timing" and "suggest" in choices:
-                await pick(page, "suggest")
-                continue
-            if expects == "text":
-                await send_text(page, ANSWERS.get(step, "Yes."))
-                continue
-        if "next" in choices:
-            await pick(page, "next")
-            continue
-        onward = [value for value in choices if value not in {"back", "pause"}]
-        if onward:  # e.g. pick a listening question before "next" is offered
-            await pick(page, onward[0] or "")
-            continue
-        pytest.fail(f"stuck at step {step!r} expecting {expects!r} with choices {choices}")
-    pytest.fail("never reached the Simplify step")
+    await walk(page, at("simplify", "text"))
 
 
 async def test_a_sales_prep_flags_jargon_in_the_draft_and_never_runs_typed_markup(

@@ -1,6 +1,8 @@
 // How the playground shows the coach's neutral replies: text, choices and findings.
 // Every piece of user or coach text goes in through textContent or createElement, never as
-// markup, so nothing anyone types (or any playbook says) can become HTML.
+// markup, so nothing anyone types (or any playbook says) can become HTML. A brief or debrief
+// document comes parsed by the server (bot/web/replies.py) as a tree of plain elements and
+// text, built here the same way.
 (function () {
   "use strict";
 
@@ -63,6 +65,23 @@
   const HEADING = /^(#{1,3})\s+/;
 
   const LABEL = /^\*\*([^*\n]{1,60}:)\*\*/;
+  // The Spark step's tip; in the playground it opens the settings panel.
+  const SETTINGS_PHRASE = "set your company's mission";
+  const SETTINGS_EVENT = "preptalk:settings";
+
+  /** Plain text, with the settings tip turned into a button that opens the settings panel. */
+  function appendText(container, text) {
+    const at = text.indexOf(SETTINGS_PHRASE);
+    if (at < 0) {
+      container.append(document.createTextNode(text));
+      return;
+    }
+    const link = el("button", "link settings-link", SETTINGS_PHRASE);
+    link.type = "button";
+    link.addEventListener("click", () => document.dispatchEvent(new CustomEvent(SETTINGS_EVENT)));
+    container.append(document.createTextNode(text.slice(0, at)), link);
+    container.append(document.createTextNode(text.slice(at + SETTINGS_PHRASE.length)));
+  }
 
   /** A line: the brief's leading **Label:** in <strong>; the rest, the user's words included,
    *  stays plain text exactly as typed (a user's own **x** is not bold). */
@@ -71,7 +90,7 @@
     const label = LABEL.exec(line);
     if (label) container.append(el("strong", null, label[1]));
     const rest = label ? line.slice(label[0].length) : line;
-    if (rest) container.append(document.createTextNode(rest));
+    if (rest) appendText(container, rest);
   }
 
   /** The coach's light markup: "# " headings, bullet lists, paragraphs, line breaks. */
@@ -102,10 +121,47 @@
     }
   }
 
+  // ---- a brief or debrief document -------------------------------------------------------
+
+  // The elements a document may hold (DOCUMENT_TAGS in bot/web/replies.py); anything else
+  // shows its content only.
+  const DOCUMENT_TAGS = new Set([
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "hr", "br",
+    "strong", "em", "code", "pre",
+  ]);
+
+  /** Build a document's nodes: {text} becomes text, {tag, children, task?} an element. */
+  function appendDocument(container, nodes) {
+    for (const node of nodes) {
+      if (typeof node.text === "string") {
+        container.append(document.createTextNode(node.text));
+        continue;
+      }
+      const children = Array.isArray(node.children) ? node.children : [];
+      if (!DOCUMENT_TAGS.has(node.tag)) {
+        appendDocument(container, children);
+        continue;
+      }
+      const element = el(node.tag);
+      if (node.task === "todo" || node.task === "done") {
+        element.className = "task";
+        const box = el("input", "task-box");
+        box.type = "checkbox";
+        box.disabled = true;
+        box.checked = node.task === "done";
+        box.setAttribute("aria-label", node.task === "done" ? "done" : "to do");
+        element.append(box);
+      }
+      appendDocument(element, children);
+      container.append(element);
+    }
+  }
+
   // ---- a reply ----------------------------------------------------------------------
 
-  /** One coach reply as an <article>; `onChoice(choice)` runs when one is picked. */
-  function renderReply(reply, onChoice) {
+  /** One coach reply as an <article>; `onChoice(choice)` runs when a button is picked,
+   *  `onPicks(choices)` when a checklist of long choices is submitted. */
+  function renderReply(reply, onChoice, onPicks) {
     const step = cssToken(reply.step);
     const message = el("article", "message coach step-" + step);
     message.dataset.step = step;
@@ -115,15 +171,64 @@
     header.append(el("span", "message-author", "Coach"));
     message.append(header);
     const body = el("div", "message-body");
-    appendRichText(body, reply.text || "");
+    if (Array.isArray(reply.document)) {
+      body.classList.add("document");
+      appendDocument(body, reply.document);
+    } else {
+      appendRichText(body, reply.text || "");
+    }
     message.append(body);
     if (Array.isArray(reply.findings) && reply.findings.length > 0) {
       message.append(renderFindings(reply.findings));
     }
-    if (Array.isArray(reply.choices) && reply.choices.length > 0) {
-      message.append(renderChoices(reply.choices, onChoice));
+    const choices = Array.isArray(reply.choices) ? reply.choices : [];
+    // The server lays choices out by the rule every channel uses (bot/channels/choices.py).
+    const listed = choices.filter((choice) => choice.listed);
+    const buttons = choices.filter((choice) => !choice.listed);
+    if (listed.length > 0) {
+      const onSubmit = reply.several ? onPicks || (() => {}) : (picked) => onChoice(picked[0]);
+      message.append(renderChecklist(listed, Boolean(reply.several), onSubmit));
     }
+    if (buttons.length > 0) message.append(renderChoices(buttons, onChoice));
     return message;
+  }
+
+  let listsMade = 0; // names each single-pick list's radio group
+
+  /** Sentence-long choices, to read in full and tick (several) or pick (one), sent with one
+   *  button; the same words as the Teams card (bot/channels/teams/cards.py). */
+  function renderChecklist(choices, several, onSubmit) {
+    const form = el("form", "checklist");
+    const hint = several ? "Tick the ones you want, then add them:" : "Pick one, then use it:";
+    form.append(el("p", "checklist-legend", hint));
+    const list = el("ul", "checklist-items");
+    const group = "picks-" + ++listsMade;
+    for (const choice of choices) {
+      const item = el("li");
+      const label = el("label", "checklist-item");
+      const box = el("input");
+      box.type = several ? "checkbox" : "radio";
+      box.name = group;
+      box.value = choice.value;
+      label.append(box, el("span", null, choice.label));
+      item.append(label);
+      list.append(item);
+    }
+    form.append(list);
+    const submit = el("button", "primary checklist-submit", several ? "Add the ticked ones" : "Use the one picked");
+    submit.type = "submit";
+    submit.disabled = true;
+    form.append(submit);
+    form.addEventListener("change", () => {
+      submit.disabled = !form.querySelector("input:checked");
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const picked = new Set([...form.querySelectorAll("input:checked")].map((box) => box.value));
+      const chosen = choices.filter((choice) => picked.has(choice.value));
+      if (chosen.length > 0) onSubmit(chosen);
+    });
+    return form;
   }
 
   function renderChoices(choices, onChoice) {
@@ -294,6 +399,7 @@
   ]);
 
   window.PrepTalkRender = Object.freeze({
+    SETTINGS_EVENT,
     el,
     cssToken,
     humanise,
