@@ -152,6 +152,16 @@ async def answer_text(coach: Coach, user: UserRef, text: str, prefix: str) -> An
     return answer
 
 
+async def answer_inbound(coach: Coach, user: UserRef, inbound: Inbound, prefix: str) -> Answer:
+    """Anything a user did, by the rule above: typed text, a picked choice, or a command the
+    channel already knows (the playground's buttons)."""
+    if inbound.text is not None:
+        return await answer_text(coach, user, inbound.text, prefix)
+    if inbound.choice is not None:
+        return await answer_choice(coach, user, inbound, prefix)
+    return await coach.answer(user, inbound)
+
+
 def command_words(choice: str) -> str | None:
     """The words of a command button (`cmd:resume 12` → "resume 12"); None for a dialog
     choice."""

@@ -12,14 +12,18 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.coach import Answer
+from bot.engine.messages import Inbound
 from bot.inbox import TurnInbox, inbox_of
 from bot.logs import configure_logging
 from bot.metrics import ServerMetrics
 from bot.nudges.metrics import NudgeMetrics
+from bot.routing import answer_inbound
 from bot.runtime import Services, build_coach, prepare_database
 from bot.senders import nudge_runner
 from bot.settings import Settings
 from bot.storage import migrate
+from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
@@ -59,7 +63,10 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
     if settings.playground_enabled:
         from bot.web.playground import add_playground
 
-        add_playground(app, coach, settings)
+        async def respond(user: UserRef, inbound: Inbound) -> Answer:
+            return await answer_inbound(coach, user, inbound, prefix="")
+
+        add_playground(app, coach, settings, respond)
     return app
 
 

@@ -68,14 +68,24 @@ class PlaygroundCoach(Protocol):
     ) -> PersonSettings: ...
 
 
-def add_playground(app: web.Application, coach: PlaygroundCoach, settings: Settings) -> None:
-    """Mount the playground page, its JSON API and its static files on `app`."""
+Respond = Callable[[UserRef, Inbound], Awaitable[Answer]]
+
+
+def add_playground(
+    app: web.Application,
+    coach: PlaygroundCoach,
+    settings: Settings,
+    respond: Respond | None = None,
+) -> None:
+    """Mount the playground page, its JSON API and its static files on `app`. `respond`
+    answers a turn (the server passes the routing rule every channel shares); by default the
+    coach's own dialog."""
     templates = Environment(
         loader=PackageLoader("bot.web", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
     )
-    playground = Playground(coach, settings, templates, document_parser())
+    playground = Playground(coach, settings, templates, document_parser(), respond or coach.answer)
     app.router.add_get("/", playground.page, name="playground")
     app.router.add_post(f"{API_PREFIX}/turn", _api(playground.turn))
     app.router.add_get(f"{API_PREFIX}/current", _api(playground.current))
@@ -97,6 +107,7 @@ class Playground:
     settings: Settings
     templates: Environment
     markdown: MarkdownIt
+    respond: Respond
 
     async def page(self, request: web.Request) -> web.Response:
         """The playground page; the first visit also gets its visitor cookie."""
@@ -128,7 +139,7 @@ class Playground:
         except BadTurn as error:
             raise Refused(400, str(error)) from None
         try:
-            answer = await self.coach.answer(user, inbound)
+            answer = await self.respond(user, inbound)
         except Exception:
             log.exception(
                 "playground turn failed for %s (%s)", _log_name(user), _turn_kind(inbound)

@@ -229,3 +229,15 @@ async def test_settings_refuse_other_sites_and_unknown_shapes(visitor: Client) -
     assert cross_site.status == 403
     assert extra.status == 400 and "Send {" in (await extra.json())["error"]
     assert (await settings_of(visitor))["mission"] == ""
+
+
+async def test_words_typed_in_the_playground_follow_the_one_routing_rule(
+    real_visitor: Client,
+) -> None:
+    started = await turn(real_visitor, {"text": "Prepare a talk with Sales"})
+    assert started["prep_id"] is not None
+    assert "Step 1 of 5" in " ".join(reply["text"] for reply in started["replies"])
+    history = await turn(real_visitor, {"text": "history"})
+    assert "Your recent preps" in history["replies"][0]["text"]
+    answered = await turn(real_visitor, {"text": "history shows they never finish it"})
+    assert "Noted" in " ".join(reply["text"] for reply in answered["replies"])
