@@ -21,6 +21,7 @@ from tests.web.walk import (
     at,
     last_question,
     offers_checklist,
+    pick,
     send_text,
     tick,
     turns_done,
@@ -40,7 +41,12 @@ DEBRIEF = [
     "They said the course lands at quarter-end and feels generic.",
     "A 20-minute sales-only module in the quiet weeks of April.",
     "I send the draft module to the VP by Friday.",
+    "Training completion in sales: 42% now, goal 90% by 15 March",
 ]
+REHEARSAL_REPLY = (
+    "I hear you, quarter-end is hard. What would make a short module easy for your sellers? "
+    "It keeps customer deals safe."
+)
 
 
 async def question_is_in_view(page: Page) -> None:
@@ -76,7 +82,7 @@ async def set_mission_from_spark(page: Page) -> None:
     assert not await panel.is_visible()
 
 
-async def test_a_prep_goes_from_start_to_brief_download_and_debrief(
+async def test_a_prep_goes_from_start_to_brief_download_rehearsal_and_debrief(
     migrated_settings: Settings, tmp_path: Path
 ) -> None:
     problems: list[str] = []
@@ -142,11 +148,25 @@ async def test_a_prep_goes_from_start_to_brief_download_and_debrief(
         assert markdown.startswith("# Prep notes:") and "- [ ] " in markdown
 
         before = await turns_done(page)
-        await after.get_by_role("button", name="Debrief").click()
+        await after.get_by_role("button", name="Rehearse").click()
+        await wait_for_turn(page, before)
+        for _line in range(8):  # the stakeholder's opening and three to five objections
+            if not await at("rehearse", "text")(page.locator(".message.coach").last):
+                break
+            await question_is_in_view(page)
+            await send_text(page, REHEARSAL_REPLY)
+        card = page.locator(".message.coach.step-rehearse", has_text="Spark:")
+        scorecard = await card.last.inner_text()
+        assert all(habit in scorecard for habit in ("Feel", "Focus", "Simplify", "Spark"))
+        rehearsed = page.get_by_role("navigation", name="What next").last
+
+        before = await turns_done(page)
+        await rehearsed.get_by_role("button", name="Debrief").click()
         await wait_for_turn(page, before)
         for answer in DEBRIEF:
             await question_is_in_view(page)
             await send_text(page, answer)
+        await pick(page, "use_due_day")
         debrief = page.locator(".message.coach.step-debrief .message-body.document").last
         assert DEBRIEF[2] in await debrief.inner_text()
         done = page.get_by_role("navigation", name="What next").last
