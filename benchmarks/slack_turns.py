@@ -42,6 +42,7 @@ from tests.support.postgres import TempPostgres, free_port
 from tests.support.slack_api import Call, SlackApiStandIn
 from tests.support.slack_requests import (
     block_actions_body,
+    checklist_submit_body,
     event_body,
     message_im_event,
     signed_headers,
@@ -59,7 +60,8 @@ GOAL_THROUGHPUT_SHARE, GOAL_ACK_P99_MS, GOAL_TURN_P99_MS = 0.5, 100.0, 500.0
 
 @dataclass(frozen=True)
 class Step:
-    """One thing a user does: `command` words, `say` text in the DM, or `click` a choice."""
+    """One thing a user does: `command` words, `say` text in the DM, `click` a choice, or
+    `tick` one in a checklist and submit it."""
 
     kind: str
     text: str
@@ -69,7 +71,7 @@ SCRIPT = [
     Step("command", "sales"),
     Step("say", "They see the training as generic IT content"),
     Step("click", "next"),
-    Step("click", "q1"),
+    Step("tick", "q1"),
     Step("click", "next"),
     Step("say", "Sales finish the course so deals stay safe on the road"),
     Step("click", "next"),
@@ -256,10 +258,14 @@ def request_body(step: Step, user: str, api: SlackApiStandIn, reply: dict[str, A
         )
     if step.kind == "say":
         return event_body(message_im_event(user, step.text))
+    response_url = api.response_url(f"click-{user}")
+    if step.kind == "tick" and reply.get("blocks"):  # the echo has no checklist to tick
+        submit = button_value(reply, "@picked")
+        return checklist_submit_body(
+            reply, [step.text], submit, user_id=user, response_url=response_url
+        )
     value = button_value(reply, step.text) if reply.get("blocks") else json.dumps({"c": step.text})
-    return block_actions_body(
-        "choice-0", value, user_id=user, response_url=api.response_url(f"click-{user}")
-    )
+    return block_actions_body("choice-0", value, user_id=user, response_url=response_url)
 
 
 async def one_user(

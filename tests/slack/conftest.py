@@ -21,9 +21,8 @@ from tests.support.slack_requests import (
     TEAM_ID,
     USER_ID,
     block_actions_body,
-    block_actions_payload,
+    checklist_submit_body,
     event_body,
-    interactivity_body,
     message_im_event,
     signed_headers,
     slash_command_body,
@@ -76,18 +75,15 @@ class SlackWorkspace:
     ) -> ClientResponse:
         """Tick `choices` in the message's checklist and press its submit button (in the
         assistant thread `thread_ts`, if given)."""
-        ticked = [o for o in checklist(message) if o["value"] in choices]
-        assert len(ticked) == len(choices), f"not all of {choices} in the checklist"
-        payload = block_actions_payload(
-            "choice-0",
+        body = checklist_submit_body(
+            message,
+            choices,
             choice_of(message, "@picked"),
             user_id=user,
             response_url=self.api.response_url(f"click-{user}"),
             thread_ts=thread_ts,
         )
-        state = {"picks": {"picks": {"type": "checkboxes", "selected_options": ticked}}}
-        payload["state"] = {"values": state}
-        return await self.post(interactivity_body(payload))
+        return await self.post(body)
 
     async def next_dm(self, user: str = USER_ID, since: int | None = None) -> dict[str, Any]:
         """The bot's next message in the user's DM (after position `since` of the calls)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -140,6 +141,25 @@ def block_actions_payload(
         payload["response_url"] = response_url
     _set_action(payload, action_id, value, block_id)
     return payload
+
+
+def checklist_submit_body(
+    message: Payload, choices: Sequence[str], submit_value: str, **fields: Any
+) -> str:
+    """Ticking `choices` in a posted message's checklist (checkboxes in an input block) and
+    pressing its submit button, whose value is `submit_value`; keywords as
+    `block_actions_payload`."""
+    options = next(
+        block["element"]["options"]
+        for block in message.get("blocks", [])
+        if block.get("type") == "input" and block["element"]["type"] == "checkboxes"
+    )
+    ticked = [option for option in options if option["value"] in choices]
+    assert len(ticked) == len(choices), f"not all of {choices} in the checklist"
+    payload = block_actions_payload("choice-0", submit_value, **fields)
+    state = {"picks": {"picks": {"type": "checkboxes", "selected_options": ticked}}}
+    payload["state"] = {"values": state}
+    return interactivity_body(payload)
 
 
 def home_block_actions_payload(
