@@ -15,6 +15,7 @@ from bot.routing import answer_choice, answer_text
 from bot.users import UserRef
 
 ReadLine = Callable[[], str | None]
+INBOUND_KEYS = {"text", "choice", "choices"}
 COMMAND_PREFIX = ""  # commands are typed as words in the chat: "history", "check …"
 
 
@@ -63,9 +64,10 @@ def _prompt(stdin: TextIO, stdout: TextIO) -> str:
 def _read_json(line: str) -> Inbound | str:
     try:
         document = json.loads(line)
-        if not isinstance(document, dict) or not ({"text", "choice"} & document.keys()):
+        if not isinstance(document, dict) or not (INBOUND_KEYS & document.keys()):
             return 'Send one JSON object per line: {"text": "…"} or {"choice": "next"}.'
-        return Inbound(text=document.get("text"), choice=document.get("choice"))
+        picks = document.get("choices") or ()  # several ticked: {"choices": ["q1", "q3"]}
+        return Inbound(text=document.get("text"), choice=document.get("choice"), picks=picks)
     except (json.JSONDecodeError, ValidationError):
         return 'That line is not valid JSON. Send {"text": "…"} or {"choice": "next"}.'
 

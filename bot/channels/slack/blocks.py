@@ -112,8 +112,7 @@ def finding_text(finding: Finding) -> str:
 def reply_blocks(reply: Reply, prep_id: int | None) -> list[Block]:
     blocks: list[Block] = []
     text = brief_mrkdwn(reply.text) if reply.step is Step.BRIEF else escape(reply.text)
-    for start in range(0, len(text), SECTION_LIMIT):
-        blocks.append({"type": "section", "text": mrkdwn(text[start : start + SECTION_LIMIT])})
+    blocks += [{"type": "section", "text": mrkdwn(part)} for part in _sections(text)]
     if reply.findings:
         lines = "\n".join(finding_text(finding) for finding in reply.findings)
         blocks.append({"type": "section", "text": mrkdwn(lines[:SECTION_LIMIT])})
@@ -123,6 +122,20 @@ def reply_blocks(reply: Reply, prep_id: int | None) -> list[Block]:
     if choices.buttons:
         blocks.append(_buttons(choices.buttons, reply.step, prep_id))
     return blocks
+
+
+def _sections(text: str) -> list[str]:
+    """`text` in pieces that fit a section, cut at a line break (else a space) so that no word
+    is split between two blocks."""
+    parts = []
+    while len(text) > SECTION_LIMIT:
+        window = text[:SECTION_LIMIT]
+        cut = window.rfind("\n")
+        cut = cut if cut > 0 else window.rfind(" ")
+        cut = cut if cut > 0 else SECTION_LIMIT
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    return [*parts, text] if text else parts
 
 
 def _listed(choices: ChoiceLayout, step: Step, prep_id: int | None) -> list[Block]:
