@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.users import UserRef
 from tests.cli.support import run
 from tests.slack.conftest import SlackWorkspace, buttons, checklist, slack, text_of
+from tests.support.prep_script import DEBRIEF, PREP, REHEARSAL, Turn
 from tests.support.slack_api import slack_api
 from tests.teams import cardreader
 from tests.teams.chat import personal_chat
@@ -35,32 +36,6 @@ from tests.web.conftest import real_app
 
 __all__ = ["slack", "slack_api"]  # fixtures
 
-Turn = tuple[str, Any]  # ("say", text) | ("pick", value) | ("tick", [values])
-PREP: list[Turn] = [
-    ("say", "Prepare a talk with Sales"),
-    ("say", "They see the training as generic IT content"),
-    ("pick", "next"),
-    ("tick", ["q1", "q3"]),
-    ("pick", "next"),
-    ("say", "Sales finish the course so deals stay safe on the road"),
-    ("pick", "next"),
-    ("say", "2027-01-12"),
-    ("pick", "next"),
-    ("say", "Your sellers work from hotels. I want customer files safe."),
-    ("pick", "next"),
-    ("say", "Customer trust wins renewals."),
-    ("pick", "next"),
-]
-REPLY = "I hear you, quarter-end is hard. What would make a short module easy? Deals stay safe."
-REHEARSAL: list[Turn] = [("say", "rehearse"), *[("say", REPLY)] * 6]
-DEBRIEF: list[Turn] = [
-    ("say", "debrief"),
-    ("say", "They said the course lands at quarter-end & feels generic."),
-    ("say", "A 20-minute sales-only module in the quiet weeks of April."),
-    ("say", "I send the draft module to the VP by Friday."),
-    ("say", "Training completion in sales: 42% now, goal 90% by 15 March 2027"),
-    ("pick", "use_due_day"),
-]
 SCRIPT = [*PREP, *REHEARSAL, *DEBRIEF]
 
 
@@ -157,7 +132,7 @@ async def test_slack_shows_the_same_replies(
         # A turn may post several messages (the brief on its own): wait for its last words.
         last = words(replies[-1].text)
         await slack.api.wait_for_call(
-            "chat.postMessage", lambda c: last in _seen(c.body), since=mark
+            "chat.postMessage", lambda c, last=last: last in _seen(c.body), since=mark
         )
         posted = [c.body for c in slack.api.calls[mark:] if c.method == "chat.postMessage" and c.ok]
         seen = " ".join(_seen(body) for body in posted)

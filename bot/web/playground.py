@@ -25,6 +25,7 @@ from bot.coach import Answer, PrepDetail
 from bot.engine.messages import Inbound
 from bot.engine.prep_numbers import prep_number
 from bot.exports import prep_markdown
+from bot.outcome_views import OutcomeView
 from bot.playbook.library import PlaybookLibrary
 from bot.settings import Settings
 from bot.storage.prep_store import PersonSettings
@@ -58,6 +59,8 @@ class PlaygroundCoach(Protocol):
     async def current(self, user: UserRef) -> Answer | None: ...
 
     async def preps(self, user: UserRef) -> Sequence[BaseModel]: ...
+
+    async def outcomes(self, user: UserRef) -> Sequence[OutcomeView]: ...
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None: ...
 
@@ -158,14 +161,23 @@ class Playground:
         return self._answer_json(answer or Answer(None, []))
 
     async def preps(self, request: web.Request) -> web.Response:
-        """The visitor's own preps, newest as the coach orders them, for the sidebar."""
+        """The visitor's own preps, newest as the coach orders them, each with its measured
+        outcome when the debrief gave one, for the sidebar."""
         user = self._guard(request)
         try:
             preps = await self.coach.preps(user)
+            outcomes = {view.prep_id: view for view in await self.coach.outcomes(user)}
         except Exception:
             log.exception("listing playground preps failed for %s", _log_name(user))
             return _json({"error": OUR_FAULT}, status=500)
-        return _json({"preps": [prep.model_dump(mode="json") for prep in preps]})
+        listed = []
+        for prep in preps:
+            entry = prep.model_dump(mode="json")
+            view = outcomes.get(entry["id"])
+            if view is not None:  # the measured outcome: its progress and what happens next
+                entry["outcome"] = {"progress": view.progress, "standing": view.standing}
+            listed.append(entry)
+        return _json({"preps": listed})
 
     async def stakeholders(self, request: web.Request) -> web.Response:
         """The stakeholders a prep can be started for."""

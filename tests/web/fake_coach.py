@@ -25,6 +25,7 @@ from bot.engine.findings import (
     TermFinding,
 )
 from bot.engine.messages import Choice, Command, Expects, Inbound, Reply, Step
+from bot.outcome_views import OutcomeView
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind, Move, Objection, Playbook
 from bot.storage.prep_store import PersonSettings
@@ -166,6 +167,9 @@ class FakeCoach:
             )
             for p in reversed(self._preps.get(user, []))
         ]
+
+    async def outcomes(self, user: UserRef) -> list[OutcomeView]:
+        return []
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
         self.inbounds.append((user, inbound))

@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.playbook.library import load_library
+from tests.support.prep_script import DEBRIEF, PREP
 from tests.web.conftest import fake_app, real_app
 
 Client = TestClient[web.Request, web.Application]
@@ -241,3 +242,18 @@ async def test_words_typed_in_the_playground_follow_the_one_routing_rule(
     assert "Your recent preps" in history["replies"][0]["text"]
     answered = await turn(real_visitor, {"text": "history shows they never finish it"})
     assert "Noted" in " ".join(reply["text"] for reply in answered["replies"])
+
+
+async def test_the_sidebar_lists_a_preps_measured_outcome(real_visitor: Client) -> None:
+    body_of = {"say": "text", "pick": "choice", "tick": "choices"}
+    for kind, value in PREP:
+        await turn(real_visitor, {body_of[kind]: value})
+    listed = (await (await real_visitor.get(f"{API}/preps")).json())["preps"]
+    assert "outcome" not in listed[0]
+    for kind, value in DEBRIEF:
+        await turn(real_visitor, {body_of[kind]: value})
+
+    [prep] = (await (await real_visitor.get(f"{API}/preps")).json())["preps"]
+    assert prep["outcome"]["progress"].startswith("Training completion in sales: 42%")
+    assert "90%" in prep["outcome"]["progress"] and "15 Mar 2027" in prep["outcome"]["progress"]
+    assert prep["outcome"]["standing"]

@@ -299,6 +299,10 @@
       const when = prep.planned_date ? "talk on " + formatDate(prep.planned_date) : "started " + formatDate(prep.created_at);
       meta.append(document.createTextNode(" · " + when));
       text.append(meta);
+      if (prep.outcome) {
+        text.append(el("span", "prep-outcome", prep.outcome.progress));
+        text.append(el("span", "prep-meta", prep.outcome.standing));
+      }
       item.append(text);
       const finished = prep.status === "briefed" || prep.status === "closed";
       const button = el("button", "resume", finished ? "Open" : "Resume");
