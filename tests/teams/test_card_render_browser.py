@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from tests.support.browser import launch_chromium
+from tests.support.prep_script import DEBRIEF, REHEARSAL
+from tests.teams import cardreader
 from tests.teams.test_transcript import TeamsChat, chat, coach  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -57,7 +59,8 @@ def renderer_available() -> None:
 
 
 async def full_prep(chat: TeamsChat) -> list[dict[str, Any]]:  # noqa: F811
-    """Every card Dana sees from "sales" to the brief."""
+    """Every card Dana sees from "sales" to the brief, her history, a rehearsal to its
+    scorecard and the debrief to its measured outcome."""
     cards = [await chat.says("sales")]
     cards.append(await chat.says("They think the course is generic"))
     cards.append(await chat.clicks("next"))
@@ -75,10 +78,18 @@ async def full_prep(chat: TeamsChat) -> list[dict[str, Any]]:  # noqa: F811
     cards.append(await chat.clicks("next"))
     assert "Prep brief: Sales" in chat.text
     cards.append(await chat.says("history"))
+    for kind, value in [*REHEARSAL, *DEBRIEF]:  # then a rehearsal and the debrief's outcome
+        if kind == "say":
+            cards.append(await chat.says(value))
+        else:
+            cards.append(await chat.clicks(value))
+    assert "Spark:" in " ".join(cardreader.text(card) for card in cards)  # the scorecard
     return cards
 
 
-async def test_no_action_title_is_cut_in_any_card_of_a_full_prep(chat: TeamsChat) -> None:  # noqa: F811
+async def test_no_action_title_is_cut_in_any_card_of_a_prep_rehearsal_and_debrief(
+    chat: TeamsChat,
+) -> None:  # noqa: F811
     renderer_available()
     cards = await full_prep(chat)
     async with launch_chromium() as browser:
