@@ -88,8 +88,8 @@ async def full_prep(chat: TeamsChat) -> list[dict[str, Any]]:  # noqa: F811
 
 
 async def test_no_action_title_is_cut_in_any_card_of_a_prep_rehearsal_and_debrief(
-    chat: TeamsChat,
-) -> None:  # noqa: F811
+    chat: TeamsChat,  # noqa: F811
+) -> None:
     renderer_available()
     cards = await full_prep(chat)
     async with launch_chromium() as browser:
