@@ -37,10 +37,12 @@ _STRONG_JOIN = re.compile(
     r",?\s*\bin addition\b,?|,?\s*\band then\b)\s*",
     re.IGNORECASE,
 )
+_AS_WELL_AS = re.compile(r"\bas well as\b", re.IGNORECASE)
 _AND = re.compile(r"(,?\s+\band\b\s+|,\s+)", re.IGNORECASE)
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to)\b,?\s*)+", re.IGNORECASE
 )
+_OBJECT_START = frozenset("a an the one two three some more another".split())
 _CAUSATIVE = frozenset("get gets have has make makes want wants need needs ask let".split())
 _VERBS = frozenset(
     """
@@ -92,7 +94,11 @@ def _split_sentence(sentence: str) -> list[str]:
     if not _is_ask(sentence):
         return []
     parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
-    if not all(_is_ask(part) for part in parts):
+    # "Get sign-off on the clause, plus a contact for incidents": after a strong join, an
+    # object of its own is an ask of its own, its verb left out ("as well as the managers"
+    # only widens the object).
+    elided = _is_object if not _AS_WELL_AS.search(sentence) else _is_ask
+    if not (_is_ask(parts[0]) and all(_is_ask(p) or elided(p) for p in parts[1:])):
         parts = [sentence]
     return [piece for part in parts for piece in _split_joined(part)]
 
@@ -111,6 +117,12 @@ def _split_joined(clause: str) -> list[str]:
 
 def _words(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(_LEAD_IN.sub("", text))]
+
+
+def _is_object(piece: str) -> bool:
+    """A noun phrase that can stand as what is asked for: an article or a count, then more."""
+    words = _words(piece)
+    return len(words) >= 2 and words[0] in _OBJECT_START
 
 
 def _is_ask(piece: str) -> bool:

@@ -83,6 +83,9 @@ def test_goals_listed_in_any_form_are_all_counted(make_context: ContextFactory) 
         ("Finish the course. On top of that, I need them to stop sharing logins.", 2),
         ("Finance and procurement sign off on one vendor list.", 1),
         ("Get HR and IT to share one joiner checklist.", 1),
+        ("Agree a quiet week for the course, plus a reminder from each manager.", 2),
+        ("Approve the phishing budget; a pilot in the second quarter.", 2),
+        ("Get the sellers through the course as well as their managers.", 1),
     ]:
         d = Dialog.start(make_context())
         in_feel_questions(d)
