@@ -13,6 +13,8 @@ from aiohttp import web
 
 
 class LocalServer:
+    max_body = 1024 * 1024  # bytes a request may carry (aiohttp's own default)
+
     def __init__(self) -> None:
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -22,7 +24,7 @@ class LocalServer:
 
     async def start(self) -> Self:
         """Listen on 127.0.0.1 and a free port (in `port`)."""
-        app = web.Application()
+        app = web.Application(client_max_size=self.max_body)
         self.routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

@@ -27,10 +27,12 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
+
+from tests.support.local_server import LocalServer
 
 T = TypeVar("T")
 Body = dict[str, Any]
@@ -120,10 +122,13 @@ class WaitTimeout(AssertionError):
     """The awaited condition never held; the message lists the calls that did arrive."""
 
 
-class SlackApiStandIn:
+class SlackApiStandIn(LocalServer):
     """The Slack Web API on a free local port; see the module docstring for an example."""
 
+    max_body = 50 * 1024 * 1024  # file uploads
+
     def __init__(self, workspace: Workspace = ACME) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.uploads: dict[str, Upload] = {}
         self.valid_tokens: set[str] | None = None  # None: any "xoxb-" token is accepted
@@ -131,7 +136,6 @@ class SlackApiStandIn:
         self.install_workspace = workspace  # where the next oauth.v2.access installs the app
         self.installer_user_id = "U123"
         self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) to insist on
-        self.port = 0
         self._token_workspaces: dict[str, Workspace] = {}
         self._revoked: set[str] = set()
         self._faults: list[_Fault] = []
@@ -149,7 +153,6 @@ class SlackApiStandIn:
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._holds: dict[str, asyncio.Event] = {}
-        self._runner: web.AppRunner | None = None
         self._answers: dict[str, Callable[[Body, Workspace], Body]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -170,28 +173,10 @@ class SlackApiStandIn:
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> Self:
-        """Listen on 127.0.0.1 and a port the OS picks (never a fixed one)."""
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/{upload_id}", self._handle_upload)
         app.router.add_post("/response/{name:.*}", self._handle_response_url)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
-        return self
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
     @property
     def origin(self) -> str:
