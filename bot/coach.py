@@ -27,6 +27,7 @@ from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
+from bot.engine.warm import warm_up
 from bot.outcome_views import OutcomeView, outcome_views
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
@@ -136,6 +137,10 @@ class Coach:
         self.observer = observer
         self.voice = voice  # a model saying the stakeholder's rehearsal lines, when configured
         self.glossary = GlossaryIndex(playbooks.glossary)
+
+    def warm_up(self) -> None:
+        """Build the engine's lazy tables now rather than in the first users' turns."""
+        warm_up(self.playbooks.all(), self.glossary, self.clock().date())
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
         """Apply one inbound message for `user` and return the replies to show."""
