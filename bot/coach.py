@@ -317,14 +317,13 @@ class Coach:
         return PrepStore(session, user, self.cipher)
 
     async def _turn(self, store: PrepStore, inbound: Inbound) -> Answer:
-        person = await store.ensure_person()
+        person, active = await store.open_turn()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
         if inbound.choice == flow.REHEARSE and inbound.command is None:
             inbound = _rehearse_command(inbound)  # the brief's "Rehearse": the prep it names
         if inbound.command in _REOPEN:
             return await self._reopen(store, person, inbound)
-        active = await store.active_conversation()
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
             return Answer(None, [say(Step.INFO, STALE_PREP)])
         if active is None:

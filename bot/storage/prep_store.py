@@ -16,7 +16,16 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, CursorResult, Select, Table, and_, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    and_,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -26,6 +35,7 @@ from bot.storage.channel_models import SlackAssistantThread, TeamsConversationRe
 from bot.storage.crypto import UNREADABLE, NoteCipher
 from bot.storage.db import insert_into
 from bot.storage.models import (
+    Base,
     ConversationStatus,
     DialogState,
     Note,
@@ -45,7 +55,12 @@ STEP_LENGTH = 16
 STAKEHOLDER_LENGTH = 64
 
 Row = TypeVar("Row", Tenant, User)
-Latest = TypeVar("Latest", Select[PrepConversation], Select[PrepConversation, DialogState])
+Latest = TypeVar(
+    "Latest",
+    Select[PrepConversation],
+    Select[PrepConversation, DialogState],
+    Select[Tenant, User, PrepConversation, DialogState],
+)
 
 
 class ConcurrentTurn(RuntimeError):
@@ -98,6 +113,33 @@ class PrepStore:
             lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
         )
         return self._settings(tenant, await self._user_row())
+
+    async def open_turn(self) -> tuple[PersonSettings, tuple[PrepConversation, DialogState] | None]:
+        """What a turn needs, in one query: the person's settings and their conversation in
+        progress (the most recently updated) with its dialog state. Creates the person on
+        their first turn, as `ensure_person` does."""
+        same_tenant = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
+        in_progress = and_(
+            self._owned(PrepConversation),
+            PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+        )
+        with_state = _table(PrepConversation).join(
+            _table(DialogState),
+            and_(DialogState.conversation_id == PrepConversation.id, self._owned(DialogState)),
+        )
+        query = (
+            select(Tenant, User, PrepConversation, DialogState)
+            .select_from(User)
+            .join(Tenant, same_tenant)
+            .outerjoin(with_state, in_progress)
+            .where(self._owned(User))
+        )
+        found = (await self._session.execute(_latest_updated(query))).first()
+        if found is None:
+            return await self.ensure_person(), None
+        tenant, user, conversation, state = found
+        active = (conversation, state) if conversation is not None else None
+        return self._settings(tenant, user), active
 
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
@@ -388,6 +430,10 @@ class PrepStore:
 
 def _latest_updated(query: Latest) -> Latest:
     return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def _step_rank(note: NoteView) -> tuple[int, str]:
