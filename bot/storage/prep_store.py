@@ -28,8 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
@@ -232,22 +231,44 @@ class PrepStore:
         planned_date: date | None,
         notes: Mapping[str, str],
     ) -> None:
-        """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first."""
+        """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first.
+
+        Two UPDATEs (SQLAlchemy Core, no unit-of-work flush), the state's guarded by its
+        version; the loaded rows are then set to what the database now holds."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
-        state_row.step, state_row.updated_at = step, now
-        state_row.document, state_row.encrypted = self._seal_document(data)
-        flag_modified(state_row, "document")  # always an UPDATE, so `version` always moves on
-        conversation.status = ConversationStatus(status).value
-        conversation.goal, conversation.goal_encrypted = self._cipher.seal_optional(goal)
-        conversation.planned_date, conversation.updated_at = planned_date, now
-        try:
-            await self._session.flush()
-        except StaleDataError as error:
-            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile") from error
+        document, encrypted = self._seal_document(data)
+        saved_state = {
+            "step": step, "document": document, "encrypted": encrypted, "updated_at": now,
+            "version": state_row.version + 1,
+        }  # fmt: skip
+        states = _table(DialogState)
+        saved = await self._session.execute(
+            update(states)
+            .where(
+                states.c.conversation_id == conversation_id,
+                states.c.version == state_row.version,
+                *self._owned_row(states),
+            )
+            .values(saved_state)
+        )
+        if not cast(CursorResult[Any], saved).rowcount:
+            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
+        sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
+        saved_conversation = {
+            "status": ConversationStatus(status).value, "goal": sealed_goal,
+            "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
+        }  # fmt: skip
+        conversations = _table(PrepConversation)
+        await self._session.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation_id, *self._owned_row(conversations))
+            .values(saved_conversation)
+        )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
-        await self._session.flush()
+        _now_holds(state_row, saved_state)
+        _now_holds(conversation, saved_conversation)
 
     def state_data(self, state_row: DialogState) -> dict[str, Any]:
         """The dialog state, opened; raises `NoteKeyError` when its key is not configured."""
@@ -376,7 +397,7 @@ class PrepStore:
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
-        table = cast(Table, Note.__table__)
+        table = _table(Note)
         statement = insert_into(self._session, table).values(
             conversation_id=conversation_id, **self._owner, step=step, body=body,
             encrypted=encrypted, created_at=now, updated_at=now,
@@ -424,12 +445,26 @@ class PrepStore:
             model.user_id == self._user.user,
         )
 
+    def _owned_row(self, table: Table) -> tuple[ColumnElement[bool], ...]:
+        """`_owned` for a Core table."""
+        return (
+            table.c.platform == self._user.platform,
+            table.c.tenant_id == self._user.tenant,
+            table.c.user_id == self._user.user,
+        )
+
     def _conversations(self) -> Select[PrepConversation]:
         return select(PrepConversation).where(self._owned(PrepConversation))
 
 
 def _latest_updated(query: Latest) -> Latest:
     return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
+
+
+def _now_holds(row: DialogState | PrepConversation, values: Mapping[str, Any]) -> None:
+    """Set a loaded row's attributes to values just written with Core (not to be flushed)."""
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def _table(model: type[Base]) -> Table:
