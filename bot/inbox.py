@@ -84,12 +84,15 @@ class TurnInbox:
         self._draining[user] = False
         answered = 0
         try:
-            while (turn := await self._claim(user)) is not None or self._draining[user]:
-                if turn is None:
+            turn = await self._claim(user)
+            while turn is not None or self._draining[user]:
+                if turn is None:  # more came in while the last claim looked: look again
                     self._draining[user] = False
+                    turn = await self._claim(user)
                     continue
                 with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
-                    await self._answer(turn)
+                    status = await self._answer(turn)
+                    turn = await self._settle_and_claim_next(turn, status)
                 answered += 1
         finally:
             del self._draining[user]
@@ -119,7 +122,20 @@ class TurnInbox:
         async with self._sessions.begin() as session:
             return await inbox.claim_next(session, self._cipher, user, self._clock(), self.lease)
 
-    async def _answer(self, turn: ClaimedTurn) -> None:
+    async def _settle_and_claim_next(
+        self, turn: ClaimedTurn, status: TurnStatus
+    ) -> ClaimedTurn | None:
+        """Settle `turn` and lease the person's next one, in one transaction."""
+        async with self._sessions.begin() as session:
+            await inbox.settle(session, turn.id, status)
+            following = await inbox.claim_next(
+                session, self._cipher, turn.user, self._clock(), self.lease
+            )
+        log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
+        return following
+
+    async def _answer(self, turn: ClaimedTurn) -> TurnStatus:
+        """Answer a claimed turn; how it is to be settled."""
         status = TurnStatus.DONE
         if turn.given_up:
             log.error("inbox turn %d for %s given up after %d tries", turn.id, turn.user,
@@ -133,9 +149,7 @@ class TurnInbox:
                 log.error("inbox turn %d for %s failed: %s", turn.id, turn.user,
                           type(error).__name__)  # fmt: skip
                 status = TurnStatus.FAILED
-        async with self._sessions.begin() as session:
-            await inbox.settle(session, turn.id, status)
-        log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
+        return status
 
     @asynccontextmanager
     async def _kept_leased(self, turn: ClaimedTurn) -> AsyncIterator[None]:

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Row, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import leases
 from bot.storage.crypto import NoteCipher, NoteKeyError
 from bot.storage.db import insert_into
 from bot.storage.inbox_models import InboxTurn, TurnStatus
-from bot.storage.leases import claimable, is_claimable
+from bot.storage.leases import claimable
 from bot.storage.models import utcnow
 from bot.users import UserRef
 
@@ -41,6 +41,9 @@ PENDING, CLAIMED = TurnStatus.PENDING.value, TurnStatus.CLAIMED.value
 UNSETTLED = (PENDING, CLAIMED)
 SETTLED = (TurnStatus.DONE.value, TurnStatus.FAILED.value)
 Payload = dict[str, Any]
+# What a worker needs of the turn it leased.
+LEASED_COLUMNS = ("id", "delivery_id", "kind", "body", "encrypted", "answer", "answer_encrypted",
+                  "attempts")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ async def receive(
         "delivery_id": delivery_id, "kind": kind, "body": body, "encrypted": encrypted,
         "answer_encrypted": False, "status": PENDING, "attempts": 0, "received_at": utcnow(),
     }  # fmt: skip
-    table = cast(Table, InboxTurn.__table__)
+    table = _table()
     statement = insert_into(session, table).on_conflict_do_nothing().returning(table.c.id)
     return (await session.execute(statement, [row])).first() is not None
 
@@ -100,7 +103,7 @@ async def claim_next(
                 kind=row.kind,
                 payload=json.loads(cipher.open(row.body, row.encrypted)),
                 answer=_opened(cipher, row.answer, row.answer_encrypted),
-                attempts=row.attempts + 1,
+                attempts=row.attempts,
             )
         except NoteKeyError as error:
             log.error("inbox turn %d for %s cannot be opened: %s", row.id, user, error)
@@ -110,39 +113,32 @@ async def claim_next(
 
 async def _lease_oldest(
     session: AsyncSession, user: UserRef, now: datetime, lease: timedelta
-) -> InboxTurn | None:
-    """The person's oldest unsettled row, leased to us (as read before the lease), if it
-    is claimable and no other worker takes it first."""
-    owner = (
-        (InboxTurn.platform == user.platform)
-        & (InboxTurn.tenant_id == user.tenant)
-        & (InboxTurn.user_id == user.user)
-    )
+) -> Row[Any] | None:
+    """The person's oldest unsettled row, leased to us, if it is claimable and no other
+    worker takes it first: one conditional UPDATE, which returns the row as leased.
+
+    A row another worker is leasing at the same moment is locked (PostgreSQL) or written
+    first (SQLite, one writer): our UPDATE then finds it no longer claimable."""
+    table = _table()
     oldest = (
-        await session.execute(
-            select(InboxTurn.id, InboxTurn.status, InboxTurn.lease_until)
-            .where(owner, InboxTurn.status.in_(UNSETTLED))
-            .order_by(InboxTurn.id)
-            .limit(1)
+        select(table.c.id)
+        .where(
+            table.c.platform == user.platform,
+            table.c.tenant_id == user.tenant,
+            table.c.user_id == user.user,
+            table.c.status.in_(UNSETTLED),
         )
-    ).first()
-    if oldest is None or not is_claimable(oldest.status, oldest.lease_until, PENDING, CLAIMED, now):
-        return None
-    still_claimable = (InboxTurn.id == oldest.id) & _claimable(now)
-    locked = await session.scalar(
-        select(InboxTurn).where(still_claimable).with_for_update(skip_locked=True)
+        .order_by(table.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    if locked is None:
-        return None
-    taken = await session.execute(
-        update(InboxTurn)
-        .where(still_claimable)
-        .values(status=CLAIMED, lease_until=now + lease, attempts=InboxTurn.attempts + 1)
-        .execution_options(synchronize_session=False)
+    leased = await session.execute(
+        update(table)
+        .where(table.c.id == oldest, _claimable(now))
+        .values(status=CLAIMED, lease_until=now + lease, attempts=table.c.attempts + 1)
+        .returning(*(table.c[name] for name in LEASED_COLUMNS))
     )
-    if not taken.rowcount:  # type: ignore[attr-defined]
-        return None  # another process on the same SQLite file took it first
-    return locked
+    return leased.first()
 
 
 def _opened(cipher: NoteCipher, body: str | None, encrypted: bool) -> Payload | None:
@@ -214,6 +210,10 @@ async def forget_settled(session: AsyncSession, now: datetime | None = None) -> 
 
 def _claimable(now: datetime) -> Any:
     return claimable(InboxTurn.status, InboxTurn.lease_until, PENDING, CLAIMED, now)
+
+
+def _table() -> Table:
+    return cast(Table, InboxTurn.__table__)
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
