@@ -62,15 +62,30 @@ class TurnInbox:
         # one drain per person per server, so a slow turn whose lease runs out under load is
         # never taken up a second time by this same server's recovery.
         self._draining: dict[UserRef, bool] = {}
+        # Turns leased in the transaction that stored them (the person had no other turn
+        # waiting), with when their lease ends: the drain that follows starts with one of
+        # these instead of leasing it in a transaction of its own.
+        self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
         self._processors[platform] = processor
 
     async def receive(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> bool:
-        """Store a turn (committed when this returns); False when it is a redelivery."""
+        """Store a turn (committed when this returns); False when it is a redelivery.
+
+        When no drain for `user` runs here, the person's oldest waiting turn (usually this
+        one) is leased in the same transaction, ready for the `drain` that follows."""
+        now = self._clock()
         async with self._sessions.begin() as session:
-            return await inbox.receive(session, self._cipher, user, delivery_id, kind, payload)
+            if not await inbox.receive(session, self._cipher, user, delivery_id, kind, payload):
+                return False
+            if user in self._draining or user.platform not in self._processors:
+                return True  # the running drain looks again; another server answers it
+            ready = await inbox.claim_next(session, self._cipher, user, now, self.lease)
+        if ready is not None:
+            self._ready[user] = (ready, now + self.lease)
+        return True
 
     async def drain(self, user: UserRef) -> int:
         """Answer `user`'s waiting turns in order; returns how many this worker answered.
@@ -84,7 +99,7 @@ class TurnInbox:
         self._draining[user] = False
         answered = 0
         try:
-            turn = await self._claim(user)
+            turn = self._take_ready(user) or await self._claim(user)
             while turn is not None or self._draining[user]:
                 if turn is None:  # more came in while the last claim looked: look again
                     self._draining[user] = False
@@ -117,6 +132,12 @@ class TurnInbox:
     async def forget_settled(self) -> int:
         async with self._sessions.begin() as session:
             return await inbox.forget_settled(session, self._clock())
+
+    def _take_ready(self, user: UserRef) -> ClaimedTurn | None:
+        """The turn leased for `user` when it was stored, unless its lease ran out meanwhile
+        (another worker may have it now: the database says)."""
+        ready, until = self._ready.pop(user, (None, None))
+        return ready if until is not None and self._clock() < until else None
 
     async def _claim(self, user: UserRef) -> ClaimedTurn | None:
         async with self._sessions.begin() as session:

@@ -50,8 +50,12 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into `table` in the session's dialect, so it can say what to do on a
     conflict (both databases speak `ON CONFLICT`)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return postgresql.insert(table) if dialect_of(session) == "postgresql" else sqlite.insert(table)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the session's database dialect: "sqlite" or "postgresql"."""
+    return session.bind.dialect.name if session.bind else "sqlite"
 
 
 async def drop_freed_pages(engine: AsyncEngine) -> None:

@@ -17,11 +17,13 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CursorResult,
     Select,
     Table,
     and_,
+    bindparam,
     delete,
     select,
     update,
@@ -95,6 +97,8 @@ class PrepStore:
         self._user = user
         self._cipher = cipher
         self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
+        # The owner as the parameters of the statements built once (below).
+        self._owner_params = {f"of_{column}": value for column, value in self._owner.items()}
 
     async def ensure_person(self) -> PersonSettings:
         """Get or create this person's tenant and user rows; safe when two turns race.
@@ -117,23 +121,7 @@ class PrepStore:
         """What a turn needs, in one query: the person's settings and their conversation in
         progress (the most recently updated) with its dialog state. Creates the person on
         their first turn, as `ensure_person` does."""
-        same_tenant = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
-        in_progress = and_(
-            self._owned(PrepConversation),
-            PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
-        )
-        with_state = _table(PrepConversation).join(
-            _table(DialogState),
-            and_(DialogState.conversation_id == PrepConversation.id, self._owned(DialogState)),
-        )
-        query = (
-            select(Tenant, User, PrepConversation, DialogState)
-            .select_from(User)
-            .join(Tenant, same_tenant)
-            .outerjoin(with_state, in_progress)
-            .where(self._owned(User))
-        )
-        found = (await self._session.execute(_latest_updated(query))).first()
+        found = (await self._session.execute(_OPEN_TURN, self._owner_params)).first()
         if found is None:
             return await self.ensure_person(), None
         tenant, user, conversation, state = found
@@ -242,16 +230,11 @@ class PrepStore:
             "step": step, "document": document, "encrypted": encrypted, "updated_at": now,
             "version": state_row.version + 1,
         }  # fmt: skip
-        states = _table(DialogState)
         saved = await self._session.execute(
-            update(states)
-            .where(
-                states.c.conversation_id == conversation_id,
-                states.c.version == state_row.version,
-                *self._owned_row(states),
-            )
-            .values(saved_state)
-        )
+            _SAVE_STATE,
+            {**self._owner_params, **_new(saved_state), "conversation": conversation_id,
+             "seen_version": state_row.version},
+        )  # fmt: skip
         if not cast(CursorResult[Any], saved).rowcount:
             raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
         sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
@@ -259,11 +242,9 @@ class PrepStore:
             "status": ConversationStatus(status).value, "goal": sealed_goal,
             "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
         }  # fmt: skip
-        conversations = _table(PrepConversation)
         await self._session.execute(
-            update(conversations)
-            .where(conversations.c.id == conversation_id, *self._owned_row(conversations))
-            .values(saved_conversation)
+            _SAVE_CONVERSATION,
+            {**self._owner_params, **_new(saved_conversation), "conversation": conversation_id},
         )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
@@ -445,14 +426,6 @@ class PrepStore:
             model.user_id == self._user.user,
         )
 
-    def _owned_row(self, table: Table) -> tuple[ColumnElement[bool], ...]:
-        """`_owned` for a Core table."""
-        return (
-            table.c.platform == self._user.platform,
-            table.c.tenant_id == self._user.tenant,
-            table.c.user_id == self._user.user,
-        )
-
     def _conversations(self) -> Select[PrepConversation]:
         return select(PrepConversation).where(self._owned(PrepConversation))
 
@@ -479,3 +452,57 @@ def _step_rank(note: NoteView) -> tuple[int, str]:
 def _check_length(value: str, limit: int, what: str) -> None:
     if not value or len(value) > limit:
         raise ValueError(f"{what} must be 1 to {limit} characters")
+
+
+# The statements every turn runs, built once: SQLAlchemy then reuses their compiled form
+# without building a cache key each time. The person comes as the `of_*` parameters.
+def _owned_by_parameters(model: type[OwnedByPerson]) -> ColumnElement[bool]:
+    return and_(
+        model.platform == bindparam("of_platform"),
+        model.tenant_id == bindparam("of_tenant_id"),
+        model.user_id == bindparam("of_user_id"),
+    )
+
+
+def _new(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` as the parameters of a statement whose SET clause is `_set(values)`."""
+    return {f"new_{column}": value for column, value in values.items()}
+
+
+def _set(*columns: str) -> dict[str, BindParameter[Any]]:
+    return {column: bindparam(f"new_{column}") for column in columns}
+
+
+_OPEN_TURN = _latest_updated(
+    select(Tenant, User, PrepConversation, DialogState)
+    .select_from(User)
+    .join(Tenant, and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id))
+    .outerjoin(
+        _table(PrepConversation).join(
+            _table(DialogState),
+            and_(
+                DialogState.conversation_id == PrepConversation.id,
+                _owned_by_parameters(DialogState),
+            ),
+        ),
+        and_(
+            _owned_by_parameters(PrepConversation),
+            PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+        ),
+    )
+    .where(_owned_by_parameters(User))
+)
+_SAVE_STATE = (
+    update(_table(DialogState))
+    .where(
+        DialogState.conversation_id == bindparam("conversation"),
+        DialogState.version == bindparam("seen_version"),
+        _owned_by_parameters(DialogState),
+    )
+    .values(_set("step", "document", "encrypted", "updated_at", "version"))
+)
+_SAVE_CONVERSATION = (
+    update(_table(PrepConversation))
+    .where(PrepConversation.id == bindparam("conversation"), _owned_by_parameters(PrepConversation))
+    .values(_set("status", "goal", "goal_encrypted", "planned_date", "updated_at"))
+)
