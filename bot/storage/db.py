@@ -45,14 +45,16 @@ def create_database(url: str, ping_when_idle: float = PING_WHEN_IDLE_SECONDS) ->
 
     On PostgreSQL a connection idle for `ping_when_idle` seconds is pinged before use and
     replaced if the server dropped it (a restart, a failover, an idle timeout)."""
+    # hide_parameters: a driver error never puts a user's words (note text) in a log.
+    # pool_reset_on_return=None: a session or connection ends its own transaction (commit,
+    # or rollback when closed), so the pool's own rollback on return would only add a round
+    # trip (on SQLite, a hop to the driver's thread) to every transaction.
+    common: dict[str, Any] = {"hide_parameters": True, "pool_reset_on_return": None}
     if make_url(url).get_backend_name() == "sqlite":
-        # hide_parameters: a driver error never puts a user's words (note text) in a log.
-        engine = create_async_engine(url, hide_parameters=True, pool_size=1, max_overflow=0)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, **common)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
-    engine = create_async_engine(
-        url, hide_parameters=True, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_SIZE
-    )
+    engine = create_async_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_SIZE, **common)
     _ping_when_idle(engine, ping_when_idle)
     return engine
 
