@@ -44,6 +44,23 @@ class StoreAnswer(Protocol):
     async def __call__(self, session: AsyncSession, answer: Payload) -> None: ...
 
 
+class _Arrival:
+    """A turn waiting to be stored, and the future its request waits on."""
+
+    def __init__(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> None:
+        self.user, self.delivery_id, self.kind, self.payload = user, delivery_id, kind, payload
+        self.stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def settle(self, outcome: bool | BaseException) -> None:
+        """Tell the waiting request (unless it gave up waiting: a client that went away)."""
+        if self.stored.done():
+            return
+        if isinstance(outcome, BaseException):
+            self.stored.set_exception(outcome)
+        else:
+            self.stored.set_result(outcome)
+
+
 class TurnInbox:
     """The inbox of one server: stores turns and answers them with the channels' processors."""
 
@@ -66,6 +83,8 @@ class TurnInbox:
         # waiting), with when their lease ends: the drain that follows starts with one of
         # these instead of leasing it in a transaction of its own.
         self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
+        self._arrivals: list[_Arrival] = []  # turns waiting to be stored together
+        self._storing: asyncio.Task[None] | None = None
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
@@ -74,18 +93,47 @@ class TurnInbox:
     async def receive(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> bool:
         """Store a turn (committed when this returns); False when it is a redelivery.
 
-        When no drain for `user` runs here, the person's oldest waiting turn (usually this
-        one) is leased in the same transaction, ready for the `drain` that follows."""
-        now = self._clock()
-        async with self._sessions.begin() as session:
-            if not await inbox.receive(session, self._cipher, user, delivery_id, kind, payload):
-                return False
-            if user in self._draining or user.platform not in self._processors:
-                return True  # the running drain looks again; another server answers it
-            ready = await inbox.claim_next(session, self._cipher, user, now, self.lease)
-        if ready is not None:
-            self._ready[user] = (ready, now + self.lease)
-        return True
+        Turns that arrive while others are being stored wait, and are then stored together
+        in one transaction: one commit (one disk flush) for all of them, however many users
+        write at once. When no drain for its person runs here, the person's oldest waiting
+        turn (usually this one) is leased in that transaction too, ready for the `drain`
+        that follows."""
+        arrival = _Arrival(user, delivery_id, kind, payload)
+        self._arrivals.append(arrival)
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.create_task(self._store_arrivals())
+        return await arrival.stored
+
+    async def _store_arrivals(self) -> None:
+        """Store the turns that have arrived, a transaction per batch, until none is left."""
+        while self._arrivals:
+            batch: list[_Arrival] = []
+            try:
+                async with self._sessions.begin() as session:
+                    await session.connection()  # the batch is what arrived until it is ours
+                    batch, self._arrivals, now = self._arrivals, [], self._clock()
+                    outcomes = [await self._store(session, arrival, now) for arrival in batch]
+            except Exception as error:  # each waiting request answers with the error
+                if not batch:  # the database could not be reached: fail those waiting now
+                    batch, self._arrivals = self._arrivals, []
+                for arrival in batch:
+                    arrival.settle(error)
+                continue
+            for arrival, (stored, ready) in zip(batch, outcomes, strict=True):
+                if ready is not None:
+                    self._ready[ready.user] = (ready, now + self.lease)
+                arrival.settle(stored)
+
+    async def _store(
+        self, session: AsyncSession, arrival: _Arrival, now: datetime
+    ) -> tuple[bool, ClaimedTurn | None]:
+        user = arrival.user
+        stored = await inbox.receive(
+            session, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
+        )
+        if not stored or user in self._draining or user.platform not in self._processors:
+            return stored, None  # a drain running here looks again; another server answers
+        return True, await inbox.claim_next(session, self._cipher, user, now, self.lease)
 
     async def drain(self, user: UserRef) -> int:
         """Answer `user`'s waiting turns in order; returns how many this worker answered.
