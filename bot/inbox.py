@@ -85,6 +85,8 @@ class TurnInbox:
         self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
         self._arrivals: list[_Arrival] = []  # turns waiting to be stored together
         self._storing: asyncio.Task[None] | None = None
+        self._held: dict[int, ClaimedTurn] = {}  # turns being answered, by id: leases to renew
+        self._renewing: asyncio.Task[None] | None = None
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
@@ -222,23 +224,31 @@ class TurnInbox:
 
     @asynccontextmanager
     async def _kept_leased(self, turn: ClaimedTurn) -> AsyncIterator[None]:
-        """Renew the lease every third of it while the turn is answered (a 429 can hold a
-        reply for seconds): only a worker that died, or hangs, loses a turn to another."""
-
-        async def renew() -> None:
-            while True:
-                await asyncio.sleep(self.lease.total_seconds() / 3)
-                async with self._sessions.begin() as session:
-                    if not await inbox.renew(session, turn, self._clock() + self.lease):
-                        log.warning("inbox turn %d for %s: lease lost", turn.id, turn.user)
-                        return
-
-        renewing = asyncio.create_task(renew())
+        """Keep the lease on `turn` renewed while it is answered (a 429 can hold a reply for
+        seconds): only a worker that died, or hangs, loses a turn to another. One renewing
+        task serves every turn this server holds at the time."""
+        self._held[turn.id] = turn
+        if self._renewing is None:
+            self._renewing = asyncio.create_task(self._renew_leases())
         try:
             yield
         finally:
-            renewing.cancel()
-            await asyncio.gather(renewing, return_exceptions=True)
+            self._held.pop(turn.id, None)
+            if not self._held and self._renewing is not None:
+                renewing, self._renewing = self._renewing, None
+                renewing.cancel()
+                await asyncio.gather(renewing, return_exceptions=True)
+
+    async def _renew_leases(self) -> None:
+        """Every third of a lease, renew the leases of all the turns held, in one transaction."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            held, until = list(self._held.values()), self._clock() + self.lease
+            async with self._sessions.begin() as session:
+                for turn in held:
+                    if not await inbox.renew(session, turn, until):
+                        log.warning("inbox turn %d for %s: lease lost", turn.id, turn.user)
+                        self._held.pop(turn.id, None)
 
     def _recorder(self, turn: ClaimedTurn) -> StoreAnswer:
         cipher = self._cipher

@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.coach import Coach
 from bot.inbox import StoreAnswer, TurnInbox
 from bot.runtime import open_coach
 from bot.settings import Settings
 from bot.storage.inbox import ClaimedTurn
+from bot.storage.inbox_models import InboxTurn
 from bot.users import UserRef
 
 ANA = UserRef("slack", "T1", "UANA")
@@ -120,3 +121,62 @@ async def test_turns_arriving_together_are_stored_in_one_commit_and_each_answere
     assert len(commits) == 1, "one transaction, one commit, for all that arrived together"
     assert sum([await worker.drain(who) for who in people]) == 8
     assert sorted(channel.answered) == sorted(who.user for who in people)
+
+
+class HeldUntilReleased:
+    """A channel that holds every turn it answers until released."""
+
+    def __init__(self, turns: int) -> None:
+        self.release = asyncio.Event()
+        self.all_started = asyncio.Event()
+        self._turns, self._started = turns, 0
+
+    async def process(self, turn: ClaimedTurn, record: StoreAnswer) -> None:
+        self._started += 1
+        if self._started == self._turns:
+            self.all_started.set()
+        await self.release.wait()
+
+
+async def _renewals(coach: Coach, wanted: int) -> asyncio.Event:
+    """Set once the database has seen `wanted` lease renewals."""
+    seen, renewed = [], asyncio.Event()
+
+    def statement(_connection: object, _cursor: object, sql: str, *_rest: object) -> None:
+        if sql.startswith("UPDATE inbox SET lease_until"):
+            seen.append(sql)
+            if len(seen) >= wanted:
+                renewed.set()
+
+    event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", statement)
+    return renewed
+
+
+async def _leases(coach: Coach) -> dict[int, datetime]:
+    async with coach.sessions() as session:
+        rows = await session.execute(select(InboxTurn.id, InboxTurn.lease_until))
+        return {turn_id: until for turn_id, until in rows}
+
+
+async def test_the_leases_of_turns_being_answered_are_renewed_until_they_are_answered(
+    coach: Coach,
+) -> None:
+    lease = timedelta(seconds=0.3)  # renewed every 0.1 s
+    channel = HeldUntilReleased(turns=2)
+    worker = TurnInbox(coach, lease)
+    worker.serve("slack", channel)
+    people = [ANA, UserRef("slack", "T1", "UBEN")]
+    for who in people:
+        await worker.receive(who, f"event:{who.user}", "message", {"text": who.user})
+    draining = [asyncio.create_task(worker.drain(who)) for who in people]
+    await channel.all_started.wait()
+    leased = await _leases(coach)
+    renewed = await _renewals(coach, 2)
+
+    async with asyncio.timeout(10):
+        await renewed.wait()
+    assert all(until > leased[turn] for turn, until in (await _leases(coach)).items())
+    channel.release.set()
+
+    assert await asyncio.gather(*draining) == [1, 1]
+    assert set((await _leases(coach)).values()) == {None}, "settled turns hold no lease"
