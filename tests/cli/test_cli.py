@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.engine.calendar import fiscal_quarter
+from bot.settings import Settings
+from bot.storage import migrate
 from tests.cli.support import PrepTalk, json_lines
 
 FULL_PREP = [
@@ -154,6 +156,16 @@ def test_playbooks_list_and_a_broken_playbook_named_by_file_field_reason(
         and "role" in done.stderr
         and "required" in done.stderr.lower()
     )
+
+
+def test_the_first_command_on_a_new_sqlite_file_migrates_it(
+    prep_talk: PrepTalk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path}/new.db"
+    monkeypatch.setenv("PREPTALK_DATABASE_URL", url)
+    assert prep_talk("chat", "sales", stdin="pause\n").returncode == 0
+    assert migrate.is_up_to_date(Settings(database_url=url).database_url)
+    assert "paused" in prep_talk("notes", "list").stdout
 
 
 def test_a_bad_setting_fails_with_one_line_naming_it(

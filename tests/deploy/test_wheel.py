@@ -40,10 +40,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel_bin(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies)."""
+    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies).
+
+    Our own pip installs into it: the venv needs no pip of its own set up."""
     venv = tmp_path_factory.mktemp("venv")
-    _run([sys.executable, "-m", "venv", venv])
-    _run([venv / "bin" / "pip", "install", "-q", "-c", ROOT / "constraints.txt", wheel])
+    _run([sys.executable, "-m", "venv", "--without-pip", venv])
+    _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q",
+          "-c", ROOT / "constraints.txt", wheel])  # fmt: skip
     return venv / "bin"
 
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.server import create_app
-from bot.storage import migrate
 from tests.slack.conftest import SECRET, slack_settings
+from tests.support.db_fixtures import migrated_sqlite_url
 from tests.support.slack_api import SlackApiStandIn, slack_api
 
 CONTENT_TYPES = st.sampled_from(
@@ -68,9 +68,10 @@ def sign(body: bytes, stamp: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def client(tmp_path: Path, slack_api: SlackApiStandIn) -> AsyncIterator[TestClient[Any, Any]]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/prep-talk.db"
-    migrate.upgrade(url)
+async def client(
+    tmp_path: Path, migrated_sqlite_file: Path, slack_api: SlackApiStandIn
+) -> AsyncIterator[TestClient[Any, Any]]:
+    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
     test_client = TestClient(TestServer(create_app(slack_settings(url, slack_api))))
     await test_client.start_server()
     yield test_client

@@ -274,15 +274,12 @@ async def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
 
 @pytest.mark.postgres
 async def test_three_workers_on_postgresql_never_send_the_same_nudge_twice(
-    postgres_server: object, slack_api: SlackApiStandIn
+    postgres_server: object, migrated_postgres_template: str, slack_api: SlackApiStandIn
 ) -> None:
     from tests.support.postgres import TempPostgres
 
     assert isinstance(postgres_server, TempPostgres)
-    url = postgres_server.create_database()
-    from bot.storage.migrate import upgrade
-
-    upgrade(url)
+    url = postgres_server.create_database(template=migrated_postgres_template)
     coach, engine = build_coach(settings_for(url, slack_api))
     # More nudges than one claim takes (500), so no worker can lease them all at once.
     slack_users = [UserRef("slack", "T0ACME", f"W{n:03d}") for n in range(900)]

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from bot.storage.db import create_database, session_factory
 from bot.storage.inbox_models import InboxTurn
-from bot.storage.migrate import upgrade
 from tests.slack.conftest import BOT_TOKEN, SECRET, text_of
 from tests.support.postgres import TempPostgres
 from tests.support.server_process import ServerProcess, server_env, start_server
@@ -177,9 +176,8 @@ async def test_a_server_killed_mid_burst_answers_every_acknowledged_dm_once_in_o
 
 
 @pytest.fixture
-def postgres_url(postgres_server: TempPostgres) -> Iterator[str]:
-    url = postgres_server.create_database()
-    upgrade(url)
+def postgres_url(postgres_server: TempPostgres, migrated_postgres_template: str) -> Iterator[str]:
+    url = postgres_server.create_database(template=migrated_postgres_template)
     yield url
     postgres_server.drop_database(url)
 

@@ -22,8 +22,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.playbook.library import PlaybookLibrary
 from bot.server import create_app
 from bot.settings import Settings
-from bot.storage import migrate
 from tests.slack.conftest import BOT_TOKEN, choice_of, text_of
+from tests.support.db_fixtures import migrated_sqlite_url
 from tests.support.slack_api import SlackApiStandIn
 from tests.support.slack_requests import (
     USER_ID,
@@ -52,6 +52,7 @@ async def socket_link(slack_api: SlackApiStandIn) -> AsyncIterator[SocketModeSta
 @pytest.fixture
 async def socket_app(
     tmp_path: Path,
+    migrated_sqlite_file: Path,
     slack_api: SlackApiStandIn,
     socket_link: SocketModeStandIn,
     library: PlaybookLibrary,
@@ -59,10 +60,8 @@ async def socket_app(
 ) -> AsyncIterator[TestClient[Any, Any]]:
     """The server in Socket Mode, connected: an app token and a bot token, no signing secret."""
     monkeypatch.setattr("bot.runtime.load_library", lambda extra_dir=None: library)
-    url = f"sqlite+aiosqlite:///{tmp_path}/prep-talk.db"
-    migrate.upgrade(url)
     settings = Settings(
-        database_url=url,
+        database_url=migrated_sqlite_url(migrated_sqlite_file, tmp_path),
         slack_bot_token=BOT_TOKEN,
         slack_app_token=APP_TOKEN,
         slack_api_url=slack_api.url,

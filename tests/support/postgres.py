@@ -93,22 +93,30 @@ class TempPostgres:
             raise PostgresUnavailable(f"cannot create a database: {error}") from error
         return self
 
-    def create_database(self, name: str | None = None) -> str:
-        """Create an empty database (by default with a unique name); return its SQLAlchemy URL."""
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
+        """Create a database (by default with a unique name); return its SQLAlchemy URL.
+
+        It is empty, or, given the URL of a `template` made here, a copy of that database
+        (which nothing may be connected to meanwhile: PostgreSQL copies its files)."""
         name = name or f"preptalk_{uuid.uuid4().hex[:12]}"
         if not name.isidentifier() or not name.islower():
             raise ValueError(f"{name!r}: use lower-case letters, digits and _ only")
-        self._admin_sql(f'CREATE DATABASE "{name}"')
+        source = f' TEMPLATE "{self._own_database(template)}"' if template else ""
+        self._admin_sql(f'CREATE DATABASE "{name}"{source}')
         self._created.append(name)
         return self._require_admin().set(database=name).render_as_string(hide_password=False)
 
     def drop_database(self, url: str) -> None:
         """Drop a database made by `create_database`, closing any connections left to it."""
+        name = self._own_database(url)
+        self._admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._created.remove(name)
+
+    def _own_database(self, url: str) -> str:
         name = make_url(url).database or ""
         if name not in self._created:
             raise ValueError(f"{name!r} was not created by this server helper")
-        self._admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self._created.remove(name)
+        return name
 
     def stop(self) -> None:
         """Drop what we created; stop and delete a server we started."""
