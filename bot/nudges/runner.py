@@ -18,9 +18,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine.messages import Reply
 from bot.logs import log_context
-from bot.nudges.messages import nudge_reply
+from bot.nudges.messages import NudgeMessage, nudge_message
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.planner import (
     Audience,
@@ -52,7 +51,7 @@ class NudgeSender(Protocol):
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
         """Load in one go what sending these nudges will need (once per claimed batch)."""
 
-    async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
+    async def send(self, nudge: ClaimedNudge, message: NudgeMessage) -> Outcome:
         """Deliver one nudge as a DM."""
 
     async def close(self) -> None:
@@ -273,7 +272,7 @@ class NudgeRunner:
 
     async def _send(self, sender: NudgeSender, nudge: ClaimedNudge, now: datetime) -> Outcome:
         try:
-            return await sender.send(nudge, nudge_reply(nudge, self.library, now.date()))
+            return await sender.send(nudge, nudge_message(nudge, self.library, now.date()))
         except Exception:
             log.exception("nudge %s for %s:%s:%s failed", nudge.id, nudge.platform,
                           nudge.tenant_id, nudge.user_id)  # fmt: skip
