@@ -24,10 +24,10 @@ from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.planner import (
     Audience,
     FollowUp,
+    PassMemory,
     PlannedNudge,
     Talk,
     due_nudges,
-    remembered_spans,
 )
 from bot.playbook.library import PlaybookLibrary
 from bot.storage import nudge_outbox
@@ -38,6 +38,7 @@ from bot.users import UserRef
 log = logging.getLogger(__name__)
 OPEN = ("in_progress", "paused")
 PLANNING_POLL_SECONDS = 0.05
+PLANNING_BATCH = 2000  # users read per query while planning
 
 
 class Outcome(Enum):
@@ -125,11 +126,11 @@ class NudgeRunner:
 
     async def due(self, now: datetime) -> AsyncIterator[PlannedNudge]:
         """Every nudge due at `now`, user by user (streamed from the database)."""
-        spans = remembered_spans()
-        async for person in nudge_outbox.people_to_plan(self.sessions, self.batch):
+        memory = PassMemory()
+        async for person in nudge_outbox.people_to_plan(self.sessions, PLANNING_BATCH):
             if person.platform == "local":
                 continue  # terminal and playground users have no DM to receive a nudge
-            for nudge in due_nudges(audience_of(person), self.library.playbooks, now, spans):
+            for nudge in due_nudges(audience_of(person), self.library.playbooks, now, memory):
                 yield _with_open_prep(nudge, person)
 
     async def queue_due(self, now: datetime, report: RunReport) -> None:
