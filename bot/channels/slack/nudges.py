@@ -129,7 +129,7 @@ class SlackNudgeSender:
         self._base_url, self._default_token = template.base_url, template.token
         self._store = store
         self._posts: HttpPosts | None = None
-        self._workspaces: dict[str, WebApiCalls | None] = {}
+        self._workspaces: dict[str, asyncio.Future[WebApiCalls | None]] = {}
         self._messages = EncodedWordings(message_json)
 
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
@@ -162,6 +162,8 @@ class SlackNudgeSender:
     async def close(self) -> None:
         """End the pass: close the connections; tokens and wordings are read again next time."""
         posts, self._posts = self._posts, None
+        for calls in self._workspaces.values():
+            calls.cancel()
         self._workspaces.clear()
         self._messages.clear()
         if posts is not None:
@@ -177,15 +179,24 @@ class SlackNudgeSender:
         return has_receipt(history.get("messages") or [], EVENT_TYPE, "nudge", key)
 
     async def _workspace(self, team_id: str) -> WebApiCalls | None:
-        """Calls with the workspace's bot token: the configured one or its installation's."""
-        if team_id not in self._workspaces:
-            token = await self._token_of(team_id)
-            if self._posts is None:
-                self._posts = HttpPosts(TIMEOUT_SECONDS)
-            self._workspaces[team_id] = (
-                WebApiCalls(self._posts, self._base_url, token) if token else None
-            )
-        return self._workspaces[team_id]
+        """Calls with the workspace's bot token: the configured one or its installation's,
+        read once per pass (the first nudge to a workspace reads it, the others wait)."""
+        calls = self._workspaces.get(team_id)
+        if calls is None:
+            calls = self._workspaces[team_id] = asyncio.ensure_future(self._calls_for(team_id))
+        try:
+            # Shielded: a waiter cancelled (with its nudge's task) leaves the read to the rest.
+            return calls.result() if calls.done() else await asyncio.shield(calls)
+        except Exception:
+            if self._workspaces.get(team_id) is calls:
+                del self._workspaces[team_id]  # read again for the next nudge
+            raise
+
+    async def _calls_for(self, team_id: str) -> WebApiCalls | None:
+        token = await self._token_of(team_id)
+        if self._posts is None:
+            self._posts = HttpPosts(TIMEOUT_SECONDS)
+        return WebApiCalls(self._posts, self._base_url, token) if token else None
 
     async def _token_of(self, team_id: str) -> str | None:
         return await bot_token(self._default_token, self._store, team_id)
