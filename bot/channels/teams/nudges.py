@@ -44,7 +44,7 @@ class TeamsNudgeSender:
         self._limiters: dict[str, AsyncLimiter] = {}
         self._sleep = sleep
         self._prepared: dict[int, StoredReference | None] = {}
-        self._messages = EncodedWordings(_card_message)
+        self._messages = EncodedWordings(card_json)
 
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
         """Read the references of a batch in one query."""
@@ -80,5 +80,6 @@ class TeamsNudgeSender:
         await self._poster.close()
 
 
-def _card_message(reply: Reply, prep_id: int | None) -> dict[str, Any]:
+def card_json(reply: Reply, prep_id: int | None) -> dict[str, Any]:
+    """A nudge's card, as the message activity carrying it (addressed per nudge)."""
     return card_message(turn_card([reply], prep_id))
