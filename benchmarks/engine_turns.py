@@ -2,10 +2,11 @@
 
     python -m benchmarks.engine_turns [--preps 60] [--postgres-url URL] [--skip-postgres]
 
-Prints, per backend: turns per second, p50/p99 turn latency, and peak memory (RSS high-water
-mark). Commits are durable: SQLite keeps its default synchronous=FULL
-and PostgreSQL its default fsync/synchronous_commit. Without --postgres-url a throwaway local
-PostgreSQL is started (tests/support/postgres.py).
+Prints, per backend: turns per second, p50/p99 turn latency, CPU time per turn (all of this
+process's threads: the SQLite driver runs in one of its own), SQL statements and commits per
+turn, and peak memory (RSS high-water mark). Commits are durable: SQLite keeps its default
+synchronous=FULL and PostgreSQL its default fsync/synchronous_commit. Without --postgres-url
+a throwaway local PostgreSQL is started (tests/support/postgres.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
 from bot.engine import flow
@@ -55,19 +62,57 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(name: str, latencies: list[float], wall: float) -> None:
-    ms = [s * 1000 for s in latencies]
-    print(
-        f"{name:<22} turns={len(ms):>5}  turns/s={len(ms) / wall:>8.1f}  "
-        f"p50={statistics.median(ms):6.2f} ms  p99={percentile(ms, 0.99):6.2f} ms"
+@dataclass
+class Run:
+    """What a series of turns took: each turn's latency, the wall and CPU time in all, and
+    the SQL statements and commits the database saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    cpu: float = 0.0
+    statements: int = 0
+    commits: int = 0
+
+
+def report(name: str, run: Run) -> None:
+    ms, turns = [s * 1000 for s in run.latencies], len(run.latencies)
+    line = (
+        f"{name:<22} turns={turns:>5}  turns/s={turns / run.wall:>8.1f}  "
+        f"p50={statistics.median(ms):6.2f} ms  p99={percentile(ms, 0.99):6.2f} ms  "
+        f"CPU={run.cpu / turns * 1000:5.2f} ms/turn"
     )
+    if run.statements:
+        per_turn = run.statements / turns, run.commits / turns
+        line += f"  statements={per_turn[0]:.1f}/turn  commits={per_turn[1]:.1f}/turn"
+    print(line)
 
 
-def engine_alone(coach: Coach, preps: int) -> tuple[list[float], float]:
+@contextmanager
+def measured(engine: AsyncEngine | None = None) -> Iterator[Run]:
+    """Times what runs inside, and counts the statements and commits `engine` sees."""
+    run = Run()
+
+    def statement(*_args: Any) -> None:
+        run.statements += 1
+
+    def commit(*_args: Any) -> None:
+        run.commits += 1
+
+    hooks = [("before_cursor_execute", statement), ("commit", commit)] if engine else []
+    for name, hook in hooks:
+        event.listen(engine.sync_engine, name, hook)  # type: ignore[union-attr]
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield run
+    finally:
+        run.wall, run.cpu = time.perf_counter() - started, time.process_time() - cpu
+        for name, hook in hooks:
+            event.remove(engine.sync_engine, name, hook)  # type: ignore[union-attr]
+
+
+def engine_alone(coach: Coach, preps: int, latencies: list[float]) -> None:
     book = coach.playbooks.find("sales")
     assert book is not None
-    latencies: list[float] = []
-    started = time.perf_counter()
     for _ in range(preps):
         ctx = CoachContext(
             NOW, book, coach.glossary, coach.templates.brief, coach.templates.debrief
@@ -81,12 +126,9 @@ def engine_alone(coach: Coach, preps: int) -> tuple[list[float], float]:
             state = flow.advance(state, inbound, ctx).state
             latencies.append(time.perf_counter() - tick)
         assert state.status.value == "briefed"
-    return latencies, time.perf_counter() - started
 
 
-async def through_coach(coach: Coach, preps: int, tag: str) -> tuple[list[float], float]:
-    latencies: list[float] = []
-    started = time.perf_counter()
+async def through_coach(coach: Coach, preps: int, tag: str, latencies: list[float]) -> None:
     for number in range(preps):
         user = UserRef("local", "bench", f"{tag}{number}")
         for inbound in [Inbound(command=Command.START, argument="sales"), *SCRIPT]:
@@ -94,7 +136,6 @@ async def through_coach(coach: Coach, preps: int, tag: str) -> tuple[list[float]
             replies = await coach.handle(user, inbound)
             latencies.append(time.perf_counter() - tick)
         assert replies[-1].step.value == "brief", replies[-1]
-    return latencies, time.perf_counter() - started
 
 
 async def measure(url: str, preps: int, name: str, with_engine: bool) -> None:
@@ -102,10 +143,15 @@ async def measure(url: str, preps: int, name: str, with_engine: bool) -> None:
     settings = Settings(database_url=url)
     async with open_coach(settings) as coach:
         coach.clock = lambda: NOW
-        await through_coach(coach, 2, "warm")  # first-use costs: connections, parsers
+        coach.warm_up()  # as a server does before it listens
+        await through_coach(coach, 2, "warm", [])  # first-use costs: connections, parsers
         if with_engine:
-            report("engine alone", *engine_alone(coach, preps))
-        report(f"coach on {name}", *await through_coach(coach, preps, "u"))
+            with measured() as run:
+                engine_alone(coach, preps, run.latencies)
+            report("engine alone", run)
+        with measured(coach.sessions.kw["bind"]) as run:
+            await through_coach(coach, preps, "u", run.latencies)
+        report(f"coach on {name}", run)
 
 
 def run(preps: int, postgres_url: str | None, skip_postgres: bool) -> None:

@@ -27,6 +27,7 @@ from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.prep_numbers import could_be_a_prep, prep_number
 from bot.engine.state import PrepState
 from bot.engine.turn import Turn, say
+from bot.engine.warm import warm_up
 from bot.outcome_views import OutcomeView, outcome_views
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
@@ -136,6 +137,10 @@ class Coach:
         self.observer = observer
         self.voice = voice  # a model saying the stakeholder's rehearsal lines, when configured
         self.glossary = GlossaryIndex(playbooks.glossary)
+
+    def warm_up(self) -> None:
+        """Build the engine's lazy tables now rather than in the first users' turns."""
+        warm_up(self.playbooks.all(), self.glossary, self.clock().date())
 
     async def handle(self, user: UserRef, inbound: Inbound) -> list[Reply]:
         """Apply one inbound message for `user` and return the replies to show."""
@@ -312,14 +317,13 @@ class Coach:
         return PrepStore(session, user, self.cipher)
 
     async def _turn(self, store: PrepStore, inbound: Inbound) -> Answer:
-        person = await store.ensure_person()
+        person, active = await store.open_turn()
         if inbound.command is Command.START:
             return await self._start(store, person, inbound.argument or "")
         if inbound.choice == flow.REHEARSE and inbound.command is None:
             inbound = _rehearse_command(inbound)  # the brief's "Rehearse": the prep it names
         if inbound.command in _REOPEN:
             return await self._reopen(store, person, inbound)
-        active = await store.active_conversation()
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
             return Answer(None, [say(Step.INFO, STALE_PREP)])
         if active is None:

@@ -44,6 +44,23 @@ class StoreAnswer(Protocol):
     async def __call__(self, session: AsyncSession, answer: Payload) -> None: ...
 
 
+class _Arrival:
+    """A turn waiting to be stored, and the future its request waits on."""
+
+    def __init__(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> None:
+        self.user, self.delivery_id, self.kind, self.payload = user, delivery_id, kind, payload
+        self.stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def settle(self, outcome: bool | BaseException) -> None:
+        """Tell the waiting request (unless it gave up waiting: a client that went away)."""
+        if self.stored.done():
+            return
+        if isinstance(outcome, BaseException):
+            self.stored.set_exception(outcome)
+        else:
+            self.stored.set_result(outcome)
+
+
 class TurnInbox:
     """The inbox of one server: stores turns and answers them with the channels' processors."""
 
@@ -62,15 +79,61 @@ class TurnInbox:
         # one drain per person per server, so a slow turn whose lease runs out under load is
         # never taken up a second time by this same server's recovery.
         self._draining: dict[UserRef, bool] = {}
+        # Turns leased in the transaction that stored them (the person had no other turn
+        # waiting), with when their lease ends: the drain that follows starts with one of
+        # these instead of leasing it in a transaction of its own.
+        self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
+        self._arrivals: list[_Arrival] = []  # turns waiting to be stored together
+        self._storing: asyncio.Task[None] | None = None
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
         self._processors[platform] = processor
 
     async def receive(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> bool:
-        """Store a turn (committed when this returns); False when it is a redelivery."""
-        async with self._sessions.begin() as session:
-            return await inbox.receive(session, self._cipher, user, delivery_id, kind, payload)
+        """Store a turn (committed when this returns); False when it is a redelivery.
+
+        Turns that arrive while others are being stored wait, and are then stored together
+        in one transaction: one commit (one disk flush) for all of them, however many users
+        write at once. When no drain for its person runs here, the person's oldest waiting
+        turn (usually this one) is leased in that transaction too, ready for the `drain`
+        that follows."""
+        arrival = _Arrival(user, delivery_id, kind, payload)
+        self._arrivals.append(arrival)
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.create_task(self._store_arrivals())
+        return await arrival.stored
+
+    async def _store_arrivals(self) -> None:
+        """Store the turns that have arrived, a transaction per batch, until none is left."""
+        while self._arrivals:
+            batch: list[_Arrival] = []
+            try:
+                async with self._sessions.begin() as session:
+                    await session.connection()  # the batch is what arrived until it is ours
+                    batch, self._arrivals, now = self._arrivals, [], self._clock()
+                    outcomes = [await self._store(session, arrival, now) for arrival in batch]
+            except Exception as error:  # each waiting request answers with the error
+                if not batch:  # the database could not be reached: fail those waiting now
+                    batch, self._arrivals = self._arrivals, []
+                for arrival in batch:
+                    arrival.settle(error)
+                continue
+            for arrival, (stored, ready) in zip(batch, outcomes, strict=True):
+                if ready is not None:
+                    self._ready[ready.user] = (ready, now + self.lease)
+                arrival.settle(stored)
+
+    async def _store(
+        self, session: AsyncSession, arrival: _Arrival, now: datetime
+    ) -> tuple[bool, ClaimedTurn | None]:
+        user = arrival.user
+        stored = await inbox.receive(
+            session, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
+        )
+        if not stored or user in self._draining or user.platform not in self._processors:
+            return stored, None  # a drain running here looks again; another server answers
+        return True, await inbox.claim_next(session, self._cipher, user, now, self.lease)
 
     async def drain(self, user: UserRef) -> int:
         """Answer `user`'s waiting turns in order; returns how many this worker answered.
@@ -84,12 +147,15 @@ class TurnInbox:
         self._draining[user] = False
         answered = 0
         try:
-            while (turn := await self._claim(user)) is not None or self._draining[user]:
-                if turn is None:
+            turn = self._take_ready(user) or await self._claim(user)
+            while turn is not None or self._draining[user]:
+                if turn is None:  # more came in while the last claim looked: look again
                     self._draining[user] = False
+                    turn = await self._claim(user)
                     continue
                 with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
-                    await self._answer(turn)
+                    status = await self._answer(turn)
+                    turn = await self._settle_and_claim_next(turn, status)
                 answered += 1
         finally:
             del self._draining[user]
@@ -115,11 +181,30 @@ class TurnInbox:
         async with self._sessions.begin() as session:
             return await inbox.forget_settled(session, self._clock())
 
+    def _take_ready(self, user: UserRef) -> ClaimedTurn | None:
+        """The turn leased for `user` when it was stored, unless its lease ran out meanwhile
+        (another worker may have it now: the database says)."""
+        ready, until = self._ready.pop(user, (None, None))
+        return ready if until is not None and self._clock() < until else None
+
     async def _claim(self, user: UserRef) -> ClaimedTurn | None:
         async with self._sessions.begin() as session:
             return await inbox.claim_next(session, self._cipher, user, self._clock(), self.lease)
 
-    async def _answer(self, turn: ClaimedTurn) -> None:
+    async def _settle_and_claim_next(
+        self, turn: ClaimedTurn, status: TurnStatus
+    ) -> ClaimedTurn | None:
+        """Settle `turn` and lease the person's next one, in one transaction."""
+        async with self._sessions.begin() as session:
+            await inbox.settle(session, turn.id, status)
+            following = await inbox.claim_next(
+                session, self._cipher, turn.user, self._clock(), self.lease
+            )
+        log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
+        return following
+
+    async def _answer(self, turn: ClaimedTurn) -> TurnStatus:
+        """Answer a claimed turn; how it is to be settled."""
         status = TurnStatus.DONE
         if turn.given_up:
             log.error("inbox turn %d for %s given up after %d tries", turn.id, turn.user,
@@ -133,9 +218,7 @@ class TurnInbox:
                 log.error("inbox turn %d for %s failed: %s", turn.id, turn.user,
                           type(error).__name__)  # fmt: skip
                 status = TurnStatus.FAILED
-        async with self._sessions.begin() as session:
-            await inbox.settle(session, turn.id, status)
-        log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
+        return status
 
     @asynccontextmanager
     async def _kept_leased(self, turn: ClaimedTurn) -> AsyncIterator[None]:

@@ -184,6 +184,7 @@ def serve(
     if settings.playground_enabled and not settings.host_is_loopback:
         log.warning("the playground is reachable beyond this machine on %s", settings.host)
     app = create_app(settings, slack_socket_mode=slack_socket_mode)
+    app[SERVICES_KEY].coach.warm_up()  # before the port is announced: no user waits for it
     listening = _listening_socket(settings.host, settings.port)
     app.on_startup.append(_announce(listening))
     web.run_app(app, sock=listening, print=None)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from bot.coach import Coach
 from bot.inbox import StoreAnswer, TurnInbox
@@ -81,3 +82,41 @@ async def test_a_turn_arriving_while_the_persons_turn_is_answered_is_answered_ne
     channel.release.set()
     assert await draining == 2
     assert channel.answered == ["first", "second"]
+
+
+class Noted:
+    """A channel that notes each turn it answers."""
+
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+
+    async def process(self, turn: ClaimedTurn, record: StoreAnswer) -> None:
+        self.answered.append(str(turn.payload["text"]))
+
+
+async def test_turns_arriving_together_are_stored_in_one_commit_and_each_answered_once(
+    coach: Coach,
+) -> None:
+    channel, commits = Noted(), []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    worker = TurnInbox(coach, LEASE)
+    worker.serve("slack", channel)
+    people = [UserRef("slack", "T1", f"U{number}") for number in range(8)]
+    engine = coach.sessions.kw["bind"].sync_engine
+    event.listen(engine, "commit", committed)
+    try:
+        stored = await asyncio.gather(
+            *(worker.receive(who, f"event:{who.user}", "message", {"text": who.user})
+              for who in people),
+            worker.receive(people[0], f"event:{people[0].user}", "message", {"text": "again"}),
+        )  # fmt: skip
+    finally:
+        event.remove(engine, "commit", committed)
+
+    assert stored == [True] * 8 + [False], "the redelivery in the same batch is recognised"
+    assert len(commits) == 1, "one transaction, one commit, for all that arrived together"
+    assert sum([await worker.drain(who) for who in people]) == 8
+    assert sorted(channel.answered) == sorted(who.user for who in people)

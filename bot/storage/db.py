@@ -17,9 +17,10 @@ released, which `PrepStore.ensure_person` (an idempotent get-or-create) can live
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Table, event, text
+from sqlalchemy import Table, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -30,16 +31,57 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 20_000  # many turns at once on one file queue up rather than fail
+# Connections kept per process, and as many more opened at the busiest: three processes stay
+# under PostgreSQL's default of 100. A connection opened beyond the pool is closed when
+# returned, and each new one costs a handshake (profiled under 50 Slack users at once).
+PG_POOL_SIZE = 15
+# A connection used this recently is taken as alive; one idle longer is pinged first.
+PING_WHEN_IDLE_SECONDS = 10.0
+_LAST_USED = "prep_talk_last_used"
 
 
-def create_database(url: str) -> AsyncEngine:
-    """Create the async engine for `url` (`sqlite+aiosqlite://…` or `postgresql+asyncpg://…`)."""
+def create_database(url: str, ping_when_idle: float = PING_WHEN_IDLE_SECONDS) -> AsyncEngine:
+    """Create the async engine for `url` (`sqlite+aiosqlite://…` or `postgresql+asyncpg://…`).
+
+    On PostgreSQL a connection idle for `ping_when_idle` seconds is pinged before use and
+    replaced if the server dropped it (a restart, a failover, an idle timeout)."""
+    # hide_parameters: a driver error never puts a user's words (note text) in a log.
+    # pool_reset_on_return=None: a session or connection ends its own transaction (commit,
+    # or rollback when closed), so the pool's own rollback on return would only add a round
+    # trip (on SQLite, a hop to the driver's thread) to every transaction.
+    common: dict[str, Any] = {"hide_parameters": True, "pool_reset_on_return": None}
     if make_url(url).get_backend_name() == "sqlite":
-        # hide_parameters: a driver error never puts a user's words (note text) in a log.
-        engine = create_async_engine(url, hide_parameters=True, pool_size=1, max_overflow=0)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, **common)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_SIZE, **common)
+    _ping_when_idle(engine, ping_when_idle)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, seconds: float) -> None:
+    """SQLAlchemy's `pool_pre_ping` pings on every checkout: a round trip per transaction,
+    the largest single cost of a turn on PostgreSQL under load. Dead connections are found
+    among idle ones, so only a connection idle for `seconds` is pinged; one that fails is
+    discarded and the pool hands out a fresh one (`DisconnectionError`)."""
+    dialect = engine.dialect
+
+    def used(_dbapi_connection: Any, record: Any, *_proxy: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_LAST_USED, 0.0) < seconds:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("the database dropped this connection") from error
+        if not alive:
+            raise exc.DisconnectionError("the database dropped this connection")
+
+    event.listen(engine.sync_engine, "connect", used)
+    event.listen(engine.sync_engine, "checkin", used)
+    event.listen(engine.sync_engine, "checkout", check)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -50,8 +92,12 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into `table` in the session's dialect, so it can say what to do on a
     conflict (both databases speak `ON CONFLICT`)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return postgresql.insert(table) if dialect_of(session) == "postgresql" else sqlite.insert(table)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the session's database dialect: "sqlite" or "postgresql"."""
+    return session.bind.dialect.name if session.bind else "sqlite"
 
 
 async def drop_freed_pages(engine: AsyncEngine) -> None:

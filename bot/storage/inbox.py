@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import leases
 from bot.storage.crypto import NoteCipher, NoteKeyError
-from bot.storage.db import insert_into
+from bot.storage.db import dialect_of
 from bot.storage.inbox_models import InboxTurn, TurnStatus
-from bot.storage.leases import claimable, is_claimable
+from bot.storage.leases import claimable
 from bot.storage.models import utcnow
 from bot.users import UserRef
 
@@ -41,6 +42,9 @@ PENDING, CLAIMED = TurnStatus.PENDING.value, TurnStatus.CLAIMED.value
 UNSETTLED = (PENDING, CLAIMED)
 SETTLED = (TurnStatus.DONE.value, TurnStatus.FAILED.value)
 Payload = dict[str, Any]
+# What a worker needs of the turn it leased.
+LEASED_COLUMNS = ("id", "delivery_id", "kind", "body", "encrypted", "answer", "answer_encrypted",
+                  "attempts")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +81,8 @@ async def receive(
         "delivery_id": delivery_id, "kind": kind, "body": body, "encrypted": encrypted,
         "answer_encrypted": False, "status": PENDING, "attempts": 0, "received_at": utcnow(),
     }  # fmt: skip
-    table = cast(Table, InboxTurn.__table__)
-    statement = insert_into(session, table).on_conflict_do_nothing().returning(table.c.id)
-    return (await session.execute(statement, [row])).first() is not None
+    stored = await session.execute(_RECEIVE[dialect_of(session)], row)
+    return stored.first() is not None
 
 
 async def claim_next(
@@ -100,7 +103,7 @@ async def claim_next(
                 kind=row.kind,
                 payload=json.loads(cipher.open(row.body, row.encrypted)),
                 answer=_opened(cipher, row.answer, row.answer_encrypted),
-                attempts=row.attempts + 1,
+                attempts=row.attempts,
             )
         except NoteKeyError as error:
             log.error("inbox turn %d for %s cannot be opened: %s", row.id, user, error)
@@ -110,39 +113,18 @@ async def claim_next(
 
 async def _lease_oldest(
     session: AsyncSession, user: UserRef, now: datetime, lease: timedelta
-) -> InboxTurn | None:
-    """The person's oldest unsettled row, leased to us (as read before the lease), if it
-    is claimable and no other worker takes it first."""
-    owner = (
-        (InboxTurn.platform == user.platform)
-        & (InboxTurn.tenant_id == user.tenant)
-        & (InboxTurn.user_id == user.user)
-    )
-    oldest = (
-        await session.execute(
-            select(InboxTurn.id, InboxTurn.status, InboxTurn.lease_until)
-            .where(owner, InboxTurn.status.in_(UNSETTLED))
-            .order_by(InboxTurn.id)
-            .limit(1)
-        )
-    ).first()
-    if oldest is None or not is_claimable(oldest.status, oldest.lease_until, PENDING, CLAIMED, now):
-        return None
-    still_claimable = (InboxTurn.id == oldest.id) & _claimable(now)
-    locked = await session.scalar(
-        select(InboxTurn).where(still_claimable).with_for_update(skip_locked=True)
-    )
-    if locked is None:
-        return None
-    taken = await session.execute(
-        update(InboxTurn)
-        .where(still_claimable)
-        .values(status=CLAIMED, lease_until=now + lease, attempts=InboxTurn.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if not taken.rowcount:  # type: ignore[attr-defined]
-        return None  # another process on the same SQLite file took it first
-    return locked
+) -> Row[Any] | None:
+    """The person's oldest unsettled row, leased to us, if it is claimable and no other
+    worker takes it first: one conditional UPDATE, which returns the row as leased.
+
+    A row another worker is leasing at the same moment is locked (PostgreSQL) or written
+    first (SQLite, one writer): our UPDATE then finds it no longer claimable."""
+    leased = await session.execute(
+        _LEASE_OLDEST,
+        {"of_platform": user.platform, "of_tenant": user.tenant, "of_user": user.user,
+         "now": now, "until": now + lease},
+    )  # fmt: skip
+    return leased.first()
 
 
 def _opened(cipher: NoteCipher, body: str | None, encrypted: bool) -> Payload | None:
@@ -184,21 +166,13 @@ async def record_answer(
     """Store the replies worked out for a turn (sealed), in the transaction that coached it."""
     body, encrypted = cipher.seal(json.dumps(answer, separators=(",", ":")))
     await session.execute(
-        update(InboxTurn)
-        .where(InboxTurn.id == turn_id)
-        .values(answer=body, answer_encrypted=encrypted)
-        .execution_options(synchronize_session=False)
+        _RECORD_ANSWER, {"turn_id": turn_id, "sealed": body, "sealed_encrypted": encrypted}
     )
 
 
 async def settle(session: AsyncSession, turn_id: int, status: TurnStatus) -> None:
     """The turn is answered (DONE) or given up (FAILED): the person's next turn may go."""
-    await session.execute(
-        update(InboxTurn)
-        .where(InboxTurn.id == turn_id)
-        .values(status=status.value, lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_SETTLE, {"turn_id": turn_id, "settled": status.value})
 
 
 async def forget_settled(session: AsyncSession, now: datetime | None = None) -> int:
@@ -214,6 +188,46 @@ async def forget_settled(session: AsyncSession, now: datetime | None = None) -> 
 
 def _claimable(now: datetime) -> Any:
     return claimable(InboxTurn.status, InboxTurn.lease_until, PENDING, CLAIMED, now)
+
+
+# The statements every turn runs, built once (SQLAlchemy then reuses their compiled form
+# without building a cache key each time): the values come as bound parameters.
+_TURNS = cast(Table, InboxTurn.__table__)
+_RECEIVE = {
+    "postgresql": postgresql.insert(_TURNS).on_conflict_do_nothing().returning(_TURNS.c.id),
+    "sqlite": sqlite.insert(_TURNS).on_conflict_do_nothing().returning(_TURNS.c.id),
+}
+_OLDEST_UNSETTLED = (
+    select(_TURNS.c.id)
+    .where(
+        _TURNS.c.platform == bindparam("of_platform"),
+        _TURNS.c.tenant_id == bindparam("of_tenant"),
+        _TURNS.c.user_id == bindparam("of_user"),
+        _TURNS.c.status.in_(UNSETTLED),
+    )
+    .order_by(_TURNS.c.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_LEASE_OLDEST = (
+    update(_TURNS)
+    .where(
+        _TURNS.c.id == _OLDEST_UNSETTLED,
+        claimable(_TURNS.c.status, _TURNS.c.lease_until, PENDING, CLAIMED, bindparam("now")),
+    )
+    .values(status=CLAIMED, lease_until=bindparam("until"), attempts=_TURNS.c.attempts + 1)
+    .returning(*(_TURNS.c[name] for name in LEASED_COLUMNS))
+)
+_SETTLE = (
+    update(_TURNS)
+    .where(_TURNS.c.id == bindparam("turn_id"))
+    .values(status=bindparam("settled"), lease_until=None)
+)
+_RECORD_ANSWER = (
+    update(_TURNS)
+    .where(_TURNS.c.id == bindparam("turn_id"))
+    .values(answer=bindparam("sealed"), answer_encrypted=bindparam("sealed_encrypted"))
+)
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def claimable(
-    status: Any, lease_until: Any, waiting: str, claimed: str, now: datetime
+    status: Any, lease_until: Any, waiting: str, claimed: str, now: datetime | BindParameter[Any]
 ) -> ColumnElement[bool]:
-    """Rows still waiting, or claimed under a lease that ran out before `now`."""
+    """Rows still waiting, or claimed under a lease that ran out before `now` (a time, or a
+    parameter of a statement built once)."""
     return or_(status == waiting, and_(status == claimed, lease_until < now))
 
 

@@ -16,16 +16,27 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, CursorResult, Select, Table, and_, delete, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
 from bot.storage.db import insert_into
 from bot.storage.models import (
+    Base,
     ConversationStatus,
     DialogState,
     Note,
@@ -45,7 +56,12 @@ STEP_LENGTH = 16
 STAKEHOLDER_LENGTH = 64
 
 Row = TypeVar("Row", Tenant, User)
-Latest = TypeVar("Latest", Select[PrepConversation], Select[PrepConversation, DialogState])
+Latest = TypeVar(
+    "Latest",
+    Select[PrepConversation],
+    Select[PrepConversation, DialogState],
+    Select[Tenant, User, PrepConversation, DialogState],
+)
 
 
 class ConcurrentTurn(RuntimeError):
@@ -81,6 +97,8 @@ class PrepStore:
         self._user = user
         self._cipher = cipher
         self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
+        # The owner as the parameters of the statements built once (below).
+        self._owner_params = {f"of_{column}": value for column, value in self._owner.items()}
 
     async def ensure_person(self) -> PersonSettings:
         """Get or create this person's tenant and user rows; safe when two turns race.
@@ -98,6 +116,17 @@ class PrepStore:
             lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
         )
         return self._settings(tenant, await self._user_row())
+
+    async def open_turn(self) -> tuple[PersonSettings, tuple[PrepConversation, DialogState] | None]:
+        """What a turn needs, in one query: the person's settings and their conversation in
+        progress (the most recently updated) with its dialog state. Creates the person on
+        their first turn, as `ensure_person` does."""
+        found = (await self._session.execute(_OPEN_TURN, self._owner_params)).first()
+        if found is None:
+            return await self.ensure_person(), None
+        tenant, user, conversation, state = found
+        active = (conversation, state) if conversation is not None else None
+        return self._settings(tenant, user), active
 
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
@@ -190,22 +219,37 @@ class PrepStore:
         planned_date: date | None,
         notes: Mapping[str, str],
     ) -> None:
-        """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first."""
+        """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first.
+
+        Two UPDATEs (SQLAlchemy Core, no unit-of-work flush), the state's guarded by its
+        version; the loaded rows are then set to what the database now holds."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
-        state_row.step, state_row.updated_at = step, now
-        state_row.document, state_row.encrypted = self._seal_document(data)
-        flag_modified(state_row, "document")  # always an UPDATE, so `version` always moves on
-        conversation.status = ConversationStatus(status).value
-        conversation.goal, conversation.goal_encrypted = self._cipher.seal_optional(goal)
-        conversation.planned_date, conversation.updated_at = planned_date, now
-        try:
-            await self._session.flush()
-        except StaleDataError as error:
-            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile") from error
+        document, encrypted = self._seal_document(data)
+        saved_state = {
+            "step": step, "document": document, "encrypted": encrypted, "updated_at": now,
+            "version": state_row.version + 1,
+        }  # fmt: skip
+        saved = await self._session.execute(
+            _SAVE_STATE,
+            {**self._owner_params, **_new(saved_state), "conversation": conversation_id,
+             "seen_version": state_row.version},
+        )  # fmt: skip
+        if not cast(CursorResult[Any], saved).rowcount:
+            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
+        sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
+        saved_conversation = {
+            "status": ConversationStatus(status).value, "goal": sealed_goal,
+            "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
+        }  # fmt: skip
+        await self._session.execute(
+            _SAVE_CONVERSATION,
+            {**self._owner_params, **_new(saved_conversation), "conversation": conversation_id},
+        )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
-        await self._session.flush()
+        _now_holds(state_row, saved_state)
+        _now_holds(conversation, saved_conversation)
 
     def state_data(self, state_row: DialogState) -> dict[str, Any]:
         """The dialog state, opened; raises `NoteKeyError` when its key is not configured."""
@@ -334,7 +378,7 @@ class PrepStore:
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
-        table = cast(Table, Note.__table__)
+        table = _table(Note)
         statement = insert_into(self._session, table).values(
             conversation_id=conversation_id, **self._owner, step=step, body=body,
             encrypted=encrypted, created_at=now, updated_at=now,
@@ -390,6 +434,16 @@ def _latest_updated(query: Latest) -> Latest:
     return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
 
 
+def _now_holds(row: DialogState | PrepConversation, values: Mapping[str, Any]) -> None:
+    """Set a loaded row's attributes to values just written with Core (not to be flushed)."""
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
 def _step_rank(note: NoteView) -> tuple[int, str]:
     known = note.step in NOTE_STEP_ORDER
     return (NOTE_STEP_ORDER.index(note.step) if known else len(NOTE_STEP_ORDER), note.step)
@@ -398,3 +452,57 @@ def _step_rank(note: NoteView) -> tuple[int, str]:
 def _check_length(value: str, limit: int, what: str) -> None:
     if not value or len(value) > limit:
         raise ValueError(f"{what} must be 1 to {limit} characters")
+
+
+# The statements every turn runs, built once: SQLAlchemy then reuses their compiled form
+# without building a cache key each time. The person comes as the `of_*` parameters.
+def _owned_by_parameters(model: type[OwnedByPerson]) -> ColumnElement[bool]:
+    return and_(
+        model.platform == bindparam("of_platform"),
+        model.tenant_id == bindparam("of_tenant_id"),
+        model.user_id == bindparam("of_user_id"),
+    )
+
+
+def _new(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` as the parameters of a statement whose SET clause is `_set(values)`."""
+    return {f"new_{column}": value for column, value in values.items()}
+
+
+def _set(*columns: str) -> dict[str, BindParameter[Any]]:
+    return {column: bindparam(f"new_{column}") for column in columns}
+
+
+_OPEN_TURN = _latest_updated(
+    select(Tenant, User, PrepConversation, DialogState)
+    .select_from(User)
+    .join(Tenant, and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id))
+    .outerjoin(
+        _table(PrepConversation).join(
+            _table(DialogState),
+            and_(
+                DialogState.conversation_id == PrepConversation.id,
+                _owned_by_parameters(DialogState),
+            ),
+        ),
+        and_(
+            _owned_by_parameters(PrepConversation),
+            PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+        ),
+    )
+    .where(_owned_by_parameters(User))
+)
+_SAVE_STATE = (
+    update(_table(DialogState))
+    .where(
+        DialogState.conversation_id == bindparam("conversation"),
+        DialogState.version == bindparam("seen_version"),
+        _owned_by_parameters(DialogState),
+    )
+    .values(_set("step", "document", "encrypted", "updated_at", "version"))
+)
+_SAVE_CONVERSATION = (
+    update(_table(PrepConversation))
+    .where(PrepConversation.id == bindparam("conversation"), _owned_by_parameters(PrepConversation))
+    .values(_set("status", "goal", "goal_encrypted", "planned_date", "updated_at"))
+)
