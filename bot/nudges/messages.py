@@ -104,10 +104,35 @@ class NudgeMessage:
 
 def nudge_message(nudge: ClaimedNudge, library: PlaybookLibrary, today: date) -> NudgeMessage:
     """What a claimed nudge says on `today` (the user's buttons carry its prep id)."""
+    prep_id = nudge.payload.get("prep_id") or None
+    return NudgeMessage(_wording(nudge, library, today, prep_id is not None), prep_id)
+
+
+class Wordings:
+    """The wordings of one delivery pass, each made once and shared by its nudges."""
+
+    def __init__(self, library: PlaybookLibrary) -> None:
+        self._library = library
+        self._made: dict[tuple[object, ...], Wording] = {}
+
+    def message(self, nudge: ClaimedNudge, today: date) -> NudgeMessage:
+        """`nudge_message`, with the wording of an earlier nudge when it is the same."""
+        payload = nudge.payload
+        prep_id = payload.get("prep_id") or None
+        key = (nudge.kind, nudge.stakeholder, payload.get("starts"), payload.get("ends"), today,
+               prep_id is not None)  # fmt: skip
+        wording = self._made.get(key)
+        if wording is None:
+            wording = self._made[key] = _wording(nudge, self._library, today, prep_id is not None)
+        return NudgeMessage(wording, prep_id)
+
+
+def _wording(
+    nudge: ClaimedNudge, library: PlaybookLibrary, today: date, with_prep: bool
+) -> Wording:
     book = library.find(nudge.stakeholder)
     payload = nudge.payload
-    prep_id = payload.get("prep_id")
-    wording = Wording(
+    return Wording(
         kind=nudge.kind,
         stakeholder=nudge.stakeholder,
         role=book.role if book else nudge.stakeholder,
@@ -115,9 +140,8 @@ def nudge_message(nudge: ClaimedNudge, library: PlaybookLibrary, today: date) ->
         starts=date.fromisoformat(payload["starts"]) if payload.get("starts") else None,
         ends=date.fromisoformat(payload["ends"]) if payload.get("ends") else None,
         today=today,
-        with_prep=bool(prep_id),
+        with_prep=with_prep,
     )
-    return NudgeMessage(wording, prep_id if prep_id else None)
 
 
 class EncodedWordings:

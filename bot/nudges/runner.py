@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.logs import log_context
-from bot.nudges.messages import NudgeMessage, nudge_message
+from bot.nudges.messages import NudgeMessage, Wordings
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.planner import (
     Audience,
@@ -124,6 +124,7 @@ class NudgeRunner:
         self.sessions, self.library, self.senders = sessions, library, senders
         self.metrics, self.lease, self.batch = metrics, lease, batch
         self.concurrency = concurrency
+        self._wordings = Wordings(library)
 
     async def due(self, now: datetime) -> AsyncIterator[PlannedNudge]:
         """Every nudge due at `now`, user by user (streamed from the database)."""
@@ -168,6 +169,7 @@ class NudgeRunner:
         """
         queue: asyncio.Queue[ClaimedNudge] = asyncio.Queue(self.batch)
         settler = Settler(self.sessions, clock)
+        self._wordings = Wordings(self.library)  # made afresh each pass: memory stays flat
         tasks = [
             asyncio.create_task(self._send_from(queue, settler, clock, report))
             for _ in range(self.concurrency)
@@ -274,7 +276,7 @@ class NudgeRunner:
 
     async def _send(self, sender: NudgeSender, nudge: ClaimedNudge, now: datetime) -> Outcome:
         try:
-            return await sender.send(nudge, nudge_message(nudge, self.library, now.date()))
+            return await sender.send(nudge, self._wordings.message(nudge, now.date()))
         except Exception:
             log.exception("nudge %s for %s:%s:%s failed", nudge.id, nudge.platform,
                           nudge.tenant_id, nudge.user_id)  # fmt: skip

@@ -255,7 +255,8 @@ def _is_claimable(row: Any, now: datetime) -> bool:
 
 def _locked(condition: ColumnElement[bool], limit: int) -> Any:
     """The first `limit` rows matching `condition` by id, locked for this transaction
-    (skipping those another worker holds), with what their user wants now."""
+    (skipping those another worker holds), with what their user wants now (columns in the
+    order `_lease` reads them)."""
     owner = and_(
         User.platform == Nudge.platform,
         User.tenant_id == Nudge.tenant_id,
@@ -287,16 +288,16 @@ async def _lease(
         .execution_options(synchronize_session=False)
     )  # fmt: skip
     return [
-        ClaimedNudge(r.id, r.platform, r.tenant_id, r.user_id, r.kind, r.period, r.stakeholder,
-                     dict(r.payload), r.attempts + 1, _wanted(r, now))
-        for r in rows
+        ClaimedNudge(id_, platform, tenant_id, user_id, kind, period, stakeholder, payload,
+                     attempts + 1, _wanted(known, opted_out, snoozed, now))
+        for (id_, platform, tenant_id, user_id, kind, period, stakeholder, payload, attempts,
+             _status, _lease_until, known, opted_out, snoozed) in rows
     ]  # fmt: skip
 
 
-def _wanted(row: Any, now: datetime) -> bool:
-    if row.known is None or row.nudges_opt_out:
+def _wanted(known: int | None, opted_out: bool, snoozed: datetime | None, now: datetime) -> bool:
+    if known is None or opted_out:
         return False
-    snoozed: datetime | None = row.nudges_snoozed_until
     return snoozed is None or snoozed <= now
 
 

@@ -11,7 +11,14 @@ import pytest
 from bot.channels.slack.nudges import message_json
 from bot.channels.teams.nudges import card_json
 from bot.engine.messages import Reply
-from bot.nudges.messages import EncodedWordings, NudgeMessage, Wording, joined, nudge_message
+from bot.nudges.messages import (
+    EncodedWordings,
+    NudgeMessage,
+    Wording,
+    Wordings,
+    joined,
+    nudge_message,
+)
 from bot.nudges.planner import NudgeKind
 from bot.playbook.library import PlaybookLibrary
 from bot.storage.nudge_outbox import ClaimedNudge
@@ -71,3 +78,18 @@ def test_fields_put_in_front_of_an_encoded_object_keep_it_one_json_object() -> N
     }
     assert json.loads(joined({"channel": "U1"}, "{}")) == {"channel": "U1"}
     assert joined({}, '{"text": "hi"}') == '{"text": "hi"}'
+
+
+def test_a_pass_words_each_nudge_as_it_would_alone_sharing_what_is_the_same(
+    library: PlaybookLibrary,
+) -> None:
+    wordings = Wordings(library)
+    made = []
+    for kind in NudgeKind:
+        for nudge_id, prep_id in enumerate((3, None, 4), start=1):
+            nudge = claimed(kind, prep_id, nudge_id)
+            message = wordings.message(nudge, TODAY)
+            assert message == nudge_message(nudge, library, TODAY)
+            made.append(message)
+    assert made[0].wording is made[2].wording and made[0].prep_id != made[2].prep_id
+    assert made[1].wording is not made[0].wording, "with and without a prep differ"
