@@ -1,12 +1,10 @@
-"""Many small POSTs to a platform's API over kept-alive HTTP/1.1 connections, cheaply.
+"""Many small POSTs of bodies encoded once to a platform's API, over kept-alive connections.
 
 The nudge senders post hundreds of messages a second (Slack's chat.postMessage, the Bot
-Connector's activities). aiohttp's ClientSession spent about 150 µs of CPU on each such
-POST on our machine (request and response objects, header multidicts, payload and timer
-machinery, cookie and redirect handling), more than everything else a nudge costs; this
-client spends about 50 µs. It writes the request in one piece, parses the answer with
-httptools (llhttp, which also handles chunked and close-delimited bodies) and keeps up to
-`connections` connections per origin open for the next POST. TLS is asyncio's.
+Connector's activities), each body encoded by the caller (most of it once per wording, not
+once per user). `HttpPosts` sends them through one aiohttp session per sender, with at most
+`connections` connections per host kept open for the next POST, no cookie jar (an API sets
+none worth keeping) and answers handed back as status, headers and bytes.
 
 A POST whose connection breaks is not sent again: the caller decides (for a nudge, the
 outbox retries it, and the Slack sender looks in the DM's history first).
@@ -14,13 +12,11 @@ outbox retries it, and the Slack sender looks in the DM's history first).
 
 from __future__ import annotations
 
-import asyncio
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httptools
+import aiohttp
 
 JSON = "application/json; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
@@ -55,6 +51,11 @@ class Origin:
         port = parts.port or (443 if secure else 80)
         return cls(secure, parts.hostname, port, parts.path.rstrip("/"))
 
+    def url(self, path: str) -> str:
+        """The URL of `path` under this origin's base path."""
+        scheme = "https" if self.secure else "http"
+        return f"{scheme}://{self.host_header}{self.base_path}{path}"
+
     @property
     def host_header(self) -> str:
         default = 443 if self.secure else 80
@@ -62,86 +63,14 @@ class Origin:
         return host if self.port == default else f"{host}:{self.port}"
 
 
-class _Connection(asyncio.Protocol):
-    """One kept-alive connection: one request at a time, its answer parsed as it arrives."""
-
-    def __init__(self) -> None:
-        self._parser = httptools.HttpResponseParser(self)
-        self._transport: asyncio.Transport | None = None
-        self._answer: asyncio.Future[Answer] | None = None
-        self._headers: dict[str, str] = {}
-        self._body: list[bytes] = []
-        self._headers_done = False
-        self.reusable = True
-
-    def request(self, data: bytes) -> asyncio.Future[Answer]:
-        assert self._transport is not None and self.reusable
-        self._answer = asyncio.get_running_loop().create_future()
-        self._headers, self._body, self._headers_done = {}, [], False
-        self._transport.write(data)
-        return self._answer
-
-    def close(self) -> None:
-        self.reusable = False
-        if self._transport is not None:
-            self._transport.close()
-
-    # asyncio.Protocol
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        try:
-            self._parser.feed_data(data)
-        except httptools.HttpParserError as error:
-            self._fail(PostFailed(f"not an HTTP answer: {error}"))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.reusable = False
-        if self._headers_done and not self._length_known():
-            self._complete()  # the body ran until the server closed the connection
-        self._fail(PostFailed("the connection closed before the answer was complete"))
-
-    # httptools callbacks
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
-
-    def on_headers_complete(self) -> None:
-        self._headers_done = True
-        self.reusable = self.reusable and bool(self._parser.should_keep_alive())
-
-    def on_body(self, body: bytes) -> None:
-        self._body.append(body)
-
-    def on_message_complete(self) -> None:
-        self._complete()
-
-    def _length_known(self) -> bool:
-        return "content-length" in self._headers or "transfer-encoding" in self._headers
-
-    def _complete(self) -> None:
-        answer, self._answer = self._answer, None
-        if answer is not None and not answer.done():
-            status = int(self._parser.get_status_code())
-            answer.set_result(Answer(status, self._headers, b"".join(self._body)))
-
-    def _fail(self, error: Exception) -> None:
-        answer, self._answer = self._answer, None
-        if answer is not None and not answer.done():
-            answer.set_exception(error)
-        self.close()
-
-
 class HttpPosts:
     """POSTs to any number of origins, each over at most `connections` kept-alive
     connections; `close` ends them all."""
 
     def __init__(self, timeout: float, connections: int = 100) -> None:
-        self._timeout, self._connections = timeout, connections
-        self._idle: dict[Origin, list[_Connection]] = {}
-        self._slots: dict[Origin, asyncio.Semaphore] = {}
-        self._tls: ssl.SSLContext | None = None
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
 
     async def post(
         self,
@@ -152,61 +81,28 @@ class HttpPosts:
         content_type: str = JSON,
     ) -> Answer:
         """POST `body` to `origin`'s base path + `path`; PostFailed or TimeoutError when
-        no complete answer came back."""
-        request = self._request(origin, path, body, headers, content_type)
-        slots = self._slots.get(origin) or self._slots.setdefault(
-            origin, asyncio.Semaphore(self._connections)
-        )
-        async with slots:
-            connection = await self._connection(origin)
-            try:
-                async with asyncio.timeout(self._timeout):
-                    answer = await connection.request(request)
-            except BaseException:
-                connection.close()
-                raise
-            if connection.reusable:
-                self._idle.setdefault(origin, []).append(connection)
-            else:
-                connection.close()
-            return answer
+        no complete answer came back, ValueError before sending a header with a line break."""
+        sent = {**headers, "Content-Type": content_type}
+        if any("\n" in text or "\r" in text for item in sent.items() for text in item):
+            raise ValueError("a header holds a line break")
+        try:
+            async with self._open().post(origin.url(path), data=body, headers=sent) as answer:
+                read = await answer.read()
+                named = {name.lower(): value for name, value in answer.headers.items()}
+                return Answer(answer.status, named, read)
+        except aiohttp.ClientError as error:  # a broken connection, or no HTTP answer
+            raise PostFailed(f"no complete answer: {type(error).__name__}") from error
 
     async def close(self) -> None:
-        idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
-                connection.close()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
-    async def _connection(self, origin: Origin) -> _Connection:
-        idle = self._idle.get(origin)
-        while idle:
-            connection = idle.pop()
-            if connection.reusable:
-                return connection
-        loop = asyncio.get_running_loop()
-        tls = self._tls_context() if origin.secure else None
-        async with asyncio.timeout(self._timeout):
-            _transport, connection = await loop.create_connection(
-                _Connection, origin.host, origin.port, ssl=tls
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit_per_host=self._connections),
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
-        return connection
-
-    def _tls_context(self) -> ssl.SSLContext:
-        if self._tls is None:
-            self._tls = ssl.create_default_context()
-        return self._tls
-
-    @staticmethod
-    def _request(
-        origin: Origin, path: str, body: bytes, headers: Mapping[str, str], content_type: str
-    ) -> bytes:
-        lines = [
-            f"POST {origin.base_path}{path} HTTP/1.1",
-            f"Host: {origin.host_header}",
-            f"Content-Type: {content_type}",
-            f"Content-Length: {len(body)}",
-            *(f"{name}: {value}" for name, value in headers.items()),
-        ]
-        if any("\n" in line or "\r" in line for line in lines):
-            raise ValueError("a header or the path holds a line break")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        return self._session

@@ -16,9 +16,10 @@ a second, not one per waiting nudge. A nudge still refused after the retries goe
 the outbox as throttled, which does not use up one of its attempts.
 
 The calls go out as plain HTTP (`WebApiCalls`) over kept-alive connections (`HttpPosts`)
-rather than through slack_sdk's WebClient or an aiohttp session: at hundreds of nudges a
-second their per-call overhead cost more CPU than the rest of a nudge. The message itself is
-rendered and encoded once per wording (`EncodedWordings`), not once per user.
+rather than through slack_sdk's WebClient: at hundreds of nudges a second its per-call
+overhead (URL and query building, retry state, debug formatting) cost more CPU than the
+HTTP itself. The message itself is rendered and encoded once per wording
+(`EncodedWordings`), not once per user.
 """
 
 from __future__ import annotations
