@@ -13,8 +13,8 @@ at-most-once per user in the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -24,7 +24,6 @@ from bot.playbook.schema import Playbook
 from bot.users import UserRef
 
 Span = tuple[date, date]
-SpanFinder = Callable[[Playbook, int, date, date], list[Span]]
 AFTER_CLOSE_DAYS = 7
 DEBRIEF_DAYS = 7
 FOLLOW_UP_DAYS = 7  # a follow-up day that fell on a weekend or holiday is still asked after
@@ -95,22 +94,23 @@ def due_nudges(
     audience: Audience,
     playbooks: Mapping[str, Playbook],
     now: datetime,
-    spans: SpanFinder | None = None,
+    memory: PassMemory | None = None,
 ) -> list[PlannedNudge]:
     """Every nudge due for this user at `now` (empty outside their working hours).
 
-    `spans` finds a playbook's busy spans (default `busy_spans`; a planning pass over many
-    users passes `remembered_spans()`)."""
+    A planning pass over many users passes one `PassMemory`, so that what its users share
+    (busy spans, each time zone's working day) is worked out once."""
     if audience.opted_out or (audience.snoozed_until and now < audience.snoozed_until):
         return []
-    if not is_working_moment(now, audience.time_zone):
+    memory = memory or PassMemory()
+    today = memory.working_day(now, audience.time_zone)
+    if today is None:
         return []
-    today = local_time(now, audience.time_zone).date()
     due: list[PlannedNudge] = []
     for stakeholder in sorted(audience.stakeholders()):
         book = playbooks.get(stakeholder)
         if book is not None:
-            due += _season_nudges(audience, book, today, spans or busy_spans)
+            due += _season_nudges(audience, book, today, memory)
     due += [
         PlannedNudge(audience.user, NudgeKind.DEBRIEF, f"prep{talk.prep_id}", talk.stakeholder,
                      starts=talk.planned_date, prep_id=talk.prep_id)
@@ -127,12 +127,12 @@ def due_nudges(
 
 
 def _season_nudges(
-    audience: Audience, book: Playbook, today: date, find_spans: SpanFinder
+    audience: Audience, book: Playbook, today: date, memory: PassMemory
 ) -> list[PlannedNudge]:
     lead = timedelta(days=book.nudge_lead_days)
     first = today - timedelta(days=AFTER_CLOSE_DAYS + 1)
     nudges = []
-    for start, end in find_spans(book, audience.fiscal_year_start_month, first, today + lead):
+    for start, end in memory.spans(book, audience.fiscal_year_start_month, first, today + lead):
         if start - lead <= today < start:
             nudges.append(
                 PlannedNudge(audience.user, NudgeKind.QUIET_WINDOW_CLOSING,
@@ -146,18 +146,29 @@ def _season_nudges(
     return nudges
 
 
-def remembered_spans() -> SpanFinder:
-    """`busy_spans` remembering its answers, for one planning pass over one library: the
-    users of a pass share a handful of fiscal calendars and days."""
-    found: dict[tuple[str, int, date, date], list[tuple[date, date]]] = {}
+@dataclass
+class PassMemory:
+    """What one planning pass works out once for all its users, who share a handful of
+    fiscal calendars, days and time zones: busy spans, and each zone's working day."""
 
-    def spans(book: Playbook, start_month: int, first: date, last: date) -> list[Span]:
+    _spans: dict[tuple[str, int, date, date], list[Span]] = field(default_factory=dict)
+    _days: dict[tuple[datetime, str], date | None] = field(default_factory=dict)
+
+    def spans(self, book: Playbook, start_month: int, first: date, last: date) -> list[Span]:
+        """`busy_spans`, remembered (a pass has one library: a playbook's id names it)."""
         key = (book.id, start_month, first, last)
-        if key not in found:
-            found[key] = busy_spans(book, start_month, first, last)
-        return found[key]
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = busy_spans(book, start_month, first, last)
+        return found
 
-    return spans
+    def working_day(self, now: datetime, time_zone: str) -> date | None:
+        """The local day in `time_zone` at `now`; None outside its working hours."""
+        key = (now, time_zone)
+        if key not in self._days:
+            working = is_working_moment(now, time_zone)
+            self._days[key] = local_time(now, time_zone).date() if working else None
+        return self._days[key]
 
 
 def busy_spans(book: Playbook, start_month: int, first: date, last: date) -> list[Span]:

@@ -18,17 +18,16 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine.messages import Reply
 from bot.logs import log_context
-from bot.nudges.messages import nudge_reply
+from bot.nudges.messages import NudgeMessage, Wordings
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.planner import (
     Audience,
     FollowUp,
+    PassMemory,
     PlannedNudge,
     Talk,
     due_nudges,
-    remembered_spans,
 )
 from bot.playbook.library import PlaybookLibrary
 from bot.storage import nudge_outbox
@@ -39,6 +38,8 @@ from bot.users import UserRef
 log = logging.getLogger(__name__)
 OPEN = ("in_progress", "paused")
 PLANNING_POLL_SECONDS = 0.05
+PLANNING_BATCH = 2000  # users read per query while planning
+SETTLE_GATHER_SECONDS = 0.1  # outcomes gathered into one transaction
 
 
 class Outcome(Enum):
@@ -52,7 +53,7 @@ class NudgeSender(Protocol):
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
         """Load in one go what sending these nudges will need (once per claimed batch)."""
 
-    async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
+    async def send(self, nudge: ClaimedNudge, message: NudgeMessage) -> Outcome:
         """Deliver one nudge as a DM."""
 
     async def close(self) -> None:
@@ -123,14 +124,15 @@ class NudgeRunner:
         self.sessions, self.library, self.senders = sessions, library, senders
         self.metrics, self.lease, self.batch = metrics, lease, batch
         self.concurrency = concurrency
+        self._wordings = Wordings(library)
 
     async def due(self, now: datetime) -> AsyncIterator[PlannedNudge]:
         """Every nudge due at `now`, user by user (streamed from the database)."""
-        spans = remembered_spans()
-        async for person in nudge_outbox.people_to_plan(self.sessions, self.batch):
+        memory = PassMemory()
+        async for person in nudge_outbox.people_to_plan(self.sessions, PLANNING_BATCH):
             if person.platform == "local":
                 continue  # terminal and playground users have no DM to receive a nudge
-            for nudge in due_nudges(audience_of(person), self.library.playbooks, now, spans):
+            for nudge in due_nudges(audience_of(person), self.library.playbooks, now, memory):
                 yield _with_open_prep(nudge, person)
 
     async def queue_due(self, now: datetime, report: RunReport) -> None:
@@ -167,6 +169,7 @@ class NudgeRunner:
         """
         queue: asyncio.Queue[ClaimedNudge] = asyncio.Queue(self.batch)
         settler = Settler(self.sessions, clock)
+        self._wordings = Wordings(self.library)  # made afresh each pass: memory stays flat
         tasks = [
             asyncio.create_task(self._send_from(queue, settler, clock, report))
             for _ in range(self.concurrency)
@@ -273,7 +276,7 @@ class NudgeRunner:
 
     async def _send(self, sender: NudgeSender, nudge: ClaimedNudge, now: datetime) -> Outcome:
         try:
-            return await sender.send(nudge, nudge_reply(nudge, self.library, now.date()))
+            return await sender.send(nudge, self._wordings.message(nudge, now.date()))
         except Exception:
             log.exception("nudge %s for %s:%s:%s failed", nudge.id, nudge.platform,
                           nudge.tenant_id, nudge.user_id)  # fmt: skip
@@ -305,11 +308,13 @@ class NudgeRunner:
 class Settler:
     """Records send outcomes in groups: one writer, one transaction per group.
 
-    Whatever finishes while a write is in flight goes into the next one, so an outcome waits
-    at most about two writes (milliseconds) to be recorded: a crash in that window is the
-    same case as a crash between a send and its own transaction. The nudge stays leased and
-    is claimed again when the lease runs out, and the Slack sender then finds it in the DM
-    history instead of posting it twice.
+    A group gathers for SETTLE_GATHER_SECONDS after the first outcome, and whatever finishes
+    while a write is in flight goes into the next one: at hundreds of sends a second that is
+    a transaction per hundred outcomes rather than per handful. An outcome so waits a
+    fraction of a second to be recorded: a crash in that window is the same case as a crash
+    between a send and its own transaction. The nudge stays leased and is claimed again when
+    the lease runs out, and the Slack sender then finds it in the DM history instead of
+    posting it twice.
     """
 
     def __init__(
@@ -341,6 +346,7 @@ class Settler:
     async def _write_when_woken(self) -> None:
         while True:
             await self._wake.wait()
+            await asyncio.sleep(SETTLE_GATHER_SECONDS)
             self._wake.clear()
             await self._write()
 

@@ -16,17 +16,20 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Table,
     and_,
+    any_,
+    bindparam,
     case,
     delete,
     exists,
     func,
     or_,
     select,
-    tuple_,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import leases
@@ -98,22 +101,52 @@ class Settlement:
 async def people_to_plan(
     sessions: async_sessionmaker[AsyncSession], batch: int = 1000
 ) -> AsyncIterator[PersonToPlan]:
-    """Every user who may be due a nudge, a batch at a time (memory stays flat)."""
+    """Every user who may be due a nudge, `batch` users (and their preps) a query: memory
+    stays flat."""
     last_id = 0
     while True:
         async with sessions() as session:
-            rows = (await session.execute(_people_after(last_id, batch))).all()
-            if not rows:
-                return
-            preps = await _preps_of(session, [(r.platform, r.tenant_id, r.user_id) for r in rows])
+            rows = (await session.execute(_people_with_preps(last_id, batch))).all()
+        if not rows:
+            return
+        person: PersonToPlan | None = None
         for row in rows:
-            key = (row.platform, row.tenant_id, row.user_id)
-            yield PersonToPlan(
-                row.platform, row.tenant_id, row.user_id, row.time_zone,
-                row.fiscal_year_start_month or 1, row.nudges_opt_in,
-                row.nudges_snoozed_until, preps.get(key, []),
-            )  # fmt: skip
-        last_id = rows[-1].id
+            if person is None or row.id != last_id:
+                if person is not None:
+                    yield person
+                last_id = row.id
+                person = PersonToPlan(
+                    row.platform, row.tenant_id, row.user_id, row.time_zone,
+                    row.fiscal_year_start_month or 1, row.nudges_opt_in,
+                    row.nudges_snoozed_until,
+                )  # fmt: skip
+            if row.prep_id is not None:
+                person.preps.append(
+                    PrepLine(row.prep_id, row.stakeholder, row.status, row.planned_date,
+                             row.follow_up_on)
+                )  # fmt: skip
+        if person is not None:
+            yield person
+
+
+def _people_with_preps(last_id: int, batch: int) -> Any:
+    """The next `batch` people after `last_id` with each of their preps (a row per prep, or
+    one row with no prep), in user order."""
+    people = _people_after(last_id, batch).subquery("people")
+    owned = and_(
+        PrepConversation.platform == people.c.platform,
+        PrepConversation.tenant_id == people.c.tenant_id,
+        PrepConversation.user_id == people.c.user_id,
+    )
+    return (
+        select(
+            people, PrepConversation.id.label("prep_id"), PrepConversation.stakeholder,
+            PrepConversation.status, PrepConversation.planned_date, TrackedOutcome.follow_up_on,
+        )
+        .outerjoin(PrepConversation, owned)
+        .outerjoin(TrackedOutcome, TrackedOutcome.conversation_id == PrepConversation.id)
+        .order_by(people.c.id, PrepConversation.id)
+    )  # fmt: skip
 
 
 def _people_after(last_id: int, batch: int) -> Any:
@@ -154,24 +187,6 @@ def _people_after(last_id: int, batch: int) -> Any:
         .order_by(User.id)
         .limit(batch)
     )
-
-
-async def _preps_of(
-    session: AsyncSession, people: list[tuple[str, str, str]]
-) -> dict[tuple[str, str, str], list[PrepLine]]:
-    owner = tuple_(PrepConversation.platform, PrepConversation.tenant_id, PrepConversation.user_id)
-    query = select(
-        PrepConversation.platform, PrepConversation.tenant_id, PrepConversation.user_id,
-        PrepConversation.id, PrepConversation.stakeholder, PrepConversation.status,
-        PrepConversation.planned_date, TrackedOutcome.follow_up_on,
-    ).outerjoin(
-        TrackedOutcome, TrackedOutcome.conversation_id == PrepConversation.id
-    ).where(owner.in_(people))  # fmt: skip
-    found: dict[tuple[str, str, str], list[PrepLine]] = {}
-    for row in (await session.execute(query)).all():
-        line = PrepLine(row.id, row.stakeholder, row.status, row.planned_date, row.follow_up_on)
-        found.setdefault((row.platform, row.tenant_id, row.user_id), []).append(line)
-    return found
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
@@ -240,7 +255,8 @@ def _is_claimable(row: Any, now: datetime) -> bool:
 
 def _locked(condition: ColumnElement[bool], limit: int) -> Any:
     """The first `limit` rows matching `condition` by id, locked for this transaction
-    (skipping those another worker holds), with what their user wants now."""
+    (skipping those another worker holds), with what their user wants now (columns in the
+    order `_lease` reads them)."""
     owner = and_(
         User.platform == Nudge.platform,
         User.tenant_id == Nudge.tenant_id,
@@ -266,22 +282,22 @@ async def _lease(
         return []
     await session.execute(
         update(Nudge)
-        .where(Nudge.id.in_([row.id for row in rows]))
+        .where(_among(session, [row.id for row in rows]))
         .values(status=NudgeStatus.SENDING.value, lease_until=now + lease,
                 attempts=Nudge.attempts + 1)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
     return [
-        ClaimedNudge(r.id, r.platform, r.tenant_id, r.user_id, r.kind, r.period, r.stakeholder,
-                     dict(r.payload), r.attempts + 1, _wanted(r, now))
-        for r in rows
+        ClaimedNudge(id_, platform, tenant_id, user_id, kind, period, stakeholder, payload,
+                     attempts + 1, _wanted(known, opted_out, snoozed, now))
+        for (id_, platform, tenant_id, user_id, kind, period, stakeholder, payload, attempts,
+             _status, _lease_until, known, opted_out, snoozed) in rows
     ]  # fmt: skip
 
 
-def _wanted(row: Any, now: datetime) -> bool:
-    if row.known is None or row.nudges_opt_out:
+def _wanted(known: int | None, opted_out: bool, snoozed: datetime | None, now: datetime) -> bool:
+    if known is None or opted_out:
         return False
-    snoozed: datetime | None = row.nudges_snoozed_until
     return snoozed is None or snoozed <= now
 
 
@@ -304,8 +320,16 @@ async def settle(session: AsyncSession, settlements: Sequence[Settlement], now: 
                 (Nudge.attempts >= MAX_ATTEMPTS, NudgeStatus.FAILED.value),
                 else_=NudgeStatus.PENDING.value,
             )
-        statement = update(Nudge).where(Nudge.id.in_(ids)).values(**values)
+        statement = update(Nudge).where(_among(session, ids)).values(**values)
         await session.execute(statement.execution_options(synchronize_session=False))
+
+
+def _among(session: AsyncSession, ids: list[int]) -> ColumnElement[bool]:
+    """The nudges with one of these ids. On PostgreSQL the ids go as one array parameter:
+    a parameter per id (IN) makes SQLAlchemy render the statement afresh for each batch."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return Nudge.id == any_(bindparam("ids", ids, type_=postgresql.ARRAY(Integer)))
+    return Nudge.id.in_(ids)
 
 
 async def forget_settled(session: AsyncSession, now: datetime) -> int:

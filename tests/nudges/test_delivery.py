@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES
 from bot.engine.messages import Command, Inbound
-from bot.nudges.messages import nudge_reply
+from bot.nudges.messages import nudge_message
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.runner import NudgeRunner, RunReport
 from bot.runtime import Services, build_coach
@@ -219,7 +219,7 @@ async def test_a_nudge_whose_sender_died_after_posting_is_not_sent_twice(
     # The worker posts, then dies before recording it: the row stays leased.
 
     await runner.senders["slack"].send(
-        claimed, nudge_reply(claimed, services.coach.playbooks, DUE.date())
+        claimed, nudge_message(claimed, services.coach.playbooks, DUE.date())
     )
     assert await statuses(services) == ["sending"]
     early = DUE + timedelta(minutes=1)

@@ -11,9 +11,9 @@ from bot.nudges.planner import (
     Audience,
     FollowUp,
     NudgeKind,
+    PassMemory,
     Talk,
     due_nudges,
-    remembered_spans,
 )
 from bot.playbook.library import PlaybookLibrary
 from bot.users import UserRef
@@ -136,10 +136,10 @@ def test_opting_out_and_snoozing_stop_nudges_and_opting_in_adds_them(
     assert NudgeKind.QUIET_WINDOW_CLOSING.value == "quiet_window_closing"
 
 
-def test_a_planning_pass_that_remembers_spans_plans_the_same_nudges(
+def test_a_planning_pass_that_remembers_spans_and_days_plans_the_same_nudges(
     library: PlaybookLibrary,
 ) -> None:
-    spans = remembered_spans()
+    memory = PassMemory()
     moments = [
         "2026-11-10T10:00:00+00:00",
         "2026-12-03T10:00:00+00:00",
@@ -148,8 +148,9 @@ def test_a_planning_pass_that_remembers_spans_plans_the_same_nudges(
     planned = []
     for when in moments:
         for month in (1, 2, 7):  # fiscal years starting in January, February, July
-            audience = sales_prep("Europe/Paris", fiscal_year_start_month=month, opted_in=True)
-            remembered = due_nudges(audience, library.playbooks, at(when), spans)
-            assert remembered == due_nudges(audience, library.playbooks, at(when))
-            planned += remembered
+            for zone in ("Europe/Paris", "Asia/Tokyo", "America/New_York"):
+                audience = sales_prep(zone, fiscal_year_start_month=month, opted_in=True)
+                remembered = due_nudges(audience, library.playbooks, at(when), memory)
+                assert remembered == due_nudges(audience, library.playbooks, at(when))
+                planned += remembered
     assert {n.kind for n in planned} == {NudgeKind.QUIET_WINDOW_CLOSING, NudgeKind.AFTER_CLOSE}

@@ -15,26 +15,31 @@ a few posts per workspace are in flight at once, so a limit costs a handful of r
 a second, not one per waiting nudge. A nudge still refused after the retries goes back to
 the outbox as throttled, which does not use up one of its attempts.
 
-The calls go out as plain HTTP (`WebApiCalls`) over one session per delivery pass rather
-than through slack_sdk's WebClient: at hundreds of nudges a second its per-call overhead
-(URL and query building, retry state, debug formatting) cost more CPU than the HTTP itself.
+The calls go out as plain HTTP (`WebApiCalls`) over kept-alive connections (`HttpPosts`)
+rather than through slack_sdk's WebClient: at hundreds of nudges a second its per-call
+overhead (URL and query building, retry state, debug formatting) cost more CPU than the
+HTTP itself. The message itself is rendered and encoded once per wording
+(`EncodedWordings`), not once per user.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
-import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.backoff import Backoff, retry_after_seconds
+from bot.channels.http_posts import FORM, JSON, HttpPosts, Origin
 from bot.channels.slack.blocks import fallback_text, turn_blocks
 from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, bot_token, web_client
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
 from bot.engine.messages import Reply
+from bot.nudges.messages import EncodedWordings, NudgeMessage, joined
 from bot.nudges.runner import Outcome
 from bot.runtime import Services
 from bot.storage.nudge_outbox import ClaimedNudge
@@ -87,31 +92,36 @@ class WebApiCalls:
     """Web API calls for one workspace: bearer token, form or JSON body, `ok`/`error`
     answers, and 429s waited out (RATE_LIMIT_RETRIES times) with the workspace paused."""
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str) -> None:
-        self._session, self._base_url = session, base_url
+    def __init__(self, posts: HttpPosts, base_url: str, token: str) -> None:
+        self._posts, self._origin = posts, Origin.of(base_url)
         self._headers = {"Authorization": f"Bearer {token}"}
         self.pace = WorkspacePace()
 
-    async def call(
-        self, method: str, form: dict[str, str] | None = None, json: Any = None
-    ) -> dict[str, Any]:
-        """The answer of a successful call; SlackCallFailed otherwise."""
+    async def call(self, method: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+        """The answer of a successful call with `form`; SlackCallFailed otherwise."""
+        return await self.post(method, urlencode(form or {}).encode(), FORM)
+
+    async def post(self, method: str, body: bytes, content_type: str) -> dict[str, Any]:
+        """The answer of a successful call with an encoded `body`; SlackCallFailed otherwise."""
         for _attempt in range(RATE_LIMIT_RETRIES + 1):
             await self.pace.ready()
-            url = f"{self._base_url}{method}"
-            async with self._session.post(
-                url, data=form, json=json, headers=self._headers
-            ) as response:
-                if response.status == 429:
-                    named = retry_after_seconds(response.headers.get("Retry-After"))
-                    self.pace.back_off(PACE.wait(named))
-                    await response.read()  # so the connection can serve the next call
-                    continue
-                answer: dict[str, Any] = await response.json(content_type=None)
-            if not answer.get("ok"):
-                raise SlackCallFailed(str(answer.get("error")))
-            return answer
+            answer = await self._posts.post(
+                self._origin, f"/{method}", body, self._headers, content_type
+            )
+            if answer.status == 429:
+                named = retry_after_seconds(answer.headers.get("retry-after"))
+                self.pace.back_off(PACE.wait(named))
+                continue
+            result: dict[str, Any] = json.loads(answer.body)
+            if not result.get("ok"):
+                raise SlackCallFailed(str(result.get("error")))
+            return result
         raise SlackCallFailed(RATE_LIMITED)
+
+
+def message_json(reply: Reply, _prep_id: int | None) -> dict[str, Any]:
+    """A nudge's text and blocks (its buttons carry the prep id in their command)."""
+    return {"text": fallback_text([reply]), "blocks": turn_blocks([reply], None)}
 
 
 class SlackNudgeSender:
@@ -119,13 +129,14 @@ class SlackNudgeSender:
         template = web_client(services)
         self._base_url, self._default_token = template.base_url, template.token
         self._store = store
-        self._session: aiohttp.ClientSession | None = None
-        self._workspaces: dict[str, WebApiCalls | None] = {}
+        self._posts: HttpPosts | None = None
+        self._workspaces: dict[str, asyncio.Future[WebApiCalls | None]] = {}
+        self._messages = EncodedWordings(message_json)
 
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
         """Nothing to load ahead: a workspace's token is read once per pass."""
 
-    async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
+    async def send(self, nudge: ClaimedNudge, message: NudgeMessage) -> Outcome:
         slack = await self._workspace(nudge.tenant_id)
         if slack is None:
             return Outcome.GONE
@@ -133,14 +144,10 @@ class SlackNudgeSender:
         try:
             if nudge.attempts > 1 and await self._already_sent(slack, nudge.user_id, key):
                 return Outcome.SENT
-            message = {
-                "channel": nudge.user_id,
-                "text": fallback_text([reply]),
-                "blocks": turn_blocks([reply], None),
-                "metadata": receipt(EVENT_TYPE, "nudge", key),
-            }
+            head = {"channel": nudge.user_id, "metadata": receipt(EVENT_TYPE, "nudge", key)}
+            body = joined(head, self._messages.json(message)).encode()
             async with slack.pace.slots:
-                await slack.call("chat.postMessage", json=message)
+                await slack.post("chat.postMessage", body, JSON)
             return Outcome.SENT
         except SlackCallFailed as error:
             log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
@@ -148,17 +155,20 @@ class SlackNudgeSender:
             if error.code in GONE:
                 return Outcome.GONE
             return Outcome.THROTTLED if error.code == RATE_LIMITED else Outcome.RETRY
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        except (OSError, TimeoutError, ValueError) as error:
             log.warning("Slack nudge %s to slack:%s:%s: %s", key, nudge.tenant_id,
                         nudge.user_id, type(error).__name__)  # fmt: skip
             return Outcome.RETRY
 
     async def close(self) -> None:
-        """End the pass: close the HTTP session; tokens are read again next time."""
-        session, self._session = self._session, None
+        """End the pass: close the connections; tokens and wordings are read again next time."""
+        posts, self._posts = self._posts, None
+        for calls in self._workspaces.values():
+            calls.cancel()
         self._workspaces.clear()
-        if session is not None:
-            await session.close()
+        self._messages.clear()
+        if posts is not None:
+            await posts.close()
 
     async def _already_sent(self, slack: WebApiCalls, user_id: str, key: str) -> bool:
         opened = await slack.call("conversations.open", form={"users": user_id})
@@ -170,16 +180,24 @@ class SlackNudgeSender:
         return has_receipt(history.get("messages") or [], EVENT_TYPE, "nudge", key)
 
     async def _workspace(self, team_id: str) -> WebApiCalls | None:
-        """Calls with the workspace's bot token: the configured one or its installation's."""
-        if team_id not in self._workspaces:
-            token = await self._token_of(team_id)
-            if self._session is None:
-                timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
-                self._session = aiohttp.ClientSession(timeout=timeout)
-            self._workspaces[team_id] = (
-                WebApiCalls(self._session, self._base_url, token) if token else None
-            )
-        return self._workspaces[team_id]
+        """Calls with the workspace's bot token: the configured one or its installation's,
+        read once per pass (the first nudge to a workspace reads it, the others wait)."""
+        calls = self._workspaces.get(team_id)
+        if calls is None:
+            calls = self._workspaces[team_id] = asyncio.ensure_future(self._calls_for(team_id))
+        try:
+            # Shielded: a waiter cancelled (with its nudge's task) leaves the read to the rest.
+            return calls.result() if calls.done() else await asyncio.shield(calls)
+        except Exception:
+            if self._workspaces.get(team_id) is calls:
+                del self._workspaces[team_id]  # read again for the next nudge
+            raise
+
+    async def _calls_for(self, team_id: str) -> WebApiCalls | None:
+        token = await self._token_of(team_id)
+        if self._posts is None:
+            self._posts = HttpPosts(TIMEOUT_SECONDS)
+        return WebApiCalls(self._posts, self._base_url, token) if token else None
 
     async def _token_of(self, team_id: str) -> str | None:
         return await bot_token(self._default_token, self._store, team_id)

@@ -4,21 +4,24 @@ Teams allows about 30 requests a second per app per tenant: a limiter per tenant
 under it (PREPTALK_TEAMS_RATE), and a 429 that still comes back is waited out and retried a
 few times before the nudge goes back to the outbox (throttled: that does not use up one of
 its attempts). References are read a claimed batch at a time, and cards go out through one
-`CardPoster` (one HTTP session) per delivery pass.
+`CardPoster` (kept-alive connections) per delivery pass, each card rendered and encoded once
+per wording (`EncodedWordings`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 
 from bot.backoff import Backoff
 from bot.channels.teams.cards import turn_card
-from bot.channels.teams.connector import CardPoster
+from bot.channels.teams.connector import CardPoster, card_message
 from bot.channels.teams.delivery import DeliveryStatus, ProactiveMessenger
 from bot.engine.messages import Reply
+from bot.nudges.messages import EncodedWordings, NudgeMessage
 from bot.nudges.runner import Outcome
 from bot.storage.nudge_outbox import ClaimedNudge
 from bot.storage.teams_references import StoredReference
@@ -41,6 +44,7 @@ class TeamsNudgeSender:
         self._limiters: dict[str, AsyncLimiter] = {}
         self._sleep = sleep
         self._prepared: dict[int, StoredReference | None] = {}
+        self._messages = EncodedWordings(card_json)
 
     async def prepare(self, nudges: Sequence[ClaimedNudge]) -> None:
         """Read the references of a batch in one query."""
@@ -49,14 +53,14 @@ class TeamsNudgeSender:
         for nudge, user in zip(nudges, users, strict=True):
             self._prepared[nudge.id] = found.get(user)
 
-    async def send(self, nudge: ClaimedNudge, reply: Reply) -> Outcome:
+    async def send(self, nudge: ClaimedNudge, message: NudgeMessage) -> Outcome:
         if nudge.id in self._prepared:
             stored = self._prepared.pop(nudge.id)
         else:
             stored = await self._references.load(UserRef("teams", nudge.tenant_id, nudge.user_id))
         if stored is None:
             return Outcome.GONE  # never talked to the bot, or forgotten
-        card = turn_card([reply], nudge.payload.get("prep_id"))
+        card = self._messages.json(message)
         limiter = self._limiters.setdefault(nudge.tenant_id, AsyncLimiter(self._rate, 1.0))
         for attempt in range(THROTTLE_RETRIES):
             async with limiter:
@@ -72,4 +76,10 @@ class TeamsNudgeSender:
 
     async def close(self) -> None:
         self._prepared.clear()
+        self._messages.clear()
         await self._poster.close()
+
+
+def card_json(reply: Reply, prep_id: int | None) -> dict[str, Any]:
+    """A nudge's card, as the message activity carrying it (addressed per nudge)."""
+    return card_message(turn_card([reply], prep_id))
