@@ -57,6 +57,7 @@ from bot.storage.models import PrepConversation, Tenant, User
 from bot.storage.nudge_models import Nudge
 
 NOW = datetime(2026, 11, 10, 10, tzinfo=UTC)
+GOAL_FLOOR_RATIO, GOAL_CPU_MS_PER_NUDGE = 1.05, 0.25
 WORKSPACES = 10
 TENANTS = 10
 # All inside 09:30-17:00 on a working Tuesday at 10:00 UTC.
@@ -418,8 +419,15 @@ def report(count: int, limits: Limits, run: WorkerRun, counts: dict[str, Any],
           f"{max(0.0, run.machine_busy_seconds - ours):.1f}")  # fmt: skip
     if run.exit_code != 0:
         print(f"worker exit code {run.exit_code}; stderr tail:\n{run.errors[-3000:]}")
-    met = ratio <= 1.15 and duplicates == 0 and losses == 0 and strays == 0
-    print(f"goal (<= 1.15 x floor, no duplicates, no losses): {'met' if met else 'NOT met'}")
+    per_nudge_ms = run.cpu_seconds / count * 1000 if count else float("inf")
+    met = (
+        ratio <= GOAL_FLOOR_RATIO
+        and per_nudge_ms <= GOAL_CPU_MS_PER_NUDGE
+        and duplicates == losses == strays == 0
+    )
+    print(f"worker CPU {per_nudge_ms:.3f} ms per nudge | goal (<= {GOAL_FLOOR_RATIO} x floor, "
+          f"<= {GOAL_CPU_MS_PER_NUDGE} ms of worker CPU per nudge, no duplicates, no losses): "
+          f"{'met' if met else 'NOT met'}")  # fmt: skip
     return met
 
 
