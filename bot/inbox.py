@@ -87,6 +87,7 @@ class TurnInbox:
         self._storing: asyncio.Task[None] | None = None
         self._held: dict[int, ClaimedTurn] = {}  # turns being answered, by id: leases to renew
         self._renewing: asyncio.Task[None] | None = None
+        self._draining_soon: set[asyncio.Task[int]] = set()  # drains `drain_soon` started
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
@@ -162,6 +163,18 @@ class TurnInbox:
         finally:
             del self._draining[user]
         return answered
+
+    def drain_soon(self, user: UserRef) -> None:
+        """`drain` in a task of its own (kept until done): for a request that answers its
+        platform first. Its errors are logged, never with the turn's contents."""
+        task = asyncio.create_task(self.drain(user))
+        self._draining_soon.add(task)
+        task.add_done_callback(self._drained)
+
+    def _drained(self, task: asyncio.Task[int]) -> None:
+        self._draining_soon.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("inbox drain failed: %s", type(task.exception()).__name__)
 
     async def recover(self) -> int:
         """Answer every turn no live worker holds (left by a crash, or not yet taken up)."""
