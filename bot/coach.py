@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -136,7 +137,11 @@ class Coach:
         self.clock = clock
         self.observer = observer
         self.voice = voice  # a model saying the stakeholder's rehearsal lines, when configured
-        self.glossary = GlossaryIndex(playbooks.glossary)
+
+    @cached_property
+    def glossary(self) -> GlossaryIndex:
+        """The glossary's matcher, built on first use (a nudge worker never needs it)."""
+        return GlossaryIndex(self.playbooks.glossary)
 
     def warm_up(self) -> None:
         """Build the engine's lazy tables now rather than in the first users' turns."""
