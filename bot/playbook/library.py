@@ -92,17 +92,21 @@ def load_glossary(path: Path) -> Glossary:
         raise PlaybookError(_describe(path, error)) from None
 
 
-# libyaml's parser where PyYAML was built with it (its wheels are): the same safe loading,
-# several times faster than the pure-Python one (the playbooks are read at every start).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        return _safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise PlaybookError(f"{path}: cannot read YAML: {reason}") from None
+
+
+def _safe_load(text: str) -> Any:
+    """YAML's safe loading, by libyaml's parser where PyYAML was built with it (its wheels
+    are): several times faster than the pure-Python one, and the playbooks are read at every
+    start."""
+    if yaml.__with_libyaml__:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    return yaml.safe_load(text)
 
 
 def _describe(path: Path, error: ValidationError) -> str:
