@@ -104,9 +104,7 @@ class PrepStore:
         """Get or create this person's tenant and user rows; safe when two turns race.
 
         One query finds both when they exist (every turn but a person's first)."""
-        same_tenant = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
-        query = select(Tenant, User).join(User, same_tenant).where(self._owned(User))
-        known = (await self._session.execute(query)).first()
+        known = (await self._session.execute(_PERSON, self._owner_params)).first()
         if known is not None:
             return self._settings(*known)
         tenant = await self._get_or_create(
@@ -473,10 +471,12 @@ def _set(*columns: str) -> dict[str, BindParameter[Any]]:
     return {column: bindparam(f"new_{column}") for column in columns}
 
 
+_SAME_TENANT = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
+_PERSON = select(Tenant, User).join(User, _SAME_TENANT).where(_owned_by_parameters(User))
 _OPEN_TURN = _latest_updated(
     select(Tenant, User, PrepConversation, DialogState)
     .select_from(User)
-    .join(Tenant, and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id))
+    .join(Tenant, _SAME_TENANT)
     .outerjoin(
         _table(PrepConversation).join(
             _table(DialogState),
