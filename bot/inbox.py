@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -24,6 +25,7 @@ from bot.coach import Coach
 from bot.logs import log_context
 from bot.runtime import Services
 from bot.storage import inbox
+from bot.storage.batches import TransactionBatches
 from bot.storage.inbox import ClaimedTurn, Payload
 from bot.storage.inbox_models import TurnStatus
 from bot.users import UserRef
@@ -44,21 +46,14 @@ class StoreAnswer(Protocol):
     async def __call__(self, session: AsyncSession, answer: Payload) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
 class _Arrival:
-    """A turn waiting to be stored, and the future its request waits on."""
+    """A turn to store: whose, the platform's delivery id, its kind and payload."""
 
-    def __init__(self, user: UserRef, delivery_id: str, kind: str, payload: Payload) -> None:
-        self.user, self.delivery_id, self.kind, self.payload = user, delivery_id, kind, payload
-        self.stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def settle(self, outcome: bool | BaseException) -> None:
-        """Tell the waiting request (unless it gave up waiting: a client that went away)."""
-        if self.stored.done():
-            return
-        if isinstance(outcome, BaseException):
-            self.stored.set_exception(outcome)
-        else:
-            self.stored.set_result(outcome)
+    user: UserRef
+    delivery_id: str
+    kind: str
+    payload: Payload
 
 
 class TurnInbox:
@@ -83,8 +78,8 @@ class TurnInbox:
         # waiting), with when their lease ends: the drain that follows starts with one of
         # these instead of leasing it in a transaction of its own.
         self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
-        self._arrivals: list[_Arrival] = []  # turns waiting to be stored together
-        self._storing: asyncio.Task[None] | None = None
+        self._arrivals = TransactionBatches(self._sessions, self._store)
+        self._settles = TransactionBatches(self._sessions, self._settle_and_lease_next)
         self._held: dict[int, ClaimedTurn] = {}  # turns being answered, by id: leases to renew
         self._renewing: asyncio.Task[None] | None = None
         self._draining_soon: set[asyncio.Task[int]] = set()  # drains `drain_soon` started
@@ -101,42 +96,25 @@ class TurnInbox:
         write at once. When no drain for its person runs here, the person's oldest waiting
         turn (usually this one) is leased in that transaction too, ready for the `drain`
         that follows."""
-        arrival = _Arrival(user, delivery_id, kind, payload)
-        self._arrivals.append(arrival)
-        if self._storing is None or self._storing.done():
-            self._storing = asyncio.create_task(self._store_arrivals())
-        return await arrival.stored
-
-    async def _store_arrivals(self) -> None:
-        """Store the turns that have arrived, a transaction per batch, until none is left."""
-        while self._arrivals:
-            batch: list[_Arrival] = []
-            try:
-                async with self._sessions.begin() as session:
-                    await session.connection()  # the batch is what arrived until it is ours
-                    batch, self._arrivals, now = self._arrivals, [], self._clock()
-                    outcomes = [await self._store(session, arrival, now) for arrival in batch]
-            except Exception as error:  # each waiting request answers with the error
-                if not batch:  # the database could not be reached: fail those waiting now
-                    batch, self._arrivals = self._arrivals, []
-                for arrival in batch:
-                    arrival.settle(error)
-                continue
-            for arrival, (stored, ready) in zip(batch, outcomes, strict=True):
-                if ready is not None:
-                    self._ready[ready.user] = (ready, now + self.lease)
-                arrival.settle(stored)
+        stored, ready = await self._arrivals.submit(_Arrival(user, delivery_id, kind, payload))
+        if ready is not None:
+            self._ready[user] = ready
+        return stored
 
     async def _store(
-        self, session: AsyncSession, arrival: _Arrival, now: datetime
-    ) -> tuple[bool, ClaimedTurn | None]:
+        self, session: AsyncSession, arrival: _Arrival
+    ) -> tuple[bool, tuple[ClaimedTurn, datetime] | None]:
+        """Store a turn; lease the person's oldest (with when its lease ends) unless a drain
+        runs for them here (it looks again) or their platform is answered elsewhere."""
         user = arrival.user
         stored = await inbox.receive(
             session, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
         )
         if not stored or user in self._draining or user.platform not in self._processors:
-            return stored, None  # a drain running here looks again; another server answers
-        return True, await inbox.claim_next(session, self._cipher, user, now, self.lease)
+            return stored, None
+        now = self._clock()
+        ready = await inbox.claim_next(session, self._cipher, user, now, self.lease)
+        return True, (ready, now + self.lease) if ready is not None else None
 
     async def drain(self, user: UserRef) -> int:
         """Answer `user`'s waiting turns in order; returns how many this worker answered.
@@ -209,14 +187,18 @@ class TurnInbox:
     async def _settle_and_claim_next(
         self, turn: ClaimedTurn, status: TurnStatus
     ) -> ClaimedTurn | None:
-        """Settle `turn` and lease the person's next one, in one transaction."""
-        async with self._sessions.begin() as session:
-            await inbox.settle(session, turn.id, status)
-            following = await inbox.claim_next(
-                session, self._cipher, turn.user, self._clock(), self.lease
-            )
+        """Settle `turn` and lease the person's next one, in one transaction (shared with the
+        other people's turns settled at the same moment)."""
+        following = await self._settles.submit((turn, status))
         log.info("%s turn %s", turn.kind, status.value)  # the ids come from the log context
         return following
+
+    async def _settle_and_lease_next(
+        self, session: AsyncSession, settling: tuple[ClaimedTurn, TurnStatus]
+    ) -> ClaimedTurn | None:
+        turn, status = settling
+        await inbox.settle(session, turn.id, status)
+        return await inbox.claim_next(session, self._cipher, turn.user, self._clock(), self.lease)
 
     async def _answer(self, turn: ClaimedTurn) -> TurnStatus:
         """Answer a claimed turn; how it is to be settled."""
