@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
@@ -138,21 +139,26 @@ class HeldUntilReleased:
         await self.release.wait()
 
 
-async def _renewals(coach: Coach, wanted: int) -> asyncio.Event:
-    """Set once the database has seen `wanted` lease renewals."""
-    seen, renewed = [], asyncio.Event()
+class Renewals:
+    """The lease renewals the database carries out (an UPDATE that changed the turn's row),
+    as turn id -> the new end of its lease; `all_seen` is set once `wanted` turns have one."""
 
-    def statement(_connection: object, _cursor: object, sql: str, *_rest: object) -> None:
-        if sql.startswith("UPDATE inbox SET lease_until"):
-            seen.append(sql)
-            if len(seen) >= wanted:
-                renewed.set()
+    def __init__(self, coach: Coach, wanted: int) -> None:
+        self.until: dict[int, datetime] = {}
+        self.all_seen = asyncio.Event()
+        self._wanted = wanted
+        event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", self._seen)
 
-    event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", statement)
-    return renewed
+    def _seen(self, _connection: object, cursor: Any, sql: str, _parameters: object,
+              context: Any, _many: bool) -> None:  # fmt: skip
+        if sql.startswith("UPDATE inbox SET lease_until") and cursor.rowcount == 1:
+            values = context.compiled_parameters[0]
+            self.until[values["id_1"]] = values["lease_until"]
+            if len(self.until) >= self._wanted:
+                self.all_seen.set()
 
 
-async def _leases(coach: Coach) -> dict[int, datetime]:
+async def _leases(coach: Coach) -> dict[int, datetime | None]:
     async with coach.sessions() as session:
         rows = await session.execute(select(InboxTurn.id, InboxTurn.lease_until))
         return {turn_id: until for turn_id, until in rows}
@@ -171,11 +177,12 @@ async def test_the_leases_of_turns_being_answered_are_renewed_until_they_are_ans
     draining = [asyncio.create_task(worker.drain(who)) for who in people]
     await channel.all_started.wait()
     leased = await _leases(coach)
-    renewed = await _renewals(coach, 2)
+    renewals = Renewals(coach, wanted=2)
 
     async with asyncio.timeout(10):
-        await renewed.wait()
-    assert all(until > leased[turn] for turn, until in (await _leases(coach)).items())
+        await renewals.all_seen.wait()
+    assert renewals.until.keys() == leased.keys(), "both turns' leases were renewed"
+    assert all(until > (leased[turn] or until) for turn, until in renewals.until.items())
     channel.release.set()
 
     assert await asyncio.gather(*draining) == [1, 1]
