@@ -17,8 +17,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from aiohttp import web
+
+from tests.support.missing_tool import missing_tool
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -48,10 +49,7 @@ def require_chromium() -> None:
     """Skip the calling test without a browser, or fail it when running in CI."""
     if chromium_available():
         return
-    reason = f"needs {CHROMIUM} and the playwright package (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but the browser is missing: {reason}")
-    pytest.skip(reason)
+    missing_tool(f"the browser is missing: needs {CHROMIUM} and the playwright package")
 
 
 @asynccontextmanager

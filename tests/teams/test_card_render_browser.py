@@ -8,13 +8,13 @@ fails when CI=true.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.browser import launch_chromium
+from tests.support.missing_tool import missing_tool
 from tests.support.prep_script import DEBRIEF, REHEARSAL
 from tests.teams import cardreader
 from tests.teams.test_transcript import TeamsChat, chat, coach  # noqa: F401  (fixtures)
@@ -52,10 +52,7 @@ MEASURE = """
 def renderer_available() -> None:
     if RENDERER.is_file():
         return
-    reason = f"{RENDERER} missing: run `make card-renderer` (needs npm)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    missing_tool(f"{RENDERER} missing: run `make card-renderer` (needs npm)")
 
 
 async def full_prep(chat: TeamsChat) -> list[dict[str, Any]]:  # noqa: F811
