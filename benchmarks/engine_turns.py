@@ -156,7 +156,7 @@ async def measure(url: str, preps: int, name: str, with_engine: bool) -> None:
 
 def run(preps: int, postgres_url: str | None, skip_postgres: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        sqlite_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        sqlite_url = f"sqlite+preptalk:///{Path(folder) / 'bench.db'}"
         asyncio.run(measure(sqlite_url, preps, "SQLite", with_engine=True))
     if not skip_postgres:
         with_postgres(postgres_url, lambda url: measure(url, preps, "PostgreSQL", False))

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         super().__init__(**{env_name(name): value for name, value in values.items()})
 
     database_url: str = Field(
-        default="sqlite+aiosqlite:///prep-talk.db",
+        default="sqlite+preptalk:///prep-talk.db",
         validation_alias="PREPTALK_DATABASE_URL",
     )
     playbooks_dir: Path | None = Field(default=None, validation_alias="PREPTALK_PLAYBOOKS_DIR")
@@ -108,15 +108,17 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        """Accept the plain URLs operators write and pick the async driver for them."""
+        """Accept the plain URLs operators write and pick the async driver for them
+        (`sqlite+aiosqlite://`, the driver of earlier releases, is read as SQLite too)."""
         for plain, driver in (
-            ("sqlite://", "sqlite+aiosqlite://"),
+            ("sqlite://", "sqlite+preptalk://"),
+            ("sqlite+aiosqlite://", "sqlite+preptalk://"),
             ("postgresql://", "postgresql+asyncpg://"),
             ("postgres://", "postgresql+asyncpg://"),
         ):
             if value.startswith(plain):
                 return driver + value[len(plain) :]
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        if not value.startswith(("sqlite+preptalk://", "postgresql+asyncpg://")):
             raise ValueError("use a sqlite:/// or postgresql:// URL")
         return value
 

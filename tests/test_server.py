@@ -88,7 +88,7 @@ async def test_metrics_show_turns_errors_backlog_nudges_and_the_process(
 async def test_a_failed_turn_is_counted_as_an_error_of_its_channel(
     aiohttp_client: AiohttpClient, tmp_path: Path
 ) -> None:
-    unreachable = f"sqlite+aiosqlite:///{tmp_path}/no-such-folder/prep-talk.db"
+    unreachable = f"sqlite+preptalk:///{tmp_path}/no-such-folder/prep-talk.db"
     app = create_app(Settings(database_url=unreachable, playground=True))
     client = await aiohttp_client(app)
     with pytest.raises(SQLAlchemyError):
@@ -126,7 +126,7 @@ async def test_ready_only_when_the_schema_is_at_head(
 async def test_not_ready_while_the_database_does_not_answer(
     aiohttp_client: AiohttpClient, tmp_path: Path
 ) -> None:
-    missing = f"sqlite+aiosqlite:///{tmp_path}/no-such-folder/prep-talk.db"
+    missing = f"sqlite+preptalk:///{tmp_path}/no-such-folder/prep-talk.db"
     client = await aiohttp_client(create_app(Settings(database_url=missing, playground=True)))
     response = await client.get("/readyz")
     assert response.status == 503 and (await response.json())["status"] == "database unavailable"

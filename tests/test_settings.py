@@ -32,7 +32,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_are_a_local_sqlite_file_and_the_playground_on_loopback() -> None:
     settings = load_settings()
-    assert settings.database_url == "sqlite+aiosqlite:///prep-talk.db"
+    assert settings.database_url == "sqlite+preptalk:///prep-talk.db"
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     assert settings.playground_enabled and settings.host_is_loopback
 
@@ -93,7 +93,7 @@ def test_only_the_documented_names_are_read(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("PORT", "8080")
     settings = load_settings()
-    assert settings.database_url == "sqlite+aiosqlite:///prep-talk.db"
+    assert settings.database_url == "sqlite+preptalk:///prep-talk.db"
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     monkeypatch.setenv("PREPTALK_PORT", "8081")
     assert load_settings().port == 8081

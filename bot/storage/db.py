@@ -1,7 +1,8 @@
 """The database engine and session factory, built on request from a URL (never at import);
 and `drop_freed_pages`, which clears old text out of a SQLite file after a key rotation.
 
-SQLite runs with foreign keys on (so deleting a conversation cascades to its state and
+SQLite runs on our driver (bot/storage/sqlite_loop.py: statements on the event loop, waits
+in a thread) with foreign keys on (so deleting a conversation cascades to its state and
 notes), a busy timeout so a second writer waits instead of failing, and WAL so readers do
 not block the writer. Commits stay durable: `synchronous` keeps SQLite's default. One
 process keeps one SQLite connection: SQLite has one writer anyway, and turns queued for the
@@ -42,7 +43,7 @@ _LAST_USED = "prep_talk_last_used"
 
 
 def create_database(url: str, ping_when_idle: float = PING_WHEN_IDLE_SECONDS) -> AsyncEngine:
-    """Create the async engine for `url` (`sqlite+aiosqlite://…` or `postgresql+asyncpg://…`).
+    """Create the async engine for `url` (`sqlite+preptalk://…` or `postgresql+asyncpg://…`).
 
     On PostgreSQL a connection idle for `ping_when_idle` seconds is pinged before use and
     replaced if the server dropped it (a restart, a failover, an idle timeout)."""
@@ -52,7 +53,8 @@ def create_database(url: str, ping_when_idle: float = PING_WHEN_IDLE_SECONDS) ->
     # trip (on SQLite, a hop to the driver's thread) to every transaction.
     common: dict[str, Any] = {"hide_parameters": True, "pool_reset_on_return": None}
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, **common)
+        wait = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}  # sqlite3's busy timeout, seconds
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, connect_args=wait, **common)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
     engine = create_async_engine(url, pool_size=PG_POOL_SIZE, max_overflow=0, **common)
@@ -119,7 +121,6 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
     finally:
         cursor.close()

@@ -70,7 +70,7 @@ def migrated_sqlite_url(template: Path, directory: Path) -> str:
 
 
 def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
+    return f"sqlite+preptalk:///{path}"
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def fake_app(tmp_path: Path) -> web.Application:
     """The playground alone, on a scripted coach."""
     app = web.Application(client_max_size=1024 * 1024)
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/unused.db", host="127.0.0.1", playground=True
+        database_url=f"sqlite+preptalk:///{tmp_path}/unused.db", host="127.0.0.1", playground=True
     )
     add_playground(app, FakeCoach(), settings)
     return app

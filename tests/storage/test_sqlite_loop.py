@@ -1,0 +1,149 @@
+"""Our SQLite driver: statements run on the event loop's thread; a commit, a wait for another
+process's write lock and a VACUUM run in the connection's thread, the loop serving others."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.db import create_database, drop_freed_pages
+from tests.support.db_fixtures import sqlite_url
+
+
+@dataclass
+class Trace:
+    """Every statement SQLite ran, with the thread that ran it; `busy_wait` is set (on the
+    loop) when a statement is retried in the thread with the busy timeout on."""
+
+    loop_thread: int = field(default_factory=threading.get_ident)
+    statements: list[tuple[str, int]] = field(default_factory=list)
+    busy_wait: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def threads_of(self, starting: str) -> set[str]:
+        ran = {thread for sql, thread in self.statements if sql.upper().startswith(starting)}
+        assert ran, f"no {starting} statement ran"
+        return {"loop" if thread == self.loop_thread else "other" for thread in ran}
+
+
+@pytest.fixture
+async def traced(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, Trace, Path]]:
+    path = tmp_path / "traced.db"
+    engine, trace = create_database(sqlite_url(path)), Trace()
+    loop = asyncio.get_running_loop()
+
+    def record(sql: str) -> None:
+        trace.statements.append((sql, threading.get_ident()))
+        if sql.startswith("PRAGMA busy_timeout=") and not sql.endswith("=0"):
+            loop.call_soon_threadsafe(trace.busy_wait.set)
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.sqlite.set_trace_callback(record)
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE answers (id INTEGER PRIMARY KEY, words)"))
+    yield engine, trace, path
+    await engine.dispose()
+
+
+async def test_statements_run_on_the_loop_and_commits_in_the_connections_thread(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    engine, trace, _path = traced
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO answers (words) VALUES ('one')"))
+        await connection.execute(text("UPDATE answers SET words = 'two'"))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT words FROM answers"))).all()
+
+    assert rows == [("two",)]
+    assert trace.threads_of("INSERT") == trace.threads_of("UPDATE") == {"loop"}
+    assert trace.threads_of("SELECT") == {"loop"}
+    assert trace.threads_of("COMMIT") == {"other"}  # the fsync never blocks the loop
+
+
+async def test_a_write_waits_for_another_process_in_the_thread_while_the_loop_runs_on(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    engine, trace, path = traced
+    other_process = sqlite3.connect(path, isolation_level=None)  # holds SQLite's write lock
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute("INSERT INTO answers (words) VALUES ('theirs')")
+
+    async def write() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO answers (words) VALUES ('ours')"))
+
+    writing = asyncio.create_task(write())
+    await trace.busy_wait.wait()  # the loop got here while our write waited for the lock
+    assert not writing.done()
+    other_process.execute("COMMIT")
+    other_process.close()
+    await writing
+
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT words FROM answers ORDER BY id"))).all()
+    assert rows == [("theirs",), ("ours",)]
+    inserts = [thread for sql, thread in trace.statements if sql.startswith("INSERT")]
+    assert inserts[0] == trace.loop_thread  # tried here first, with no busy wait
+    assert inserts[-1] != trace.loop_thread  # then waited for in the thread
+
+
+async def test_a_statement_error_other_than_busy_is_raised_and_the_rows_kept(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    engine, _trace, _path = traced
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO answers (id, words) VALUES (1, 'kept')"))
+    with pytest.raises(Exception, match="UNIQUE constraint failed"):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO answers (id, words) VALUES (2, 'gone')"))
+            await connection.execute(text("INSERT INTO answers (id, words) VALUES (1, 'dup')"))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT id, words FROM answers"))).all()
+    assert rows == [(1, "kept")]
+
+
+async def test_vacuum_runs_in_the_connections_thread(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    engine, trace, _path = traced
+    await drop_freed_pages(engine)
+    assert trace.threads_of("VACUUM") == {"other"}
+    assert trace.threads_of("PRAGMA WAL_CHECKPOINT") == {"other"}
+
+
+async def test_a_turn_cancelled_while_its_statement_waits_in_the_thread_leaves_no_trace(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    """SQLAlchemy closes the connection of a cancelled task at once; the close must wait
+    for the thread to finish with it (closing under a running statement crashed Python)."""
+    engine, trace, path = traced
+    other_process = sqlite3.connect(path, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute("INSERT INTO answers (words) VALUES ('theirs')")
+
+    async def write() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO answers (words) VALUES ('cancelled')"))
+
+    writing = asyncio.create_task(write())
+    await trace.busy_wait.wait()
+    writing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await writing
+    other_process.execute("COMMIT")
+    other_process.close()
+
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT words FROM answers"))).all()
+    assert rows == [("theirs",)]
