@@ -8,7 +8,7 @@ py-spy's raw format is one line per distinct stack, `frame;frame;… count`, eac
 starting with the processes it ran in. Only stacks of the process whose command line holds
 `--process` are counted, and only while it served (frames under the event loop's
 `run_forever` or a driver thread), not its start-up. Samples where it waited for the network
-or for the database thread's queue are left out: the shares are of its busy samples.
+or an idle worker thread (the SQLite connection's, between commits) are left out: the shares are of its busy samples.
 
 Printed: the busy samples; the share of each package where the samples were (their innermost
 frame's: sqlalchemy, aiohttp, bot…); the top functions by self share; and the top functions
@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SERVING = ("run_forever", "Thread.run")
-WAITING = ("EpollSelector.select", "(aiosqlite/core.py:59)", "SimpleQueue.get", "Condition.wait")
+# An idle loop, an idle thread-pool worker (the SQLite connection's thread between commits).
+WAITING = (
+    "EpollSelector.select",
+    "(concurrent/futures/thread.py:81)",
+    "SimpleQueue.get",
+    "Condition.wait",
+)
 _LINE = re.compile(r":\d+\)$")
 
 
