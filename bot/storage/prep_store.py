@@ -20,6 +20,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     CursorResult,
+    Executable,
     Select,
     Table,
     and_,
@@ -28,13 +29,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
-from bot.storage.db import insert_into
+from bot.storage.db import dialect_of, insert_into
 from bot.storage.models import (
     Base,
     ConversationStatus,
@@ -376,17 +378,9 @@ class PrepStore:
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
-        table = _table(Note)
-        statement = insert_into(self._session, table).values(
-            conversation_id=conversation_id, **self._owner, step=step, body=body,
-            encrypted=encrypted, created_at=now, updated_at=now,
-        )  # fmt: skip
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.conversation_id, table.c.step],
-                set_={"body": body, "encrypted": encrypted, "updated_at": now},
-            )
-        )
+        note = {"conversation_id": conversation_id, **self._owner, "step": step, "body": body,
+                "encrypted": encrypted, "created_at": now, "updated_at": now}  # fmt: skip
+        await self._session.execute(_PUT_NOTE[dialect_of(self._session)], note)
 
     def _check_turn(
         self,
@@ -501,6 +495,20 @@ _SAVE_STATE = (
     )
     .values(_set("step", "document", "encrypted", "updated_at", "version"))
 )
+
+
+def _put_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
+    """The INSERT of a note that, on its (conversation, step), rewrites that note's text."""
+    rewrite = {column: statement.excluded[column] for column in ("body", "encrypted", "updated_at")}
+    return statement.on_conflict_do_update(
+        index_elements=[Note.conversation_id, Note.step], set_=rewrite
+    )
+
+
+_PUT_NOTE = {
+    "postgresql": _put_note(postgresql.insert(_table(Note))),
+    "sqlite": _put_note(sqlite.insert(_table(Note))),
+}
 _SAVE_CONVERSATION = (
     update(_table(PrepConversation))
     .where(PrepConversation.id == bindparam("conversation"), _owned_by_parameters(PrepConversation))
