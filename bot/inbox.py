@@ -119,7 +119,9 @@ class TurnInbox:
     async def drain(self, user: UserRef) -> int:
         """Answer `user`'s waiting turns in order; returns how many this worker answered.
 
-        While a drain for `user` runs here, another call only asks it to look once more."""
+        While a drain for `user` runs here, another call only asks it to look once more: a
+        look sees every turn stored before it began, so the ask is forgotten when one begins,
+        and a drain ends when its last look found nothing and no ask came in since."""
         if user.platform not in self._processors:
             return 0  # left to a server where that platform is on
         if user in self._draining:
@@ -130,12 +132,13 @@ class TurnInbox:
         try:
             turn = self._take_ready(user) or await self._claim(user)
             while turn is not None or self._draining[user]:
-                if turn is None:  # more came in while the last claim looked: look again
+                if turn is None:  # more came in after the last look began: look again
                     self._draining[user] = False
                     turn = await self._claim(user)
                     continue
                 with log_context(turn=turn.id, delivery=turn.delivery_id, user=str(turn.user)):
                     status = await self._answer(turn)
+                    self._draining[user] = False  # the settle's look sees what came so far
                     turn = await self._settle_and_claim_next(turn, status)
                 answered += 1
         finally:

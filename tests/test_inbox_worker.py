@@ -86,6 +86,40 @@ async def test_a_turn_arriving_while_the_persons_turn_is_answered_is_answered_ne
     assert channel.answered == ["first", "second"]
 
 
+class Looks:
+    """How many times the worker looked for a person's next turn to lease (the leasing
+    UPDATE … RETURNING, whether or not it found one)."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.count = 0
+        event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", self._seen)
+
+    def _seen(self, *execution: Any) -> None:
+        sql = str(execution[2])
+        if sql.startswith("UPDATE inbox SET status") and "RETURNING" in sql:
+            self.count += 1
+
+
+async def test_a_turn_the_settles_look_found_is_not_looked_for_again(coach: Coach) -> None:
+    """The second turn asks the running drain to look once more; the look made when the
+    first turn is settled finds it, and once it is answered the drain ends on the look made
+    when it is settled, without another."""
+    channel, looks = HeldAnswers(), Looks(coach)
+    worker = TurnInbox(coach, LEASE)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})  # leased on arrival
+    draining = asyncio.create_task(worker.drain(ANA))
+    await channel.started.wait()
+    await worker.receive(ANA, "event:Ev2", "message", {"text": "second"})
+    assert await worker.drain(ANA) == 0
+
+    channel.release.set()
+    assert await draining == 2
+    assert channel.answered == ["first", "second"]
+    # "first" leased as it was stored; settling it finds "second"; settling that finds none
+    assert looks.count == 3
+
+
 class Noted:
     """A channel that notes each turn it answers."""
 
