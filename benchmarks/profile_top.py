@@ -7,8 +7,9 @@
 py-spy's raw format is one line per distinct stack, `frame;frame;… count`, each stack
 starting with the processes it ran in. Only stacks of the process whose command line holds
 `--process` are counted, and only while it served (frames under the event loop's
-`run_forever` or a driver thread), not its start-up. Samples where it waited for the network
-or an idle worker thread (the SQLite connection's, between commits) are left out: the shares are of its busy samples.
+`run_forever` or a driver thread), not its start-up. Samples where it waited for the network,
+and those of an idle worker thread (the SQLite connection's, between commits), are left out:
+the shares are of its busy samples.
 
 Printed: the busy samples; the share of each package where the samples were (their innermost
 frame's: sqlalchemy, aiohttp, bot…); the top functions by self share; and the top functions
