@@ -57,10 +57,14 @@ class Tally:
     calls: Counter[str] = field(default_factory=Counter)  # Slack method or "teams POST"
     first: float | None = None
     last: float | None = None
+    # per rate-limit bucket (a workspace's token, a tenant): [first, last] delivery
+    buckets: dict[str, list[float]] = field(default_factory=dict)
 
-    def delivered(self, at: float) -> None:
+    def delivered(self, at: float, bucket: str) -> None:
         self.first = at if self.first is None else min(self.first, at)
         self.last = at if self.last is None else max(self.last, at)
+        span = self.buckets.setdefault(bucket, [at, at])
+        span[0], span[1] = min(span[0], at), max(span[1], at)
 
     def slack(self, call: Call) -> None:
         self.calls[call.method] += 1
@@ -68,7 +72,7 @@ class Tally:
             self.refusals[f"slack {call.method} {call.status} {call.error}"] += 1
         elif call.method == "chat.postMessage":
             self.slack_posts[str(call.body.get("channel"))] += 1
-            self.delivered(call.at)
+            self.delivered(call.at, f"slack {call.token}")
 
     def teams(self, call: ConnectorCall) -> None:
         self.calls[f"teams {call.method}"] += 1
@@ -77,7 +81,7 @@ class Tally:
         elif call.method == "POST":
             conversation = call.path.removeprefix("/v3/conversations/").split("/")[0]
             self.teams_posts[conversation] += 1
-            self.delivered(call.at)
+            self.delivered(call.at, f"teams {call.tenant}")
 
     def report(self) -> dict[str, Any]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -88,6 +92,7 @@ class Tally:
             "calls": dict(self.calls),
             "first": self.first,
             "last": self.last,
+            "buckets": self.buckets,
             "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "max_rss_kib": usage.ru_maxrss,
         }

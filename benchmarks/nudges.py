@@ -22,9 +22,12 @@ needs at best, (its messages - burst) / rate: buckets refill in parallel. Users,
 preps and Teams references are bulk-inserted with SQLAlchemy Core.
 
 Printed: the floor, the worker's wall time (spawn to exit: imports, planning and delivery)
-and their ratio, the span from first to last delivery, duplicates and losses (messages per
-user counted at the stand-ins: exactly one each), 429s, the worker's peak RSS (ru_maxrss from
-wait4), and CPU seconds of the worker, the stand-ins and the whole machine.
+and their ratio, the span from first to last delivery, the worker's start-up (spawn to
+first delivery) and wind-down (last delivery to exit), when each platform's rate-limit
+buckets began and how long each took (beside the floor: what pacing lost), duplicates and
+losses (messages per user counted at the stand-ins: exactly one each), 429s, the worker's
+peak RSS (ru_maxrss from wait4), and CPU seconds of the worker, the stand-ins and the whole
+machine.
 """
 
 from __future__ import annotations
@@ -296,6 +299,8 @@ class StandIns:
 
 @dataclass(frozen=True)
 class WorkerRun:
+    spawned_at: float  # time.monotonic(), the clock the stand-ins stamp deliveries with
+    exited_at: float
     wall: float
     exit_code: int
     max_rss_kib: int
@@ -318,7 +323,7 @@ def run_worker(
     out_path, err_path = workdir / "worker.out", workdir / "worker.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         busy_before = machine_busy_seconds()
-        started = time.perf_counter()
+        started = time.monotonic()
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=err)
         watchdog = threading.Timer(timeout, process.kill)
         watchdog.start()
@@ -326,11 +331,13 @@ def run_worker(
             _pid, status, usage = os.wait4(process.pid, 0)
         finally:
             watchdog.cancel()
-        wall = time.perf_counter() - started
+        exited = time.monotonic()
         busy = machine_busy_seconds() - busy_before
     process.returncode = os.waitstatus_to_exitcode(status)
     return WorkerRun(
-        wall=wall,
+        spawned_at=started,
+        exited_at=exited,
+        wall=exited - started,
         exit_code=process.returncode,
         max_rss_kib=usage.ru_maxrss,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
@@ -392,6 +399,23 @@ def check_deliveries(count: int, counts: dict[str, Any]) -> tuple[int, int, int]
     return duplicates, losses, strays
 
 
+def bucket_spans(buckets: dict[str, list[float]], first: float) -> str:
+    """When each platform's rate-limit buckets (workspaces, tenants) began and ended, after
+    the first delivery: the latest to begin and to end say what stretched the run."""
+    lines = []
+    for platform in ("slack", "teams"):
+        mine = [span for key, span in buckets.items() if key.startswith(platform)]
+        if not mine:
+            continue
+        began = sorted(start - first for start, _end in mine)
+        spans = sorted(end - start for start, end in mine)
+        lines.append(
+            f"{platform} buckets: began {began[0]:.2f}-{began[-1]:.2f} s after the "
+            f"first delivery, each took {spans[0]:.1f}-{spans[-1]:.1f} s"
+        )
+    return " | ".join(lines) or "no deliveries"
+
+
 def report(count: int, limits: Limits, run: WorkerRun, counts: dict[str, Any],
            statuses: dict[str, int], postgres_cpu: float) -> bool:  # fmt: skip
     duplicates, losses, strays = check_deliveries(count, counts)
@@ -408,6 +432,12 @@ def report(count: int, limits: Limits, run: WorkerRun, counts: dict[str, Any],
           f"per workspace and per tenant, burst {limits.burst}")  # fmt: skip
     print(f"floor {limits.floor:.1f} s | worker wall {run.wall:.1f} s = {ratio:.3f} x floor "
           f"| first to last delivery {span:.1f} s")  # fmt: skip
+    if counts["first"] is not None and counts["last"] is not None:
+        print(
+            f"worker start-up (spawn to first delivery) {counts['first'] - run.spawned_at:.2f} s"
+            f", wind-down (last delivery to exit) {run.exited_at - counts['last']:.2f} s"
+        )
+        print(bucket_spans(counts["buckets"], counts["first"]))
     print(f"duplicates {duplicates}, losses {losses}, strays {strays} | 429s: Slack "
           f"{slack_429}, Teams {teams_429} | other refusals {others or 'none'}")  # fmt: skip
     print(f"outbox {statuses} | worker says: {summary}")
