@@ -17,6 +17,7 @@ from bot.storage.db import create_database, drop_freed_pages, session_factory
 from bot.storage.sealed import SEALED_COLUMNS, RotationReport, rotate_sealed
 
 EXIT_UNREADABLE = 1  # some values open with no configured key: keep the old key for now
+EXIT_NOT_SCRUBBED = 3  # rotated, but SQLite's WAL may still hold old pages: run it again
 
 
 async def rotate(settings: Settings, out: TextIO, err: TextIO = sys.stderr) -> int:
@@ -24,13 +25,20 @@ async def rotate(settings: Settings, out: TextIO, err: TextIO = sys.stderr) -> i
     engine = create_database(settings.database_url)
     try:
         report = await rotate_sealed(session_factory(engine), NoteCipher(settings.note_keys))
-        await drop_freed_pages(engine)
+        scrubbed = await drop_freed_pages(engine)
     except NoteKeyError as error:
         err.write(f"prep-talk: {error}\n")
         return EXIT_USAGE
     finally:
         await engine.dispose()
     out.writelines(_lines(report))
+    if not scrubbed:
+        err.write(
+            "prep-talk: another process kept reading the database, so its write-ahead log "
+            "(the -wal file) may still hold old text; run `prep-talk keys rotate` again when "
+            "the server is quiet\n"
+        )
+        return EXIT_NOT_SCRUBBED
     if report.unreadable:
         err.write(
             f"prep-talk: {report.unreadable.total()} values were encrypted with a key that is "

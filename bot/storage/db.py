@@ -103,18 +103,22 @@ def dialect_of(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind else "sqlite"
 
 
-async def drop_freed_pages(engine: AsyncEngine) -> None:
+async def drop_freed_pages(engine: AsyncEngine) -> bool:
     """On SQLite, rebuild the file and empty its WAL, so no freed page still holds values
-    since rewritten (plain text from before encryption, text under a retired key).
+    since rewritten (plain text from before encryption, text under a retired key). False
+    when the WAL could not be emptied: another process kept reading through the busy
+    timeout, and old pages may still be in the `-wal` file until a later run.
 
     PostgreSQL needs nothing here: `pg_dump` and every query see live rows only, and
     autovacuum reclaims the old row versions."""
     if engine.dialect.name != "sqlite":
-        return
+        return True
     async with engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.execute(text("VACUUM"))
-        await autocommit.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        checkpoint = await autocommit.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        busy, wal_pages, _copied = checkpoint.one()
+        return bool(busy == 0 and wal_pages == 0)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

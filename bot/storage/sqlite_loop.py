@@ -13,10 +13,15 @@ milliseconds is waiting, and that is what goes to the thread:
   where the busy timeout lets it wait. In the driver's default ("legacy") transaction
   control the first write of a transaction is the first statement of it, so the failed try
   holds no snapshot and the retry starts afresh, as SQLite's own busy handler would;
-- VACUUM and WAL checkpoints, which rewrite files.
+- whatever commits (COMMIT, END, RELEASE of a savepoint, any write in autocommit mode);
+- VACUUM, ANALYZE, REINDEX, WAL checkpoints and integrity checks, which read or rewrite
+  whole files;
+- opening the file and its first read, which recovers a WAL a crash left behind.
 
 One connection is used by one session at a time (the engine's pool hands it out), so nothing
-else in this process can hold SQLite's write lock while a statement runs on the loop.
+else in this process can hold SQLite's write lock while a statement runs on the loop. A
+statement sent while the connection's thread still works for it (two tasks sharing one
+connection) is refused, never run from two threads at once.
 
 Used for every `sqlite://` URL (`create_database` and the migrations pick it); registered
 with SQLAlchemy under `sqlite+preptalk` as an entry point in pyproject.toml.
@@ -38,13 +43,23 @@ from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_module
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine.interfaces import AdaptedConnection
-from sqlalchemy.util.concurrency import await_
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 _T = TypeVar("_T")
 DRIVER = "preptalk"
 _BUSY = sqlite3.SQLITE_BUSY  # the primary code; SQLITE_BUSY_SNAPSHOT etc. share its low byte
-# Statements that rewrite files (seconds on a large database): never on the loop.
-_SLOW = re.compile(r"\s*(VACUUM|PRAGMA\s+wal_checkpoint)\b", re.IGNORECASE)
+# Statements that commit, or read or rewrite whole files: never on the loop.
+_IN_THREAD = re.compile(
+    r"(?:VACUUM|ANALYZE|REINDEX|COMMIT|END|RELEASE"
+    r"|PRAGMA\s+(?:\w+\.)?(?:wal_checkpoint|integrity_check|quick_check|optimize))\b",
+    re.IGNORECASE,
+)
+_LEADING_COMMENTS = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+
+
+def _must_wait(operation: str) -> bool:
+    start = _LEADING_COMMENTS.match(operation)
+    return _IN_THREAD.match(operation, start.end() if start else 0) is not None
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -61,7 +76,7 @@ async def _on_the_loop(run: Callable[[], object]) -> None:
 class LoopSQLiteConnection(AdaptedConnection):
     """A sqlite3 connection opened with no busy timeout, plus the thread that does its waits."""
 
-    __slots__ = ("_busy_timeout_ms", "_thread", "dbapi")
+    __slots__ = ("_busy_timeout_ms", "_closed", "_thread", "_working", "dbapi")
 
     def __init__(
         self,
@@ -74,14 +89,35 @@ class LoopSQLiteConnection(AdaptedConnection):
         self._connection = connection  # type: ignore[assignment]  # a sync sqlite3 connection
         self._thread = thread
         self._busy_timeout_ms = busy_timeout_ms
+        self._working = False  # the thread is running something for this connection
+        self._closed = False
 
     @property
     def sqlite(self) -> sqlite3.Connection:
         return self._connection  # type: ignore[return-value]
 
+    @property
+    def autocommit(self) -> bool:
+        """Every statement is its own transaction (SQLAlchemy's AUTOCOMMIT)."""
+        return self.sqlite.isolation_level is None
+
+    def check_free(self) -> None:
+        """Refuse a statement while the thread still works for this connection."""
+        if self._working:
+            raise sqlite3.ProgrammingError("this SQLite connection is in use by another task")
+
     def in_thread(self, call: Callable[[], _T]) -> _T:
         """Run `call` in the connection's thread, the loop serving others meanwhile."""
-        return await_(asyncio.get_running_loop().run_in_executor(self._thread, call))
+        self.check_free()
+        self._working = True
+
+        def working() -> _T:
+            try:
+                return call()
+            finally:
+                self._working = False
+
+        return await_(asyncio.get_running_loop().run_in_executor(self._thread, working))
 
     def waiting(self, call: Callable[[], _T]) -> _T:
         """`call` in the thread with the busy timeout on: it may wait for another process."""
@@ -113,9 +149,18 @@ class LoopSQLiteConnection(AdaptedConnection):
     def close(self) -> None:
         """Closed in the thread, after whatever it is still doing: a task cancelled while
         its commit ran there gets its connection invalidated (closed) by SQLAlchemy at
-        once, and closing it under the running commit would crash the process."""
-        self._thread.submit(self.sqlite.close)
+        once, and closing it under the running commit would crash the process. Waited for
+        from async code when the thread is idle (`engine.dispose()` returns with the file
+        closed); only queued behind the work of a cancelled task (which may wait out the
+        busy timeout) or from a garbage collector's callback. A second close does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        idle = not self._working
+        closing = self._thread.submit(self.sqlite.close)
         self._thread.shutdown(wait=False)
+        if idle and in_greenlet():
+            await_(asyncio.shield(asyncio.wrap_future(closing)))
 
     def create_function(self, *args: Any, **kwargs: Any) -> None:
         self.sqlite.create_function(*args, **kwargs)
@@ -161,9 +206,10 @@ class LoopSQLiteCursor:
             if self._cursor.description:
                 self._rows = deque(self._cursor.fetchall())
 
-        if _SLOW.match(operation):
+        if self._connection.autocommit or _must_wait(operation):
             self._connection.waiting(run_and_read)
             return
+        self._connection.check_free()
         try:
             await_(_on_the_loop(run_and_read))
         except sqlite3.OperationalError as error:
@@ -229,10 +275,21 @@ class LoopSQLiteModule(AsyncAdapt_dbapi_module):
         # The busy timeout asked for (sqlite3's `timeout`, seconds) is used in the thread only.
         busy_timeout_ms = round(float(kwargs.pop("timeout", 5.0)) * 1000)
         kwargs["check_same_thread"] = False  # the thread commits what the loop wrote
+        kwargs["timeout"] = busy_timeout_ms / 1000  # while opening: recovery may wait
+        connect: Callable[[], sqlite3.Connection] = partial(sqlite3.connect, *args, **kwargs)
+
+        def open_and_recover() -> sqlite3.Connection:
+            connection = connect()
+            try:
+                connection.execute("PRAGMA schema_version")  # the first read: WAL recovery
+                connection.execute("PRAGMA busy_timeout=0")  # on the loop, never wait
+            except BaseException:
+                connection.close()
+                raise
+            return connection
+
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        opened = asyncio.get_running_loop().run_in_executor(
-            thread, partial(sqlite3.connect, *args, timeout=0, **kwargs)
-        )
+        opened = asyncio.get_running_loop().run_in_executor(thread, open_and_recover)
         try:
             connection = await_(opened)
         except BaseException:

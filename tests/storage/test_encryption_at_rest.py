@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sqlite3
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Text, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -16,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.cli import commands, keys
 from bot.coach import Coach
 from bot.engine.messages import Command, Inbound, Reply
+from bot.storage import db
 from bot.storage.crypto import UNREADABLE, NoteCipher
 from bot.storage.schema import metadata
 from bot.storage.sealed import SEALED_COLUMNS, rotate_sealed
 from bot.users import UserRef
 from tests.storage.at_rest import coach_with, settings_with, stored_bytes, wal_of
+from tests.support.db_fixtures import migrated_sqlite_url
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -280,3 +285,25 @@ async def test_a_value_sealed_with_a_lost_key_costs_only_that_value(database_url
 async def count(engine: AsyncEngine, sql: str) -> int:
     async with engine.connect() as connection:
         return int((await connection.execute(text(sql))).scalar_one())
+
+
+async def test_rotation_says_so_when_a_reader_keeps_old_pages_in_the_sqlite_wal(
+    migrated_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process reading through the whole busy timeout keeps the WAL from being
+    emptied: the rotation is done, but the operator is told to run it again (exit 3)."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
+    async with coach_with(url, KEY_A) as coach:
+        await coach.handle(ALICE, PREP[0])
+    reader = sqlite3.connect(tmp_path / "prep-talk.db", isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM dialog_states").fetchall()  # holds a WAL snapshot
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        assert await keys.rotate(settings_with(url, KEY_B, KEY_A), out, err) == 3
+    finally:
+        reader.close()
+    assert "dialog states: 1 rotated" in out.getvalue()
+    assert "run `prep-talk keys rotate` again" in err.getvalue()
+    assert await keys.rotate(settings_with(url, KEY_B), io.StringIO(), err) == commands.EXIT_OK

@@ -4,6 +4,7 @@ process's write lock and a VACUUM run in the connection's thread, the loop servi
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -13,7 +14,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.db import create_database, drop_freed_pages
 from tests.support.db_fixtures import sqlite_url
@@ -28,9 +30,10 @@ class Trace:
     statements: list[tuple[str, int]] = field(default_factory=list)
     busy_wait: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def threads_of(self, starting: str) -> set[str]:
-        ran = {thread for sql, thread in self.statements if sql.upper().startswith(starting)}
-        assert ran, f"no {starting} statement ran"
+    def threads_of(self, statement: str) -> set[str]:
+        """Where the statements holding `statement` ran: "loop", "other" (another thread)."""
+        ran = {thread for sql, thread in self.statements if statement in sql.upper()}
+        assert ran, f"no {statement} statement ran"
         return {"loop" if thread == self.loop_thread else "other" for thread in ran}
 
 
@@ -113,13 +116,96 @@ async def test_a_statement_error_other_than_busy_is_raised_and_the_rows_kept(
     assert rows == [(1, "kept")]
 
 
-async def test_vacuum_runs_in_the_connections_thread(
+async def test_vacuum_and_a_checkpoint_run_in_the_connections_thread(
     traced: tuple[AsyncEngine, Trace, Path],
 ) -> None:
     engine, trace, _path = traced
-    await drop_freed_pages(engine)
+    assert await drop_freed_pages(engine) is True  # the WAL was emptied
     assert trace.threads_of("VACUUM") == {"other"}
     assert trace.threads_of("PRAGMA WAL_CHECKPOINT") == {"other"}
+
+
+async def test_what_commits_runs_in_the_thread_however_it_is_written(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    """Releasing a savepoint taken outside a transaction commits it; so does any write in
+    autocommit mode; a statement is recognised behind comments and a schema name."""
+    engine, trace, _path = traced
+    async with engine.connect() as connection:
+        async with connection.begin_nested():
+            await connection.execute(text("INSERT INTO answers (words) VALUES ('saved')"))
+        await connection.commit()
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("UPDATE answers SET words = 'autocommitted'"))
+    async with engine.connect() as connection:
+        await connection.execute(text("/* hourly */ -- tidy\n PRAGMA main.optimize"))
+
+    assert trace.threads_of("RELEASE") == {"other"}
+    assert trace.threads_of("UPDATE") == {"other"}
+    assert trace.threads_of("PRAGMA MAIN.OPTIMIZE") == {"other"}
+
+
+async def test_a_checkpoint_kept_from_the_wal_by_a_reader_is_reported(tmp_path: Path) -> None:
+    """Old text may stay in the -wal file when another process reads through the whole
+    busy timeout: the caller is told, not left believing the file is clean."""
+    path = tmp_path / "read.db"
+    engine = create_async_engine(sqlite_url(path), connect_args={"timeout": 0.05})
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("PRAGMA journal_mode=WAL"))
+            await connection.execute(text("CREATE TABLE notes (body)"))
+            await connection.execute(text("INSERT INTO notes VALUES ('old text')"))
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM notes").fetchall()  # holds its snapshot of the WAL
+        try:
+            assert await drop_freed_pages(engine) is False
+        finally:
+            reader.close()
+        assert await drop_freed_pages(engine) is True
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_shared_by_two_tasks_refuses_the_second_statement(
+    traced: tuple[AsyncEngine, Trace, Path],
+) -> None:
+    """While its thread waits on another process for one task's write, a statement from
+    another task on the same connection is refused: sqlite3 is never used from two threads
+    at once."""
+    engine, trace, path = traced
+    other_process = sqlite3.connect(path, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    async with engine.connect() as shared:
+        writing = asyncio.create_task(
+            shared.execute(text("INSERT INTO answers (words) VALUES ('first')"))
+        )
+        await trace.busy_wait.wait()
+        with pytest.raises(DBAPIError, match="in use by another task"):
+            await shared.execute(text("SELECT words FROM answers"))
+        other_process.execute("COMMIT")
+        other_process.close()
+        await writing
+        await shared.commit()
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT words FROM answers"))).all()
+    assert rows == [("first",)]
+
+
+async def test_dispose_returns_with_the_file_closed(tmp_path: Path) -> None:
+    path = tmp_path / "closed.db"
+    engine = create_database(sqlite_url(path))
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (a)"))
+    await engine.dispose()
+    open_files = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            open_files.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+    assert not {name for name in open_files if name.startswith(str(path))}
 
 
 async def test_a_turn_cancelled_while_its_statement_waits_in_the_thread_leaves_no_trace(
