@@ -282,14 +282,18 @@ class Coach:
             await store.snooze_nudges(until)
         return until
 
-    async def learn_locale(self, user: UserRef, locale: str) -> None:
-        """Take how the user writes numeric dates from their locale (en-US: month first),
-        unless they have already shown us their own way."""
-        order = order_of_locale(locale)
+    async def learn_profile(self, user: UserRef, locale: str | None, time_zone: str | None) -> None:
+        """What the platform knows of the user, in one transaction: how they write numeric
+        dates, from their locale (en-US: month first) unless they have shown us their own
+        way; and their IANA time zone (ValueError, and nothing saved, for one we cannot read)."""
+        order = order_of_locale(locale) if locale else None
         async with self.sessions.begin() as session:
             store = self._store(session, user)
             if order is not None and (await store.ensure_person()).date_order is None:
                 await store.set_date_order(order.value)
+            if time_zone is not None:
+                await store.ensure_person()
+                await store.set_time_zone(time_zone)
 
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
         """The user's IANA time zone, so "today" and dates are theirs."""

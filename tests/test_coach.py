@@ -192,7 +192,15 @@ async def test_how_a_user_writes_short_dates_is_remembered_for_their_next_prep(
 
 
 async def test_a_locale_gives_the_date_order_unless_the_user_showed_theirs(coach: Coach) -> None:
-    await coach.learn_locale(ALICE, "en-US")
+    await coach.learn_profile(ALICE, "en-US", None)
     assert (await coach.settings_of(ALICE)).date_order == "MDY"
-    await coach.learn_locale(ALICE, "fr-FR")  # their own answer or first locale stands
-    assert (await coach.settings_of(ALICE)).date_order == "MDY"
+    await coach.learn_profile(ALICE, "fr-FR", "Europe/Paris")  # their own or first locale stands
+    settings = await coach.settings_of(ALICE)
+    assert (settings.date_order, settings.time_zone) == ("MDY", "Europe/Paris")
+
+
+async def test_a_profile_with_a_time_zone_we_cannot_read_saves_nothing(coach: Coach) -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        await coach.learn_profile(ALICE, "en-US", "Mars/Olympus_Mons")
+    settings = await coach.settings_of(ALICE)
+    assert (settings.date_order, settings.time_zone) == (None, "UTC")

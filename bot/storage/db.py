@@ -13,7 +13,8 @@ The sqlite3 driver's default ("legacy") transaction control is kept on purpose: 
 a transaction at the first write, not the first read, so a turn that read a dialog state
 another turn has since changed fails the `version` check (`ConcurrentTurn`) instead of a
 "database is locked" error. The cost: a SAVEPOINT taken before any write commits when it is
-released, which `PrepStore.ensure_person` (an idempotent get-or-create) can live with.
+released, which the idempotent get-or-creates of Teams references and assistant threads can
+live with (the driver commits it in its thread).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ the way out with the person's `NoteCipher` (the columns are listed in `bot.stora
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -30,7 +30,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -57,7 +56,6 @@ OPEN_STATUSES = (ConversationStatus.IN_PROGRESS.value, ConversationStatus.PAUSED
 STEP_LENGTH = 16
 STAKEHOLDER_LENGTH = 64
 
-Row = TypeVar("Row", Tenant, User)
 Latest = TypeVar(
     "Latest",
     Select[PrepConversation],
@@ -103,19 +101,18 @@ class PrepStore:
         self._owner_params = {f"of_{column}": value for column, value in self._owner.items()}
 
     async def ensure_person(self) -> PersonSettings:
-        """Get or create this person's tenant and user rows; safe when two turns race.
+        """Get or create this person's tenant and user rows; safe when two turns race (an
+        insert that finds the row there already does nothing).
 
         One query finds both when they exist (every turn but a person's first)."""
         known = (await self._session.execute(_PERSON, self._owner_params)).first()
-        if known is not None:
-            return self._settings(*known)
-        tenant = await self._get_or_create(
-            select(Tenant).where(
-                Tenant.platform == self._user.platform, Tenant.tenant_id == self._user.tenant
-            ),
-            lambda: Tenant(platform=self._user.platform, tenant_id=self._user.tenant),
-        )
-        return self._settings(tenant, await self._user_row())
+        if known is None:
+            tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
+            for table, row in ((_table(Tenant), tenant), (_table(User), self._owner)):
+                statement = insert_into(self._session, table).values(row)
+                await self._session.execute(statement.on_conflict_do_nothing())
+            known = (await self._session.execute(_PERSON, self._owner_params)).one()
+        return self._settings(*known)
 
     async def open_turn(self) -> tuple[PersonSettings, tuple[PrepConversation, DialogState] | None]:
         """What a turn needs, in one query: the person's settings and their conversation in
@@ -352,28 +349,9 @@ class PrepStore:
         (await self._user_row()).time_zone = tz
         await self._session.flush()
 
-    async def _get_or_create(self, query: Select[Row], make: Callable[[], Row]) -> Row:
-        found = await self._find(query)
-        if found is not None:
-            return found
-        row = make()
-        try:
-            async with self._session.begin_nested():
-                self._session.add(row)
-        except IntegrityError:
-            # A concurrent turn inserted it first; the savepoint kept our transaction usable.
-            found = await self._find(query)
-            if found is None:
-                raise
-            return found
-        return row
-
     async def _user_row(self) -> User:
-        query = select(User).where(self._owned(User))
-        return await self._get_or_create(query, lambda: User(**self._owner))
-
-    async def _find(self, query: Select[Row]) -> Row | None:
-        return await self._session.scalar(query)
+        """The person's user row: callers have ensured the person first."""
+        return (await self._session.scalars(select(User).where(self._owned(User)))).one()
 
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""

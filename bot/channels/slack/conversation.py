@@ -82,11 +82,10 @@ async def remember_time_zone(services: Services, client: AsyncWebClient, user: U
             return
         info = await client.users_info(user=user.user, include_locale=True)
         profile = info.get("user") or {}
-        if profile.get("locale"):
-            await services.coach.learn_locale(user, str(profile["locale"]))
-        zone = profile.get("tz")
-        if zone and zone != DEFAULT_TIME_ZONE:
-            await services.coach.set_time_zone(user, zone)
+        locale, zone = profile.get("locale"), profile.get("tz")
+        zone = str(zone) if zone and zone != DEFAULT_TIME_ZONE else None
+        if locale or zone:
+            await services.coach.learn_profile(user, str(locale) if locale else None, zone)
     except (SlackApiError, ValueError) as error:
         log.info("no time zone for %s: %s", user, type(error).__name__)
 
