@@ -42,6 +42,14 @@ def test_plain_postgres_urls_get_the_async_driver(monkeypatch: pytest.MonkeyPatc
     assert load_settings().database_url == "postgresql+asyncpg://u:p@db/prep"
 
 
+@pytest.mark.parametrize("written", ["sqlite:///data/prep.db", "sqlite+aiosqlite:///data/prep.db"])
+def test_sqlite_urls_plain_or_of_earlier_releases_get_our_driver(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    monkeypatch.setenv("PREPTALK_DATABASE_URL", written)
+    assert load_settings().database_url == "sqlite+preptalk:///data/prep.db"
+
+
 def test_platform_credentials_turn_the_playground_off_unless_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
