@@ -289,10 +289,10 @@ class Coach:
         order = order_of_locale(locale) if locale else None
         async with self.sessions.begin() as session:
             store = self._store(session, user)
-            if order is not None and (await store.ensure_person()).date_order is None:
+            person = await store.ensure_person()
+            if order is not None and person.date_order is None:
                 await store.set_date_order(order.value)
             if time_zone is not None:
-                await store.ensure_person()
                 await store.set_time_zone(time_zone)
 
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:

@@ -475,7 +475,7 @@ _SAVE_STATE = (
 )
 
 
-def _put_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
+def _rewriting_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
     """The INSERT of a note that, on its (conversation, step), rewrites that note's text."""
     rewrite = {column: statement.excluded[column] for column in ("body", "encrypted", "updated_at")}
     return statement.on_conflict_do_update(
@@ -484,8 +484,8 @@ def _put_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
 
 
 _PUT_NOTE = {
-    "postgresql": _put_note(postgresql.insert(_table(Note))),
-    "sqlite": _put_note(sqlite.insert(_table(Note))),
+    "postgresql": _rewriting_note(postgresql.insert(_table(Note))),
+    "sqlite": _rewriting_note(sqlite.insert(_table(Note))),
 }
 _SAVE_CONVERSATION = (
     update(_table(PrepConversation))

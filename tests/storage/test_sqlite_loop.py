@@ -37,6 +37,26 @@ class Trace:
         return {"loop" if thread == self.loop_thread else "other" for thread in ran}
 
 
+class OtherProcess:
+    """Another writer on the file (a second connection, as a second process would be): it
+    holds SQLite's write lock, having written `words` if given, until it commits."""
+
+    def __init__(self, path: Path, words: str | None = None) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None)
+        self._connection.execute("BEGIN IMMEDIATE")
+        if words is not None:
+            self._connection.execute("INSERT INTO answers (words) VALUES (?)", (words,))
+
+    def commit(self) -> None:
+        self._connection.execute("COMMIT")
+        self._connection.close()
+
+
+async def _answer(engine: AsyncEngine, words: str) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO answers (words) VALUES (:w)"), {"w": words})
+
+
 @pytest.fixture
 async def traced(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, Trace, Path]]:
     path = tmp_path / "traced.db"
@@ -78,19 +98,11 @@ async def test_a_write_waits_for_another_process_in_the_thread_while_the_loop_ru
     traced: tuple[AsyncEngine, Trace, Path],
 ) -> None:
     engine, trace, path = traced
-    other_process = sqlite3.connect(path, isolation_level=None)  # holds SQLite's write lock
-    other_process.execute("BEGIN IMMEDIATE")
-    other_process.execute("INSERT INTO answers (words) VALUES ('theirs')")
-
-    async def write() -> None:
-        async with engine.begin() as connection:
-            await connection.execute(text("INSERT INTO answers (words) VALUES ('ours')"))
-
-    writing = asyncio.create_task(write())
+    other_process = OtherProcess(path, "theirs")
+    writing = asyncio.create_task(_answer(engine, "ours"))
     await trace.busy_wait.wait()  # the loop got here while our write waited for the lock
     assert not writing.done()
-    other_process.execute("COMMIT")
-    other_process.close()
+    other_process.commit()
     await writing
 
     async with engine.connect() as connection:
@@ -175,8 +187,7 @@ async def test_a_connection_shared_by_two_tasks_refuses_the_second_statement(
     another task on the same connection is refused: sqlite3 is never used from two threads
     at once."""
     engine, trace, path = traced
-    other_process = sqlite3.connect(path, isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
+    other_process = OtherProcess(path)
     async with engine.connect() as shared:
         writing = asyncio.create_task(
             shared.execute(text("INSERT INTO answers (words) VALUES ('first')"))
@@ -184,8 +195,7 @@ async def test_a_connection_shared_by_two_tasks_refuses_the_second_statement(
         await trace.busy_wait.wait()
         with pytest.raises(DBAPIError, match="in use by another task"):
             await shared.execute(text("SELECT words FROM answers"))
-        other_process.execute("COMMIT")
-        other_process.close()
+        other_process.commit()
         await writing
         await shared.commit()
     async with engine.connect() as connection:
@@ -214,21 +224,13 @@ async def test_a_turn_cancelled_while_its_statement_waits_in_the_thread_leaves_n
     """SQLAlchemy closes the connection of a cancelled task at once; the close must wait
     for the thread to finish with it (closing under a running statement crashed Python)."""
     engine, trace, path = traced
-    other_process = sqlite3.connect(path, isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
-    other_process.execute("INSERT INTO answers (words) VALUES ('theirs')")
-
-    async def write() -> None:
-        async with engine.begin() as connection:
-            await connection.execute(text("INSERT INTO answers (words) VALUES ('cancelled')"))
-
-    writing = asyncio.create_task(write())
+    other_process = OtherProcess(path, "theirs")
+    writing = asyncio.create_task(_answer(engine, "cancelled"))
     await trace.busy_wait.wait()
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
         await writing
-    other_process.execute("COMMIT")
-    other_process.close()
+    other_process.commit()
 
     async with engine.connect() as connection:
         rows = (await connection.execute(text("SELECT words FROM answers"))).all()
