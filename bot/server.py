@@ -12,6 +12,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import event_loop
 from bot.coach import Answer
 from bot.engine.messages import Inbound
 from bot.inbox import TurnInbox, inbox_of
@@ -187,7 +188,7 @@ def serve(
     app[SERVICES_KEY].coach.warm_up()  # before the port is announced: no user waits for it
     listening = _listening_socket(settings.host, settings.port)
     app.on_startup.append(_announce(listening))
-    web.run_app(app, sock=listening, print=None)
+    web.run_app(app, sock=listening, print=None, loop=event_loop.new_event_loop())
     return 0
 
 
@@ -208,5 +209,6 @@ def _announce(listening: socket.socket) -> Callable[[web.Application], Awaitable
         host, port = listening.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         print(f"prep-talk serving on http://{shown}:{port}", flush=True)
+        log.info("event loop: %s", type(asyncio.get_running_loop()).__module__)
 
     return announce

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import logging
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot import event_loop
 from bot.cli import commands
 from bot.cli import keys as keys_cli
 from bot.cli import nudges as nudges_cli
@@ -211,7 +211,7 @@ def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
         return commands.EXIT_OK
     if args.command == "keys":
         _ready_database(settings)
-        return asyncio.run(keys_cli.rotate(settings, out, terminal.stderr))
+        return event_loop.run(keys_cli.rotate(settings, out, terminal.stderr))
     if args.command == "serve":
         from bot.server import serve
 
@@ -232,7 +232,7 @@ def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
         if args.nudges_command == "run":  # a worker: logs as the server's do
             configure_logging(settings.log_level, settings.log_format)
         _ready_database(settings)
-        return asyncio.run(_nudges(args, settings, out))
+        return event_loop.run(_nudges(args, settings, out))
     if args.command == "playbooks":
         return commands.playbooks_list(load_library(settings.playbooks_dir), out)
     if args.command == "check":
@@ -241,7 +241,7 @@ def _dispatch(args: argparse.Namespace, terminal: Terminal) -> int:
         return commands.check(library, args.stakeholder, text, args.json, out)
     user = UserRef.parse(args.user if "user" in args else "local:local:operator")
     _ready_database(settings)
-    return asyncio.run(
+    return event_loop.run(
         _with_coach(settings, lambda coach: _coach_command(args, coach, user, terminal))
     )
 
