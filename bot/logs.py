@@ -52,6 +52,19 @@ def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> St
     return handler
 
 
+def level_in_force(name: str) -> logging.Logger:
+    """The logger `name` with its own level set to the level in force now.
+
+    slack_sdk and Bolt test `logger.level <= DEBUG` (a logger's own level: 0 when unset)
+    rather than `isEnabledFor`, and on that test format every request and answer in full
+    for a debug line nobody reads: a tenth of a Slack turn's CPU at INFO, profiled. Give
+    them a logger from here; one built before the level changes keeps the old one."""
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.NOTSET)  # so the level in force is its parents', not an earlier one
+    logger.setLevel(logger.getEffectiveLevel())
+    return logger
+
+
 class TextLines(logging.Formatter):
     """`2026-11-30T10:00:00.123Z INFO bot.coach [turn=slack:T1:U1] message`."""
 

@@ -17,6 +17,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import level_in_force
 from bot.runtime import Services
 from bot.storage.channel_models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 
@@ -40,6 +41,7 @@ def web_client(services: Services) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=str(settings.slack_api_url),
+        logger=level_in_force("bot.channels.slack.web_api"),
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncConnectionErrorRetryHandler(),
@@ -131,5 +133,5 @@ def build_bolt_app(services: Services, store: AsyncInstallationStore | None) -> 
         oauth_settings=oauth,
         # Every HTTP request is verified; only Socket Mode (no HTTP endpoint) runs without.
         request_verification_enabled=secret is not None,
-        logger=logging.getLogger("bot.channels.slack.bolt"),
+        logger=level_in_force("bot.channels.slack.bolt"),
     )

@@ -259,7 +259,7 @@ class SlackTurns:
             return None
         template = self._template
         return self._connections.bind(
-            AsyncWebClient(token=token, base_url=template.base_url,
+            AsyncWebClient(token=token, base_url=template.base_url, logger=template.logger,
                            retry_handlers=template.retry_handlers)
         )  # fmt: skip
 
