@@ -6,8 +6,9 @@
 
 py-spy's raw format is one line per distinct stack, `frame;frame;… count`, each stack
 starting with the processes it ran in. Only stacks of the process whose command line holds
-`--process` are counted, and only while it served (frames under the event loop's
-`run_forever` or a driver thread), not its start-up. Samples where it waited for the network,
+`--process` are counted, and only while it served (frames under the event loop — asyncio's
+`run_forever` or uvloop's, under aiohttp's `run_app` — a driver thread, or a greenlet of
+SQLAlchemy's asyncio engine), not its start-up. Samples where it waited for the network,
 and those of an idle worker thread (the SQLite connection's, between commits), are left out:
 the shares are of its busy samples.
 
@@ -24,9 +25,16 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-SERVING = ("run_forever", "Thread.run")
-# An idle loop, an idle thread-pool worker (the SQLite connection's thread between commits).
+# asyncio's loop; uvloop's (written in C: coroutines run right under aiohttp's run_app, or
+# under asyncio's Runner in a CLI worker); a driver thread.
+UVLOOP = ("run_app (aiohttp/web.py", "Runner.run (asyncio/runners.py")
+SERVING = ("run_forever", "Thread.run", *UVLOOP)
+# Where a process's or a thread's stacks begin; a greenlet's begin elsewhere.
+ENTRY = ("_run_module_as_main", "<module>", "Thread._bootstrap")
+# An idle loop (asyncio's, or uvloop's waiting in C under run_app), an idle thread-pool
+# worker (the SQLite connection's thread between commits).
 WAITING = (
+    *UVLOOP,
     "EpollSelector.select",
     "(concurrent/futures/thread.py:81)",
     "SimpleQueue.get",
@@ -43,11 +51,13 @@ def busy_stacks(raw: Path, process: str) -> Iterator[tuple[list[str], int]]:
         owners = [frame for frame in frames if frame.startswith("process ")]
         if not owners or process not in owners[-1]:
             continue
-        if not any(marker in stack for marker in SERVING):
+        code = [_LINE.sub(")", f) for f in frames if not f.startswith(("process ", "thread "))]
+        # SQLAlchemy's asyncio engine runs ORM work in greenlets, sampled from their own root.
+        in_greenlet = bool(code) and not code[0].startswith(ENTRY)
+        if not in_greenlet and not any(marker in stack for marker in SERVING):
             continue
         if any(marker in frames[-1] for marker in WAITING):
             continue
-        code = [_LINE.sub(")", f) for f in frames if not f.startswith(("process ", "thread "))]
         yield code, int(count)
 
 

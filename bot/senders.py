@@ -11,8 +11,8 @@ def nudge_senders(services: Services) -> dict[str, NudgeSender]:
     senders: dict[str, NudgeSender] = {}
     settings = services.settings
     if settings.slack_enabled:
-        from bot.channels.slack.bolt_app import installation_store
         from bot.channels.slack.nudges import SlackNudgeSender
+        from bot.channels.slack.web_api import installation_store
 
         senders["slack"] = SlackNudgeSender(services, installation_store(services))
     if settings.teams_enabled:

@@ -55,7 +55,7 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
         app.cleanup_ctx.append(_answering_left_turns(services, inbox))
     # Each channel mounts its own routes and decides what it does when not configured.
     if settings.slack_enabled:
-        from bot.channels.slack import add_slack
+        from bot.channels.slack.mount import add_slack
 
         add_slack(app, services, socket_mode=slack_socket_mode)
     from bot.channels.teams import add_teams

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 # Abbreviations every business audience already knows; never flagged as unexplained.
 FAMILIAR_ABBREVIATIONS = frozenset(
     """
@@ -83,6 +81,10 @@ def zipf(word: str) -> float:
 
 @lru_cache(maxsize=8192)
 def _zipf(word: str) -> float:
+    # Imported at the first word looked up, not with the engine: wordfreq loads its language
+    # tables (0.2 s), which the commands that never judge words (nudges, db, keys) skip.
+    from wordfreq import zipf_frequency
+
     return float(zipf_frequency(word, "en"))
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES
+from bot.channels.slack.web_api import RATE_LIMIT_RETRIES
 from bot.engine.messages import Command, Inbound
 from bot.nudges.messages import nudge_message
 from bot.nudges.metrics import NudgeMetrics

@@ -115,7 +115,7 @@ async def test_bolt_still_checks_the_signature_itself(slack: SlackWorkspace) -> 
     """Defence in depth: a request that got past the gate is verified by Bolt again."""
     from slack_bolt.request.async_request import AsyncBoltRequest
 
-    from bot.channels.slack import SLACK_APP_KEY
+    from bot.channels.slack.mount import SLACK_APP_KEY
 
     bolt = slack.client.app[SLACK_APP_KEY]
     body = event_body(message_im_event("U123", "hi"))

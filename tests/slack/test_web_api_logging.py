@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.channels.slack.bolt_app import web_client
+from bot.channels.slack.web_api import web_client
 from bot.logs import configure_logging
 from bot.runtime import Services, build_coach
 from bot.settings import Settings

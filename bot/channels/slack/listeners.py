@@ -18,10 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.assistant import CONTEXT_CHANGED, assistant_events, panel_event
 from bot.channels.slack.blocks import CHOICE_ACTION
-from bot.channels.slack.bolt_app import WebApiConnections
 from bot.channels.slack.conversation import person
 from bot.channels.slack.home import home_view
 from bot.channels.slack.turns import TurnKind
+from bot.channels.slack.web_api import WebApiConnections
 from bot.commands import Word, parse_command
 from bot.inbox import TurnInbox
 from bot.runtime import Services

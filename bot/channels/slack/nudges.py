@@ -36,8 +36,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from bot.backoff import Backoff, retry_after_seconds
 from bot.channels.http_posts import FORM, JSON, HttpPosts, Origin
 from bot.channels.slack.blocks import fallback_text, turn_blocks
-from bot.channels.slack.bolt_app import RATE_LIMIT_RETRIES, bot_token, web_client
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
+from bot.channels.slack.web_api import RATE_LIMIT_RETRIES, bot_token, web_client
 from bot.engine.messages import Reply
 from bot.nudges.messages import EncodedWordings, NudgeMessage, joined
 from bot.nudges.runner import Outcome

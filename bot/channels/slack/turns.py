@@ -28,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.slack.assistant import AssistantPanel, thread_of_click, thread_of_message
 from bot.channels.slack.blocks import escape, fallback_text, turn_blocks
-from bot.channels.slack.bolt_app import WebApiConnections, bot_token, web_client
 from bot.channels.slack.conversation import (
     PREFIX,
     Destination,
@@ -43,6 +42,7 @@ from bot.channels.slack.conversation import (
 )
 from bot.channels.slack.receipts import HISTORY_DEPTH, has_receipt, receipt
 from bot.channels.slack.values import click_of
+from bot.channels.slack.web_api import WebApiConnections, bot_token, web_client
 from bot.coach import Answer, recording
 from bot.engine.messages import Reply
 from bot.inbox import StoreAnswer
