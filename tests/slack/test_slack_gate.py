@@ -134,3 +134,16 @@ async def test_a_signed_turn_with_odd_fields_is_not_a_5xx_and_coaches_nothing(
     assert response.status < 500
     assert await slack.coach.preps(UserRef("slack", "none", "U123")) == []
     assert slack.api.calls_to("chat.postMessage") == []
+
+
+async def test_a_command_with_the_word_payload_is_read_as_the_command_it_is(
+    slack: SlackWorkspace,
+) -> None:
+    """Bolt's own parser reads any form body holding "payload" as an interaction, which this
+    command is not: the gate parses it as a slash command's fields."""
+    mark = slack.api.mark()
+    response = await slack.command("payload")
+
+    assert response.status == 200
+    answer = await slack.api.wait_for_call("response_url", since=mark)
+    assert "I don't know “payload”" in answer.body["text"]  # the command, not an empty form

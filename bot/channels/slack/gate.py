@@ -1,11 +1,12 @@
 """The door of `/slack/events`: the signature is checked on the raw bytes before anything
-reads them, and only a well-formed Slack payload goes on to Bolt.
+reads them, and only a well-formed Slack payload goes on.
 
 An unsigned, wrongly signed or stale request (timestamp more than 300 s off, or not a
 number) is answered 401 without being parsed. A signed request that is not a Slack payload
 (truncated or non-object JSON, bytes that are not UTF-8, a `payload=` field that is not a
-JSON object, a form sent as JSON) is answered 400. Bolt checks the signature again itself:
-a second check costs one HMAC and keeps the app safe if this door is ever bypassed.
+JSON object, a form sent as JSON) is answered 400. What passes is parsed once, as Bolt
+parses it: a turn is taken from there (`mount`), anything else goes on to Bolt, which checks
+the signature again itself (one more HMAC, should this door ever be bypassed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -47,30 +50,41 @@ class Refused(Exception):
         return web.json_response({"ok": False, "error": self.reason}, status=self.status)
 
 
-class SlackGate:
-    """Checks one request's signature and shape; hands Bolt only what passed."""
+@dataclass(frozen=True)
+class Admitted:
+    """A request that passed the door: its body, what the body says (a callback, an
+    interaction's `payload`, or a command's form fields), its query and headers."""
 
-    def __init__(self, signing_secret: str) -> None:
-        self._verifier = SignatureVerifier(signing_secret)
-        self._secret = signing_secret.encode()
+    text: str
+    payload: dict[str, Any]
+    query: str
+    headers: dict[str, str | Sequence[str]]
 
-    async def admit(self, request: web.Request) -> AsyncBoltRequest:
-        """The request as Bolt reads it; `Refused` (401 or 400) when it may not go on."""
-        raw = await request.read()
-        self._check_signature(raw, request.headers.get(TIMESTAMP), request.headers.get(SIGNATURE))
-        text = _utf8(raw)
-        _check_shape(text, request.content_type)
+    def for_bolt(self) -> AsyncBoltRequest:
+        """The request as Bolt reads it; `Refused` (400) when Bolt could not read it."""
         try:
-            return AsyncBoltRequest(
-                body=text,
-                query=request.query_string,
-                headers=dict(request.headers),
-            )
+            return AsyncBoltRequest(body=self.text, query=self.query, headers=self.headers)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
             # Bolt reads ids out of the payload as it builds its context: a payload with the
             # wrong types in those places is not one Slack sends.
             log.info("refused a signed Slack request Bolt cannot read: %s", type(error).__name__)
             raise Refused(400, "invalid_payload") from None
+
+
+class SlackGate:
+    """Checks one request's signature and shape; lets on only what passed."""
+
+    def __init__(self, signing_secret: str) -> None:
+        self._verifier = SignatureVerifier(signing_secret)
+        self._secret = signing_secret.encode()
+
+    async def admit(self, request: web.Request) -> Admitted:
+        """The request, read; `Refused` (401 or 400) when it may not go on."""
+        raw = await request.read()
+        self._check_signature(raw, request.headers.get(TIMESTAMP), request.headers.get(SIGNATURE))
+        text = _utf8(raw)
+        payload = _payload(text, request.content_type)
+        return Admitted(text, payload, request.query_string, dict(request.headers))
 
     def _check_signature(self, raw: bytes, timestamp: str | None, signature: str | None) -> None:
         if not timestamp or not signature or not timestamp.isascii() or not timestamp.isdigit():
@@ -101,18 +115,18 @@ def _utf8(raw: bytes) -> str:
         raise Refused(400, "invalid_payload") from None
 
 
-def _check_shape(text: str, content_type: str) -> None:
-    """The body parses the way Bolt will parse it, into what Slack sends: a JSON object (an
+def _payload(text: str, content_type: str) -> dict[str, Any]:
+    """The body parsed the way Bolt parses it, when it is what Slack sends: a JSON object (an
     Events API callback), a form with a `payload` JSON object (interactivity), or a form
     (a slash command)."""
     if content_type == JSON or text.startswith("{"):
-        _json_object(text)
-        return
+        return _json_object(text)
     fields = _form(text)
     if "payload" in fields:
-        _json_object(fields["payload"])
-    elif not fields:
+        return _json_object(fields["payload"])
+    if not fields:
         raise Refused(400, "invalid_payload")
+    return dict(fields)
 
 
 def _json_object(text: str) -> dict[str, Any]:

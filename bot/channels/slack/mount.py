@@ -1,8 +1,9 @@
 """Slack in the server: `/slack/events` (or Socket Mode) and the OAuth install routes.
 
-Bolt's AsyncApp is mounted in the one aiohttp server. Every request's signature is checked
-on its raw bytes, and its shape, at the gate (`gate.SlackGate`) before Bolt sees it; Bolt
-checks the signature again.
+Every request's signature is checked on its raw bytes, and its shape, at the gate
+(`gate.SlackGate`). A turn (a DM, a command, a click, a panel event) is then taken straight
+into the inbox (`listeners.take_turn`); anything else goes to Bolt's AsyncApp, mounted in the
+one aiohttp server, which checks the signature again.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.channels.slack.bolt_app import build_bolt_app
 from bot.channels.slack.gate import Refused, SlackGate
-from bot.channels.slack.listeners import register
+from bot.channels.slack.listeners import inbound_turn, register, take_turn
 from bot.channels.slack.turns import SlackTurns
-from bot.channels.slack.web_api import WebApiConnections, installation_store
+from bot.channels.slack.web_api import WebApiConnections, bot_token, installation_store
 from bot.inbox import inbox_of
 from bot.runtime import Services
 from bot.settings import SettingsError
@@ -43,12 +44,21 @@ def add_slack(app: web.Application, services: Services, socket_mode: bool = Fals
 
     gate = SlackGate(_signing_secret(services))
 
+    async def installed(team_id: str) -> bool:
+        """Whether the app is installed in the workspace (always, with one configured token);
+        where it is not, Bolt answers the turn (it asks for a reinstall)."""
+        return store is None or await bot_token(None, store, team_id) is not None
+
     async def dispatch(request: web.Request) -> web.Response:
         try:
             admitted = await gate.admit(request)
+            turn = inbound_turn(admitted.payload)
+            if turn is None or not await installed(turn[1].tenant):
+                return await to_aiohttp_response(await bolt.async_dispatch(admitted.for_bolt()))
         except Refused as refusal:
             return refusal.response()
-        return await to_aiohttp_response(await bolt.async_dispatch(admitted))
+        ack = await take_turn(services, inbox, turn, admitted.payload)
+        return web.Response(text=ack) if ack else web.Response()
 
     app.router.add_post("/slack/events", dispatch)
     flow = bolt.oauth_flow
