@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -150,11 +151,10 @@ class PrepStore:
 
     async def open_conversation_for(self, stakeholder: str) -> PrepConversation | None:
         """The most recently updated unfinished (in progress or paused) talk with `stakeholder`."""
-        query = self._conversations().where(
-            PrepConversation.stakeholder == stakeholder,
-            PrepConversation.status.in_(OPEN_STATUSES),
+        found = await self._session.execute(
+            _OPEN_WITH, {**self._owner_params, "stakeholder": stakeholder}
         )
-        return await self._session.scalar(_latest_updated(query))
+        return found.scalar()
 
     async def active_conversation(self) -> tuple[PrepConversation, DialogState] | None:
         """The most recently updated conversation in progress, with its dialog state."""
@@ -172,19 +172,13 @@ class PrepStore:
 
     async def pause_others(self, keep_id: int) -> None:
         """Pause this person's other conversations in progress (`updated_at` is kept)."""
-        await self._session.execute(
-            update(PrepConversation)
-            .where(
-                self._owned(PrepConversation),
-                PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
-                PrepConversation.id != keep_id,
-            )
-            .values(status=ConversationStatus.PAUSED.value)
-        )
+        await self._session.execute(_PAUSE_OTHERS, {**self._owner_params, "keep": keep_id})
 
     async def get_conversation(self, conversation_id: int) -> PrepConversation | None:
-        query = self._conversations().where(PrepConversation.id == conversation_id)
-        return await self._session.scalar(query)
+        found = await self._session.execute(
+            _CONVERSATION, {**self._owner_params, "conversation": conversation_id}
+        )
+        return found.scalar()
 
     async def list_conversations(self, limit: int = 50) -> list[PrepConversation]:
         """This person's conversations, newest first."""
@@ -195,11 +189,10 @@ class PrepStore:
 
     async def load_state(self, conversation: PrepConversation) -> DialogState:
         """The dialog state of `conversation`; raises `ConversationNotFound` if not ours."""
-        state = await self._session.scalar(
-            select(DialogState).where(
-                self._owned(DialogState), DialogState.conversation_id == conversation.id
-            )
+        found = await self._session.execute(
+            _STATE, {**self._owner_params, "conversation": conversation.id}
         )
+        state = found.scalar()
         if state is None:
             raise ConversationNotFound(f"no dialog state for conversation {conversation.id}")
         return state
@@ -325,19 +318,15 @@ class PrepStore:
 
     async def set_nudges(self, opt_in: bool) -> None:
         """Opt in, or out: out also stops nudges about open preps, at once."""
-        row = await self._user_row()
-        row.nudges_opt_in, row.nudges_opt_out = opt_in, not opt_in
-        await self._session.flush()
+        await self._update_user(nudges_opt_in=opt_in, nudges_opt_out=not opt_in)
 
     async def snooze_nudges(self, until: datetime) -> None:
-        (await self._user_row()).nudges_snoozed_until = until
-        await self._session.flush()
+        await self._update_user(nudges_snoozed_until=until)
 
     async def set_date_order(self, order: str) -> None:
         """Remember how this person writes numeric dates ("DMY" or "MDY")."""
         _check_length(order, 3, "date order")
-        (await self._user_row()).date_order = order
-        await self._session.flush()
+        await self._update_user(date_order=order)
 
     async def set_time_zone(self, tz: str) -> None:
         """Set this person's IANA time zone; raises ValueError for an unknown zone."""
@@ -346,12 +335,12 @@ class PrepStore:
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {tz!r}; use a name like Europe/Paris") from None
         _check_length(tz, 64, "time zone")
-        (await self._user_row()).time_zone = tz
-        await self._session.flush()
+        await self._update_user(time_zone=tz)
 
-    async def _user_row(self) -> User:
-        """The person's user row: callers have ensured the person first."""
-        return (await self._session.scalars(select(User).where(self._owned(User)))).one()
+    async def _update_user(self, **values: object) -> None:
+        """Set columns of the person's user row (callers have ensured the person first)."""
+        statement = _user_update(tuple(sorted(values)))
+        await self._session.execute(statement, {**self._owner_params, **_new(values)})
 
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
@@ -444,7 +433,14 @@ def _set(*columns: str) -> dict[str, BindParameter[Any]]:
 
 
 _SAME_TENANT = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
-_PERSON = select(Tenant, User).join(User, _SAME_TENANT).where(_owned_by_parameters(User))
+# Read again after a Core UPDATE of the user row in the same session: the rows loaded then
+# are refreshed, not taken as they were from the session's identity map.
+_PERSON = (
+    select(Tenant, User)
+    .join(User, _SAME_TENANT)
+    .where(_owned_by_parameters(User))
+    .execution_options(populate_existing=True)
+)
 _OPEN_TURN = _latest_updated(
     select(Tenant, User, PrepConversation, DialogState)
     .select_from(User)
@@ -464,6 +460,36 @@ _OPEN_TURN = _latest_updated(
     )
     .where(_owned_by_parameters(User))
 )
+_OPEN_WITH = _latest_updated(
+    select(PrepConversation).where(
+        _owned_by_parameters(PrepConversation),
+        PrepConversation.stakeholder == bindparam("stakeholder"),
+        PrepConversation.status.in_(OPEN_STATUSES),
+    )
+)
+_CONVERSATION = select(PrepConversation).where(
+    _owned_by_parameters(PrepConversation), PrepConversation.id == bindparam("conversation")
+)
+_STATE = select(DialogState).where(
+    _owned_by_parameters(DialogState), DialogState.conversation_id == bindparam("conversation")
+)
+_PAUSE_OTHERS = (
+    update(_table(PrepConversation))
+    .where(
+        _owned_by_parameters(PrepConversation),
+        PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
+        PrepConversation.id != bindparam("keep"),
+    )
+    .values(status=ConversationStatus.PAUSED.value)
+)
+
+
+@cache
+def _user_update(columns: tuple[str, ...]) -> Executable:
+    """The UPDATE of these columns of a person's user row, built once per set of columns."""
+    return update(_table(User)).where(_owned_by_parameters(User)).values(_set(*columns))
+
+
 _SAVE_STATE = (
     update(_table(DialogState))
     .where(
