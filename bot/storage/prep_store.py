@@ -27,6 +27,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    insert,
     select,
     update,
 )
@@ -108,10 +109,10 @@ class PrepStore:
         One query finds both when they exist (every turn but a person's first)."""
         known = (await self._session.execute(_PERSON, self._owner_params)).first()
         if known is None:
+            dialect = dialect_of(self._session)
             tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
-            for table, row in ((_table(Tenant), tenant), (_table(User), self._owner)):
-                statement = insert_into(self._session, table).values(row)
-                await self._session.execute(statement.on_conflict_do_nothing())
+            await self._session.execute(_NEW_TENANT[dialect], tenant)
+            await self._session.execute(_NEW_USER[dialect], self._owner)
             known = (await self._session.execute(_PERSON, self._owner_params)).one()
         return self._settings(*known)
 
@@ -129,25 +130,23 @@ class PrepStore:
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
     ) -> PrepConversation:
-        """Begin preparing a talk with `stakeholder`, with the dialog at `step`."""
+        """Begin preparing a talk with `stakeholder`, with the dialog at `step`.
+
+        Two INSERTs (SQLAlchemy Core, no unit-of-work flush); the conversation comes back as
+        written, not attached to the session."""
         _check_length(stakeholder, STAKEHOLDER_LENGTH, "stakeholder")
         _check_length(step, STEP_LENGTH, "step")
         now = utcnow()
-        conversation = PrepConversation(
-            **self._owner,
-            stakeholder=stakeholder,
-            status=ConversationStatus.IN_PROGRESS.value,
-            created_at=now,
-            updated_at=now,
-        )
-        self._session.add(conversation)
-        await self._session.flush()
-        state = DialogState(conversation_id=conversation.id, **self._owner, step=step)
-        state.document, state.encrypted = self._seal_document(data)
-        state.updated_at = now
-        self._session.add(state)
-        await self._session.flush()
-        return conversation
+        written = {**self._owner, "stakeholder": stakeholder, "goal_encrypted": False,
+                   "status": ConversationStatus.IN_PROGRESS.value,
+                   "created_at": now, "updated_at": now}  # fmt: skip
+        conversation_id = (await self._session.execute(_NEW_CONVERSATION, written)).scalar_one()
+        document, encrypted = self._seal_document(data)
+        state = {"conversation_id": conversation_id, **self._owner, "step": step,
+                 "document": document, "encrypted": encrypted, "version": 1,
+                 "updated_at": now}  # fmt: skip
+        await self._session.execute(_NEW_STATE, state)
+        return PrepConversation(id=conversation_id, **written)
 
     async def open_conversation_for(self, stakeholder: str) -> PrepConversation | None:
         """The most recently updated unfinished (in progress or paused) talk with `stakeholder`."""
@@ -473,6 +472,17 @@ _CONVERSATION = select(PrepConversation).where(
 _STATE = select(DialogState).where(
     _owned_by_parameters(DialogState), DialogState.conversation_id == bindparam("conversation")
 )
+# A person's tenant and user rows, unless another turn inserted them first.
+_NEW_TENANT = {
+    "postgresql": postgresql.insert(_table(Tenant)).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_table(Tenant)).on_conflict_do_nothing(),
+}
+_NEW_USER = {
+    "postgresql": postgresql.insert(_table(User)).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_table(User)).on_conflict_do_nothing(),
+}
+_NEW_CONVERSATION = insert(_table(PrepConversation)).returning(PrepConversation.id)
+_NEW_STATE = insert(_table(DialogState))
 _PAUSE_OTHERS = (
     update(_table(PrepConversation))
     .where(
