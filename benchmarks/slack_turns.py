@@ -1,6 +1,6 @@
 """Slack turns end to end: simulated users run whole preps against a real `prep-talk serve`.
 
-    python -m benchmarks.slack_turns [--users 50] [--postgres]
+    python -m benchmarks.slack_turns [--users 50] [--postgres] [--rounds 1]
 
 N users at once (default 50) each run a full sales prep — slash command, DM answers, button
 clicks, 14 turns to the brief — as signed HTTP requests to a `prep-talk serve` subprocess
@@ -14,6 +14,9 @@ least 50% of the echo, p99 ack under 100 ms, p99 turn under 500 ms). SQLite by d
 --postgres runs on a throwaway PostgreSQL (tests/support/postgres.py). The database is
 migrated with `prep-talk db upgrade` first. Loopback only; every wait has a deadline. Run it
 from the repository root (it uses the Slack stand-in and request builders under tests/).
+
+With --rounds N both servers stay up and each is loaded N times in turn (new users each
+time); every round is printed, then the median ratio, CPU per turn and turn p99.
 
 Also printed: each server's CPU time per turn and share of one core during the load (from
 /proc), and the Web API calls it made per turn — what explains a gap to the echo.
@@ -34,6 +37,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import aiohttp
@@ -131,12 +135,16 @@ class Load:
     def turns_per_s(self) -> float:
         return len(self.turns_ms) / self.wall_s if self.wall_s else 0.0
 
+    def cpu_ms_per_turn(self) -> float:
+        if self.cpu_s is None or not self.turns_ms:
+            return float("nan")
+        return self.cpu_s / len(self.turns_ms) * 1000
+
     def cpu_text(self) -> str:
         if self.cpu_s is None or not self.turns_ms:
             return "server CPU n/a"
-        per_turn = self.cpu_s / len(self.turns_ms) * 1000
         busy = self.cpu_s / self.wall_s if self.wall_s else 0.0
-        return f"server CPU {per_turn:.1f} ms per turn, {busy:.0%} of one core"
+        return f"server CPU {self.cpu_ms_per_turn():.1f} ms per turn, {busy:.0%} of one core"
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -361,16 +369,41 @@ def report(backend: str, users: int, ours: Load, echo: Load) -> None:
             print(f"  {load.name} log: {line[:300]}")
 
 
-async def measure(backend: str, database_url: str, users: int, workdir: Path) -> None:
+async def measure(backend: str, database_url: str, users: int, rounds: int, workdir: Path) -> None:
+    """Both servers run side by side; each round loads prep-talk, then the echo, with new
+    users (prep-talk's database keeps the earlier rounds' preps)."""
+    loads: list[tuple[Load, Load]] = []
     async with ReplyWatch() as api:
         env = child_env(api, database_url)
         upgrade_database(env, workdir)
         serve = [sys.executable, "-m", "bot.cli.main", "serve"]
-        async with running("prep-talk", serve, env, workdir) as server:
-            ours = await drive("prep-talk serve", server, api, users, "P")
-        async with running("echo", [sys.executable, str(ECHO_SCRIPT)], env, workdir) as server:
-            echo = await drive("bare Bolt echo", server, api, users, "E")
-    report(backend, users, ours, echo)
+        echo_app = [sys.executable, str(ECHO_SCRIPT)]
+        async with (
+            running("prep-talk", serve, env, workdir) as ours_server,
+            running("echo", echo_app, env, workdir) as echo_server,
+        ):
+            for number in range(rounds):
+                ours = await drive("prep-talk serve", ours_server, api, users, f"P{number}")
+                echo = await drive("bare Bolt echo", echo_server, api, users, f"E{number}")
+                loads.append((ours, echo))
+    for number, (ours, echo) in enumerate(loads, 1):
+        if rounds > 1:
+            print(f"\n--- round {number} of {rounds}")
+        report(backend, users, ours, echo)
+    if rounds > 1:
+        summarise(loads)
+
+
+def summarise(loads: list[tuple[Load, Load]]) -> None:
+    """The median round by round: the machine's noise moves both apps, so the ratios of a
+    round are steadier than either app's own figures across rounds."""
+    shares = [ours.turns_per_s / echo.turns_per_s for ours, echo in loads if echo.turns_per_s]
+    cpu = [(ours.cpu_ms_per_turn(), echo.cpu_ms_per_turn()) for ours, echo in loads]
+    p99 = [percentile(ours.turns_ms, 0.99) for ours, _echo in loads]
+    print(f"\nmedian of {len(loads)} rounds: throughput / echo {median(shares):.2f} "
+          f"(rounds {', '.join(f'{s:.2f}' for s in shares)}); "
+          f"server CPU per turn {median(c[0] for c in cpu):.1f} ms, echo "
+          f"{median(c[1] for c in cpu):.1f} ms; turn p99 {median(p99):.0f} ms")  # fmt: skip
 
 
 @contextmanager
@@ -387,11 +420,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="loads of each app, interleaved")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slack-turns-") as folder:
         workdir = Path(folder)
         with database(args.postgres, workdir) as (backend, url):
-            asyncio.run(measure(backend, url, max(1, args.users), workdir))
+            asyncio.run(measure(backend, url, max(1, args.users), max(1, args.rounds), workdir))
 
 
 if __name__ == "__main__":
