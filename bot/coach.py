@@ -261,6 +261,11 @@ class Coach:
                 model_voice=model_voice,
             )
 
+    async def known_settings(self, user: UserRef) -> PersonSettings | None:
+        """The user's settings if they were ever seen (None otherwise); a read, no write."""
+        async with self.sessions() as session:
+            return await self._store(session, user).known_settings()
+
     async def settings_of(self, user: UserRef) -> PersonSettings:
         """The user's own settings and their workspace's (fiscal year, mission)."""
         async with self.sessions.begin() as session:

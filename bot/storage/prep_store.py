@@ -107,14 +107,19 @@ class PrepStore:
         insert that finds the row there already does nothing).
 
         One query finds both when they exist (every turn but a person's first)."""
+        settings = await self.known_settings()
+        if settings is not None:
+            return settings
+        dialect = dialect_of(self._session)
+        tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
+        await self._session.execute(_NEW_TENANT[dialect], tenant)
+        await self._session.execute(_NEW_USER[dialect], self._owner)
+        return self._settings(*(await self._session.execute(_PERSON, self._owner_params)).one())
+
+    async def known_settings(self) -> PersonSettings | None:
+        """This person's settings, or None for a person never seen (nothing is written)."""
         known = (await self._session.execute(_PERSON, self._owner_params)).first()
-        if known is None:
-            dialect = dialect_of(self._session)
-            tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
-            await self._session.execute(_NEW_TENANT[dialect], tenant)
-            await self._session.execute(_NEW_USER[dialect], self._owner)
-            known = (await self._session.execute(_PERSON, self._owner_params)).one()
-        return self._settings(*known)
+        return self._settings(*known) if known is not None else None
 
     async def open_turn(self) -> tuple[PersonSettings, tuple[PrepConversation, DialogState] | None]:
         """What a turn needs, in one query: the person's settings and their conversation in

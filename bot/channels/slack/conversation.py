@@ -76,9 +76,11 @@ async def remember_time_zone(services: Services, client: AsyncWebClient, user: U
     and from their locale how they write numeric dates (3/4: March 4 in en-US).
 
     Only while we still have the default (UTC): one users.info per user, not per command.
+    A person seen for the first time is created with what Slack says, in one transaction.
     """
     try:
-        if (await services.coach.settings_of(user)).time_zone != DEFAULT_TIME_ZONE:
+        known = await services.coach.known_settings(user)
+        if known is not None and known.time_zone != DEFAULT_TIME_ZONE:
             return
         info = await client.users_info(user=user.user, include_locale=True)
         profile = info.get("user") or {}
