@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.crypto import NoteCipher
-from bot.storage.models import PrepConversation
+from bot.storage.models import PrepConversation, User
 from bot.storage.prep_store import (
     ConcurrentTurn,
     ConversationNotFound,
@@ -342,6 +342,25 @@ async def test_a_new_person_gets_default_settings(sessions: Sessions, engine: As
         settings = await PrepStore(session, ALICE, NoteCipher([])).ensure_person()
     assert settings == PersonSettings(1, None, "Europe/Paris", True)
     assert await count(engine, "SELECT count(*) FROM users") == 1
+
+
+async def test_a_person_never_seen_has_no_known_settings_and_is_not_created_by_asking(
+    sessions: Sessions, engine: AsyncEngine
+) -> None:
+    async with sessions() as session:
+        store = PrepStore(session, ALICE, NoteCipher([]))
+        assert await store.known_settings() is None
+        await session.commit()
+    assert await count(engine, "SELECT count(*) FROM users") == 0
+
+    async with sessions() as session:
+        store = PrepStore(session, ALICE, NoteCipher([]))
+        await store.ensure_person()
+        loaded = (await session.execute(select(User))).scalars().all()  # kept in the session
+        await store.set_time_zone("Asia/Tokyo")
+        # Read again in the same session after the Core UPDATE: not the row loaded before it.
+        assert (await store.known_settings()) == PersonSettings(1, None, "Asia/Tokyo", False)
+        assert [user.time_zone for user in loaded] == ["Asia/Tokyo"]
 
 
 async def test_two_first_turns_at_once_create_the_person_once(
