@@ -8,6 +8,7 @@ import time
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
 
 from bot.server import create_app
 from tests.slack.conftest import SECRET, SlackWorkspace, slack_settings, text_of
@@ -160,3 +161,26 @@ async def test_a_web_api_error_is_logged_without_note_text_and_the_user_gets_an_
     assert "secret worry" not in caplog.text
     reply = await slack.turn(slack.say("Another answer"))
     assert "Another answer" in text_of(reply)
+
+
+@pytest.mark.parametrize("send", ["say", "command", "click"])
+async def test_a_turn_that_cannot_be_stored_is_not_acknowledged_and_no_words_are_logged(
+    slack: SlackWorkspace, caplog: pytest.LogCaptureFixture, send: str
+) -> None:
+    """Acknowledged means durable: a turn the inbox cannot take gets no 200 (Slack retries
+    it), nothing is answered, and the user's words are in no log line."""
+    async with slack.coach.sessions.begin() as session:
+        await session.execute(text("DROP TABLE inbox"))  # the database refuses every turn
+    caplog.set_level(logging.INFO)
+    mark = slack.api.mark()
+
+    if send == "say":
+        response = await slack.say("My secret worry about the VP")
+    elif send == "command":
+        response = await slack.command("sales My secret worry about the VP")
+    else:
+        response = await slack.click('{"c": "next"}', label="My secret worry about the VP")
+
+    assert response.status >= 500
+    assert "secret worry" not in caplog.text
+    assert slack.api.calls[mark:] == []
