@@ -20,9 +20,10 @@ live with (the driver commits it in its thread).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, event, exc, text
+from sqlalchemy import Executable, Table, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -97,6 +98,14 @@ def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqli
     """An INSERT into `table` in the session's dialect, so it can say what to do on a
     conflict (both databases speak `ON CONFLICT`)."""
     return postgresql.insert(table) if dialect_of(session) == "postgresql" else sqlite.insert(table)
+
+
+def inserts_by_dialect(
+    table: Table, finish: Callable[[postgresql.Insert | sqlite.Insert], Executable]
+) -> dict[str, Executable]:
+    """An INSERT into `table` finished by `finish` (its ON CONFLICT, RETURNING…), built once
+    per dialect, by dialect name: for statements a hot path runs with bound parameters."""
+    return {"postgresql": finish(postgresql.insert(table)), "sqlite": finish(sqlite.insert(table))}
 
 
 def dialect_of(session: AsyncSession) -> str:

@@ -22,12 +22,11 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import leases
 from bot.storage.crypto import NoteCipher, NoteKeyError
-from bot.storage.db import dialect_of
+from bot.storage.db import dialect_of, inserts_by_dialect
 from bot.storage.inbox_models import InboxTurn, TurnStatus
 from bot.storage.leases import claimable
 from bot.storage.models import utcnow
@@ -193,10 +192,9 @@ def _claimable(now: datetime) -> Any:
 # The statements every turn runs, built once (SQLAlchemy then reuses their compiled form
 # without building a cache key each time): the values come as bound parameters.
 _TURNS = cast(Table, InboxTurn.__table__)
-_RECEIVE = {
-    "postgresql": postgresql.insert(_TURNS).on_conflict_do_nothing().returning(_TURNS.c.id),
-    "sqlite": sqlite.insert(_TURNS).on_conflict_do_nothing().returning(_TURNS.c.id),
-}
+_RECEIVE = inserts_by_dialect(
+    _TURNS, lambda insert: insert.on_conflict_do_nothing().returning(_TURNS.c.id)
+)
 _OLDEST_UNSETTLED = (
     select(_TURNS.c.id)
     .where(

@@ -37,7 +37,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
-from bot.storage.db import dialect_of, insert_into
+from bot.storage.db import dialect_of, insert_into, inserts_by_dialect
 from bot.storage.models import (
     Base,
     ConversationStatus,
@@ -478,14 +478,8 @@ _STATE = select(DialogState).where(
     _owned_by_parameters(DialogState), DialogState.conversation_id == bindparam("conversation")
 )
 # A person's tenant and user rows, unless another turn inserted them first.
-_NEW_TENANT = {
-    "postgresql": postgresql.insert(_table(Tenant)).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(_table(Tenant)).on_conflict_do_nothing(),
-}
-_NEW_USER = {
-    "postgresql": postgresql.insert(_table(User)).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(_table(User)).on_conflict_do_nothing(),
-}
+_NEW_TENANT = inserts_by_dialect(_table(Tenant), lambda insert: insert.on_conflict_do_nothing())
+_NEW_USER = inserts_by_dialect(_table(User), lambda insert: insert.on_conflict_do_nothing())
 _NEW_CONVERSATION = insert(_table(PrepConversation)).returning(PrepConversation.id)
 _NEW_STATE = insert(_table(DialogState))
 _PAUSE_OTHERS = (
@@ -524,10 +518,7 @@ def _rewriting_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
     )
 
 
-_PUT_NOTE = {
-    "postgresql": _rewriting_note(postgresql.insert(_table(Note))),
-    "sqlite": _rewriting_note(sqlite.insert(_table(Note))),
-}
+_PUT_NOTE = inserts_by_dialect(_table(Note), _rewriting_note)
 _SAVE_CONVERSATION = (
     update(_table(PrepConversation))
     .where(PrepConversation.id == bindparam("conversation"), _owned_by_parameters(PrepConversation))
