@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,6 +34,16 @@ def prepare_database(settings: Settings) -> None:
     raise DatabaseNotReady(
         "PREPTALK_DATABASE_URL: schema is not up to date; run prep-talk db upgrade"
     )
+
+
+def freeze_start_up() -> int:
+    """Keep what start-up built (modules, playbooks, templates, word lists), which lives as
+    long as the process, out of the garbage collector's way, so that it is not traversed
+    again on every full collection: under 50 Slack users at once each of the server's full
+    collections took about 100 ms before. Returns how many objects were set aside."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 @dataclass(frozen=True, slots=True)

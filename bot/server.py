@@ -20,7 +20,7 @@ from bot.logs import configure_logging
 from bot.metrics import ServerMetrics
 from bot.nudges.metrics import NudgeMetrics
 from bot.routing import answer_inbound
-from bot.runtime import Services, build_coach, prepare_database
+from bot.runtime import Services, build_coach, freeze_start_up, prepare_database
 from bot.senders import nudge_runner
 from bot.settings import Settings
 from bot.storage import migrate
@@ -186,6 +186,7 @@ def serve(
         log.warning("the playground is reachable beyond this machine on %s", settings.host)
     app = create_app(settings, slack_socket_mode=slack_socket_mode)
     app[SERVICES_KEY].coach.warm_up()  # before the port is announced: no user waits for it
+    log.info("start-up: %d objects kept out of the garbage collector", freeze_start_up())
     listening = _listening_socket(settings.host, settings.port)
     app.on_startup.append(_announce(listening))
     web.run_app(app, sock=listening, print=None, loop=event_loop.new_event_loop())

@@ -1,13 +1,18 @@
-"""The server and the CLI's workers run on uvloop (bot.event_loop)."""
+"""The server and the CLI's workers run on uvloop (bot.event_loop), with what start-up built
+kept out of the garbage collector's way (bot.runtime.freeze_start_up)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import re
+import weakref
 from pathlib import Path
 
 import uvloop
 
 from bot import event_loop
+from bot.runtime import freeze_start_up
 from tests.support.db_fixtures import migrated_sqlite_url
 from tests.support.server_process import server_env, start_server
 
@@ -23,7 +28,9 @@ def test_a_cli_command_runs_its_work_on_uvloop_and_gets_its_result() -> None:
     assert result == "done"
 
 
-async def test_prep_talk_serve_serves_on_uvloop(migrated_sqlite_file: Path, tmp_path: Path) -> None:
+async def test_prep_talk_serve_serves_on_uvloop_with_its_start_up_frozen(
+    migrated_sqlite_file: Path, tmp_path: Path
+) -> None:
     url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
     server = await start_server(server_env(url), tmp_path / "serve.log")
     try:
@@ -32,3 +39,24 @@ async def test_prep_talk_serve_serves_on_uvloop(migrated_sqlite_file: Path, tmp_
         await server.stop()
 
     assert "event loop: uvloop" in log
+    frozen = re.search(r"start-up: (\d+) objects kept out of the garbage collector", log)
+    assert frozen is not None and int(frozen.group(1)) > 10_000
+
+
+def test_start_up_objects_are_set_aside_and_garbage_is_collected_first() -> None:
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    garbage = Cycle()
+    gone = weakref.ref(garbage)
+    kept = [Cycle()]
+    del garbage
+    try:
+        frozen = freeze_start_up()
+        assert frozen == gc.get_freeze_count() > 0
+        tracked = {id(thing) for thing in gc.get_objects()}
+        assert id(kept[0]) not in tracked  # frozen objects are not looked at by collections
+        assert gone() is None  # garbage is collected, not set aside for good
+    finally:
+        gc.unfreeze()

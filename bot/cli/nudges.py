@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.nudges.metrics import NudgeMetrics
 from bot.nudges.runner import NudgeRunner
-from bot.runtime import Services
+from bot.runtime import Services, freeze_start_up
 from bot.senders import nudge_runner
 
 
@@ -52,9 +51,7 @@ def _why(kind: str, starts: object, ends: object) -> str:
 async def run(services: Services, now: datetime | None, once: bool, out: TextIO) -> int:
     """Send what is due: once, or every PREPTALK_NUDGE_INTERVAL seconds until stopped."""
     runner = nudge_runner(services, NudgeMetrics.create())
-    # What start-up built (modules, playbooks, templates) lives as long as the worker: out
-    # of the collector's way, it is not traversed again on every full collection.
-    gc.freeze()
+    freeze_start_up()
     if not runner.senders:
         out.write("no platform is configured (Slack or Teams): nothing to send\n")
         return 2
