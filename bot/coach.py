@@ -39,7 +39,7 @@ from bot.storage.tenants import TenantSettings, configure_tenant
 from bot.templates import BriefTemplates
 from bot.users import UserRef
 from bot.voice import StakeholderVoice
-from bot.voice.lines import voice_lines
+from bot.voice.lines import LinesAhead, LinesNeeded, voice_lines
 
 log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5
@@ -172,15 +172,19 @@ class Coach:
 
     async def _answer(self, user: UserRef, inbound: Inbound) -> Answer:
         record = _TURN_RECORD.get()
+        lines = LinesAhead(self.voice) if self.voice is not None else None
         for _attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions.begin() as session:
-                    answer = await self._turn(self._store(session, user), inbound)
+                    answer = await self._turn(self._store(session, user), inbound, lines)
                     if record is not None:
                         await record(session, answer)
                     return answer
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
+            except LinesNeeded as needed:  # nothing was written: ask, then run the turn again
+                assert lines is not None
+                await lines.ask(needed.cues)
             except NoteKeyError as error:
                 log.error("a prep of %s cannot be opened: %s", user, error)
                 return Answer(None, [say(Step.INFO, KEY_MISSING)])
@@ -330,14 +334,14 @@ class Coach:
     def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
         return PrepStore(session, user, self.cipher)
 
-    async def _turn(self, store: PrepStore, inbound: Inbound) -> Answer:
+    async def _turn(self, store: PrepStore, inbound: Inbound, lines: LinesAhead | None) -> Answer:
         person, active = await store.open_turn()
         if inbound.command is Command.START:
-            return await self._start(store, person, inbound.argument or "")
+            return await self._start(store, person, inbound.argument or "", lines)
         if inbound.choice == flow.REHEARSE and inbound.command is None:
             inbound = _rehearse_command(inbound)  # the brief's "Rehearse": the prep it names
         if inbound.command in _REOPEN:
-            return await self._reopen(store, person, inbound)
+            return await self._reopen(store, person, inbound, lines)
         if inbound.prep_id is not None and (active is None or active[0].id != inbound.prep_id):
             return Answer(None, [say(Step.INFO, STALE_PREP)])
         if active is None:
@@ -347,14 +351,17 @@ class Coach:
         book = self.playbooks.find(state.stakeholder)
         if book is None:
             return Answer(None, [say(Step.INFO, self._uninstalled(state.stakeholder))])
-        turn = await self._voiced(flow.advance(state, inbound, self._context(person, book)), person)
+        turn = flow.advance(state, inbound, self._context(person, book))
+        turn = await _voiced(turn, person, lines)
         await self._save(store, conversation, row, turn)
         learned = turn.state.date_order
         if learned is not None and learned.value != person.date_order:
             await store.set_date_order(learned.value)  # 3/4 is read their way in every prep
         return Answer(conversation.id, turn.replies)
 
-    async def _start(self, store: PrepStore, person: PersonSettings, name: str) -> Answer:
+    async def _start(
+        self, store: PrepStore, person: PersonSettings, name: str, lines: LinesAhead | None
+    ) -> Answer:
         book = self.playbooks.find(name)
         if book is None:
             return Answer(None, [say(Step.INFO, self.unknown_stakeholder(name))])
@@ -363,7 +370,7 @@ class Coach:
         if existing is not None:
             row = await store.load_state(existing)
             turn = flow.resume(PrepState.model_validate(store.state_data(row)), ctx)
-            turn = await self._voiced(turn, person)
+            turn = await _voiced(turn, person, lines)
             await store.pause_others(existing.id)
             await self._save(store, existing, row, turn)
             return Answer(existing.id, turn.replies)
@@ -374,7 +381,9 @@ class Coach:
         await store.pause_others(conversation.id)
         return Answer(conversation.id, turn.replies)
 
-    async def _reopen(self, store: PrepStore, person: PersonSettings, inbound: Inbound) -> Answer:
+    async def _reopen(
+        self, store: PrepStore, person: PersonSettings, inbound: Inbound, lines: LinesAhead | None
+    ) -> Answer:
         argument, reading = _prep_and_reading(inbound)
         conversation = await self._pick(store, argument, inbound.command)
         if conversation is None:
@@ -388,25 +397,10 @@ class Coach:
         if reading:  # recorded in one go: the prep in progress, if any, stays so
             turn = flow.record_outcome(state, reading, ctx)
         else:
-            turn = await self._voiced(_REOPEN[inbound.command](state, ctx), person)
+            turn = await _voiced(_REOPEN[inbound.command](state, ctx), person, lines)
             await store.pause_others(conversation.id)
         await self._save(store, conversation, row, turn)
         return Answer(conversation.id, turn.replies)
-
-    async def _voiced(self, turn: Turn, person: PersonSettings) -> Turn:
-        """A rehearsal turn with the stakeholder's lines said by the model voice, when one is
-        configured and the workspace allows it; the user is told once if it falls back."""
-        rehearsal = turn.state.rehearsal
-        if rehearsal is None or self.voice is None:
-            return turn
-        replies, told = await voice_lines(
-            turn.replies,
-            self.voice,
-            workspace_allows=person.model_voice,
-            told=rehearsal.voice_notice_given,
-        )
-        kept = rehearsal.model_copy(update={"voice_notice_given": told})
-        return Turn(turn.state.model_copy(update={"rehearsal": kept}), replies, turn.notes)
 
     async def _pick(
         self, store: PrepStore, argument: str | None, command: Command | None
@@ -474,6 +468,22 @@ class Coach:
     def _nothing_active(self) -> str:
         listed = ", ".join(book.id for book in self.playbooks.all())
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
+
+
+async def _voiced(turn: Turn, person: PersonSettings, lines: LinesAhead | None) -> Turn:
+    """A rehearsal turn with the stakeholder's lines said by the model voice (`lines`, None
+    when no model is configured) if the workspace allows it; the user is told once if it
+    falls back. `LinesNeeded` when the model has not been asked for this turn's lines yet."""
+    rehearsal = turn.state.rehearsal
+    if rehearsal is None or lines is None:
+        return turn
+    if person.model_voice:
+        lines.check(turn.replies)
+    replies, told = await voice_lines(
+        turn.replies, lines, workspace_allows=person.model_voice, told=rehearsal.voice_notice_given
+    )
+    kept = rehearsal.model_copy(update={"voice_notice_given": told})
+    return Turn(turn.state.model_copy(update={"rehearsal": kept}), replies, turn.notes)
 
 
 def _prep_and_reading(inbound: Inbound) -> tuple[str | None, str | None]:

@@ -1,21 +1,24 @@
 """A rehearsal through the coach with a model voicing the stakeholder (the local
 chat-completions stand-in), on SQLite and PostgreSQL: the model hears this prep's own words
 and nothing else of anyone's; a failing model falls back to scripted lines, told once; a
-workspace that switched it off sends nothing."""
+workspace that switched it off sends nothing; while the model thinks, the turn holds no
+database connection, so other people's turns go on."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 
 from bot.coach import Coach
-from bot.engine.messages import Command, Expects, Inbound, Reply
+from bot.engine.messages import Command, Expects, Inbound, Reply, Step
 from bot.runtime import open_coach
 from bot.settings import Settings
 from bot.users import UserRef
 from bot.voice.lines import FALLBACK_NOTICE
-from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, status
+from tests.support.chat_api import DEFAULT_LINE, Body, ChatApiStandIn, line, status
 from tests.test_coach import FULL, NOW, run, says
 from tests.voice.conftest import API_KEY, MODEL, TIMEOUT
 
@@ -44,6 +47,21 @@ async def coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Co
         llm_model=MODEL,
         llm_api_key=API_KEY,
         llm_timeout=TIMEOUT,
+    )
+    async with open_coach(settings) as ready:
+        ready.clock = lambda: NOW
+        yield ready
+
+
+@pytest.fixture
+async def patient_coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Coach]:
+    """A coach that waits for the model far longer than any test turn takes."""
+    settings = Settings(
+        database_url=database_url,
+        llm_base_url=chat_api.url,
+        llm_model=MODEL,
+        llm_api_key=API_KEY,
+        llm_timeout=10,  # the most a workspace may set
     )
     async with open_coach(settings) as ready:
         ready.clock = lambda: NOW
@@ -111,3 +129,40 @@ async def test_a_workspace_that_switched_the_model_off_sends_nothing(
     assert lines and all(reply.text == reply.cue.scripted_line for reply in lines if reply.cue)
     assert FALLBACK_NOTICE not in [reply.text for reply in said]
     assert chat_api.calls == []
+
+
+async def test_while_the_model_thinks_the_turn_holds_no_connection_and_others_go_on(
+    patient_coach: Coach, chat_api: ChatApiStandIn
+) -> None:
+    coach = patient_coach
+    released = asyncio.Event()
+
+    async def when_released(api: ChatApiStandIn, body: Body) -> web.Response:
+        await released.wait()
+        return await line("Fifteen minutes? Fine, but not in the last week of the quarter.")(
+            api, body
+        )
+
+    await run(coach, ALICE, *prep(GOAL, "They think the course is a zebra"))
+    [briefed] = await coach.preps(ALICE)
+    chat_api.script(when_released)
+    rehearsal = asyncio.create_task(coach.answer(ALICE, rehearse(briefed.id)))
+    try:
+        await chat_api.wait_for_call()
+        pool = coach.sessions.kw["bind"].pool
+        assert pool.checkedout() == 0  # on SQLite the process has one connection
+        async with asyncio.timeout(10):
+            colleague = await coach.handle(
+                COLLEAGUE, Inbound(command=Command.START, argument="sales")
+            )
+        assert not rehearsal.done()
+    finally:
+        released.set()
+    opening = await rehearsal
+
+    assert any(reply.step is Step.FEEL for reply in colleague)
+    assert [prep.stakeholder for prep in await coach.preps(COLLEAGUE)] == ["sales"]
+    assert opening.replies[-1].text.endswith("but not in the last week of the quarter.")
+    assert len(chat_api.calls) == 1  # asked once, outside the turn's transaction
+    [reopened] = await coach.preps(ALICE)  # the turn was saved: the briefed prep is rehearsing
+    assert (briefed.status, reopened.status) == ("briefed", "in_progress")

@@ -17,7 +17,7 @@ from bot.runtime import open_coach
 from bot.settings import Settings, SettingsError
 from bot.users import UserRef
 from bot.voice import build_voice
-from bot.voice.lines import FALLBACK_NOTICE, voice_lines
+from bot.voice.lines import FALLBACK_NOTICE, LinesAhead, LinesNeeded, voice_lines
 from bot.voice.model import REST_AFTER_FAILURE, ModelVoice
 from tests.support.chat_api import DEFAULT_LINE, ChatApiStandIn, hang, line, refused, status
 from tests.voice.conftest import CUE, Clock, stakeholder_says
@@ -166,3 +166,25 @@ def test_a_model_configured_without_the_llm_extra_stops_start_up_with_one_line(
 
 def voiced(said: str = DEFAULT_LINE) -> str:
     return stakeholder_says().text.replace(CUE.scripted_line, said)
+
+
+async def test_lines_ahead_name_the_cues_not_asked_yet_then_answer_from_one_ask(
+    voice: ModelVoice, chat_api: ChatApiStandIn
+) -> None:
+    chat_api.script(line(DEFAULT_LINE), status(500))
+    other = CUE.model_copy(update={"user_reply": "Could we start after the close?"})
+    lines = LinesAhead(voice)
+
+    with pytest.raises(LinesNeeded) as needed:
+        lines.check([FEEDBACK, stakeholder_says(), stakeholder_says(other)])
+    assert needed.value.cues == [CUE, other]
+    await lines.ask(needed.value.cues)
+    lines.check([stakeholder_says(), stakeholder_says(other)])  # both asked: nothing raised
+    replies, told = await voice_lines(
+        [stakeholder_says(), stakeholder_says(other)], lines, workspace_allows=True, told=False
+    )
+
+    assert len(chat_api.calls) == 2  # once per cue, however often the turn runs
+    spoken = [reply.text == voiced() for reply in replies if reply.cue is not None]
+    assert sorted(spoken) == [False, True]  # one said by the model, one scripted (its 500)
+    assert told and FALLBACK_NOTICE in [reply.text for reply in replies]
