@@ -3,7 +3,9 @@
 #   docker build -t prep-talk .
 #   docker run -p 3978:3978 -v prep-talk-data:/data prep-talk
 # The first stage builds the wheel and the wheels of its pinned dependencies; the runtime
-# stage installs only those, offline, and runs as a numeric non-root user.
+# stage installs only those, offline, and runs as a numeric non-root user. The image has the
+# `llm` extra (the openai client), so a model is switched on with PREPTALK_LLM_* alone;
+# nothing is sent anywhere unless they are set.
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
@@ -15,7 +17,7 @@ COPY bot ./bot
 COPY playbooks ./playbooks
 COPY migrations ./migrations
 RUN pip wheel --no-deps --wheel-dir /wheels . \
-    && pip wheel --constraint constraints.txt --wheel-dir /wheels /wheels/prep_talk-*.whl
+    && pip wheel --constraint constraints.txt --wheel-dir /wheels "$(echo /wheels/prep_talk-*.whl)[llm]"
 
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,7 +29,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /data preptalk \
     && install -d -o 10001 -g 10001 -m 0750 /data
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --no-index --find-links /wheels /wheels/prep_talk-*.whl \
+    pip install --no-index --find-links /wheels "$(echo /wheels/prep_talk-*.whl)[llm]" \
     && prep-talk playbooks list
 USER 10001:10001
 WORKDIR /data

@@ -1,10 +1,12 @@
 """An operator installs the built wheel (not the checkout) into a fresh venv and runs it from a
-folder that is not the checkout: migrations, playbooks, the glossary and the server all work."""
+folder that is not the checkout: migrations, playbooks, the glossary and the server all work,
+with the extras the image installs (a model switched on by its settings alone)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,13 +42,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel_bin(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies).
+    """The `bin` folder of a fresh venv with only the built wheel (and its dependencies),
+    with the extras the Dockerfile installs it with.
 
     Our own pip installs into it: the venv needs no pip of its own set up."""
     venv = tmp_path_factory.mktemp("venv")
     _run([sys.executable, "-m", "venv", "--without-pip", venv])
     _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q",
-          "-c", ROOT / "constraints.txt", wheel])  # fmt: skip
+          "-c", ROOT / "constraints.txt", f"{wheel}[{','.join(_image_extras())}]"])  # fmt: skip
     return venv / "bin"
 
 
@@ -98,9 +101,12 @@ def test_the_installed_wheel_runs_from_any_folder(
 def test_the_images_command_migrates_and_serves_beyond_loopback(
     wheel_bin: Path, empty_database_url: str, tmp_path: Path
 ) -> None:
-    """Exactly the Dockerfile's CMD, run against the installed wheel (no Docker engine here)."""
+    """Exactly the Dockerfile's CMD, run against the installed wheel (no Docker engine here),
+    with a model configured: the image needs nothing more than the settings for it."""
     env = {"PATH": f"{wheel_bin}:{os.environ['PATH']}", "HOME": str(tmp_path), "TMPDIR": "/tmp",
-           "PREPTALK_DATABASE_URL": empty_database_url, "PREPTALK_PORT": "0"}  # fmt: skip
+           "PREPTALK_DATABASE_URL": empty_database_url, "PREPTALK_PORT": "0",
+           "PREPTALK_LLM_BASE_URL": "http://127.0.0.1:9/v1", "PREPTALK_LLM_MODEL": "approved",
+           "PREPTALK_LLM_API_KEY": "sk-image-test"}  # fmt: skip
     with _serving(_image_command(), tmp_path, env) as url:
         local = url.replace("0.0.0.0", "127.0.0.1")
         assert _get_json(f"{local}/healthz") == {"status": "ok"}
@@ -109,6 +115,17 @@ def test_the_images_command_migrates_and_serves_beyond_loopback(
         page = urllib.request.Request(f"{local}/", headers={"Host": "prep-talk.internal"})
         with urllib.request.urlopen(page, timeout=10) as response:
             assert response.status == 200 and b"prep-talk playground" in response.read()
+
+
+def test_the_image_installs_the_model_client() -> None:
+    assert "llm" in _image_extras()
+
+
+def _image_extras() -> list[str]:
+    """The extras the Dockerfile's runtime stage installs the wheel with."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    [extras] = re.findall(r"pip install --no-index .*prep_talk-\*\.whl\)\[([\w,]+)\]", dockerfile)
+    return extras.split(",")
 
 
 def _image_command() -> list[str]:
