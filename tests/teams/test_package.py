@@ -113,6 +113,7 @@ def test_the_command_lists_are_words_the_bot_understands(
             parsed = parse_command(command["title"], Playbooks())  # type: ignore[arg-type]
             assert parsed is not None and parsed.word.value == command["title"]
     assert [c["title"] for c in lists[("personal",)]] == [w.value for w in PERSONAL_COMMANDS]
+    assert {"prep", "rehearse", "debrief", "check", "help"} <= set(PERSONAL_COMMANDS)
     assert {c["title"] for c in lists[("team",)]} == {"list", "check", "help"}
 
 

@@ -24,17 +24,18 @@ APP_VERSION = "1.0.0"
 ACCENT_COLOR = "#5B5FC7"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
-# Teams shows at most 10 commands per scope; `export` is left to `help`.
+# Teams shows at most 10 commands per scope: `export`, `outcome` and `forget` (rare, and
+# `forget` asks first anyway) are left to `help`; typed, they work the same.
 PERSONAL_COMMANDS = {
     Word.START: "prep STAKEHOLDER (e.g. prep sales): prepare a hard conversation in five steps",
     Word.LIST: "The stakeholders you can prepare for, and what they care about",
     Word.HISTORY: "Your recent preps, with buttons to resume or debrief",
     Word.RESUME: "resume [N]: pick a prep up where it stopped",
     Word.NOTES: "notes N: the private notes of prep N",
+    Word.REHEARSE: "rehearse [N]: practise the talk; I play the stakeholder and push back",
     Word.DEBRIEF: "debrief N: after the talk, what you heard and agreed",
     Word.CHECK: "check TEXT: plain-language checks on any draft",
     Word.NUDGES: "nudges on|off: reminders before your stakeholders' busy seasons",
-    Word.FORGET: "Delete all your preps, notes and settings (asks first)",
     Word.HELP: "What prep-talk can do",
 }
 CHANNEL_COMMANDS = (Word.LIST, Word.CHECK, Word.HELP)
