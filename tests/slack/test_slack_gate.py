@@ -86,13 +86,33 @@ async def test_a_signed_malformed_request_is_400_and_nothing_runs(
     assert slack.api.calls == []
 
 
-@pytest.mark.parametrize("stamp", ["soon", "12.5", "", "١٢٣", "-5", "99999999999999999999999"])
+LONG_STAMPS = ["9" * 309, "1" * 4301]  # past a float's range; past int()'s digit limit
+
+
+@pytest.mark.parametrize(
+    "stamp", ["soon", "12.5", "", "١٢٣", "-5", "99999999999999999999999", *LONG_STAMPS]
+)
 async def test_a_timestamp_that_is_not_a_recent_whole_number_is_401(
     slack: SlackWorkspace, stamp: str
 ) -> None:
     body = slash_command_body("sales").encode()
     headers = {**sign(body, timestamp=stamp or "0"), "Content-Type": FORM}
     headers["X-Slack-Request-Timestamp"] = stamp
+    response = await slack.client.post("/slack/events", data=body, headers=headers)
+    assert response.status == 401
+    assert slack.api.calls == []
+
+
+@pytest.mark.parametrize("stamp", LONG_STAMPS)
+async def test_a_body_that_is_not_utf8_with_a_huge_timestamp_is_401(
+    slack: SlackWorkspace, stamp: str
+) -> None:
+    body = b"text=\xff\xfe"
+    headers = {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": "v0=00",
+        "Content-Type": FORM,
+    }
     response = await slack.client.post("/slack/events", data=body, headers=headers)
     assert response.status == 401
     assert slack.api.calls == []

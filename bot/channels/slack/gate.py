@@ -29,6 +29,9 @@ JSON = "application/json"
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
 STALE_AFTER_SECONDS = 300
+# Seconds since 1970 have 10 digits until 2286: a longer "timestamp" is no Slack request (and
+# one of hundreds of digits would overflow slack_sdk's float arithmetic).
+MAX_TIMESTAMP_DIGITS = 12
 # The parts of a payload Bolt looks inside while it routes a request, and what Slack always
 # sends there (objects; lists of objects); anything else would crash the routing.
 CONTAINERS: dict[str, type] = {
@@ -87,7 +90,9 @@ class SlackGate:
         return Admitted(text, payload, request.query_string, dict(request.headers))
 
     def _check_signature(self, raw: bytes, timestamp: str | None, signature: str | None) -> None:
-        if not timestamp or not signature or not timestamp.isascii() or not timestamp.isdigit():
+        if not timestamp or not signature or len(timestamp) > MAX_TIMESTAMP_DIGITS:
+            raise Refused(401, "invalid_signature")
+        if not timestamp.isascii() or not timestamp.isdigit():
             raise Refused(401, "invalid_signature")
         try:
             valid = self._verifier.is_valid(raw.decode("utf-8"), timestamp, signature)
