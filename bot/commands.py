@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from bot.coach import NO_SUCH_PREP, Answer, Coach
 from bot.engine.findings import ForgottenFinding
-from bot.engine.flow import clean_text
+from bot.engine.flow import clean_text, cut_notice
 from bot.engine.language import check_text
 from bot.engine.messages import Command, Inbound, Reply, Step
 from bot.engine.outcomes import OutcomeStatus
@@ -237,16 +237,17 @@ async def _nudges(coach: Coach, user: UserRef, argument: str, prefix: str) -> Re
 
 def _check(coach: Coach, draft: str) -> list[Reply]:
     """The Simplify checks on any draft, and its plainer version when there is one."""
-    text, _cut = clean_text(draft)
+    text, cut = clean_text(draft)
     if not text:
         return [
             say(Step.INFO, "Give me the text to check, e.g. check We need MFA on every laptop.")
         ]
     report = check_text(text, coach.glossary, None)
-    checked = say(Step.SIMPLIFY, report_summary(report), *report.findings)
-    if report.rewrite is None:
-        return [checked]
-    return [checked, say(Step.SIMPLIFY, plainer_version(report.rewrite))]
+    replies = [cut_notice("checked")] if cut else []
+    replies.append(say(Step.SIMPLIFY, report_summary(report), *report.findings))
+    if report.rewrite is not None:
+        replies.append(say(Step.SIMPLIFY, plainer_version(report.rewrite)))
+    return replies
 
 
 async def _forget(coach: Coach, user: UserRef, argument: str) -> Reply:

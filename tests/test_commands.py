@@ -8,6 +8,7 @@ import pytest
 
 from bot.coach import NO_SUCH_PREP, Coach
 from bot.commands import UserCommand, Word, did_you_mean, parse_command, run_command
+from bot.engine.flow import MAX_TEXT
 from bot.engine.prep_numbers import prep_number
 from bot.runtime import open_coach
 from bot.settings import Settings
@@ -64,6 +65,18 @@ async def test_nudges_check_and_forget_with_confirmation(coach: Coach) -> None:
     assert "cannot be undone" in asked and len(await coach.preps(ALICE)) == 1
     assert "deleted 1 prep" in await do(coach, "forget confirmed")
     assert await coach.preps(ALICE) == []
+
+
+async def test_check_says_when_it_checked_only_the_start_of_a_long_draft(coach: Coach) -> None:
+    long_draft = "We must enforce MFA now. " + "Sales keeps deals safe on the road. " * 300
+    command = parse_command(f"check {long_draft}", coach)
+    assert command is not None
+    answer = await run_command(coach, ALICE, command, "/prep-talk ")
+    told, *checked = answer.replies
+    assert f"so I checked the first {MAX_TEXT:,} characters" in told.text
+    terms = {getattr(finding, "term", None) for reply in checked for finding in reply.findings}
+    assert "MFA" in terms  # the start was checked all the same
+    assert "characters" not in await do(coach, "check We must enforce MFA now")
 
 
 async def test_outcome_lists_and_records_and_leaves_the_prep_in_progress_alone(

@@ -8,7 +8,7 @@ import unicodedata
 from bot.engine.context import CoachContext
 from bot.engine.findings import TrimmedFinding
 from bot.engine.invisible import visible_text
-from bot.engine.messages import COACHING_STEPS, Inbound, Step
+from bot.engine.messages import COACHING_STEPS, Inbound, Reply, Step
 from bot.engine.rehearsal.guide import REHEARSE as REHEARSE
 from bot.engine.rehearsal.guide import Rehearse, rehearsal_move
 from bot.engine.rehearsal.guide import start_rehearsal as start_rehearsal
@@ -109,12 +109,17 @@ def _on_text(state: PrepState, raw: str, guide: StepGuide, ctx: CoachContext) ->
     turn = guide.on_text(state, text, ctx)
     if not trimmed:
         return turn
-    cut = say(
+    return Turn(turn.state, [cut_notice("kept"), *turn.replies], turn.notes)
+
+
+def cut_notice(done: str) -> Reply:
+    """Tells the user their text was cut to MAX_TEXT characters, and what was `done` with
+    those ("kept", "checked")."""
+    return say(
         Step.INFO,
-        f"Your message was long, so I kept the first {MAX_TEXT:,} characters.",
+        f"Your message was long, so I {done} the first {MAX_TEXT:,} characters.",
         TrimmedFinding(message=f"Kept {MAX_TEXT:,} characters.", limit=MAX_TEXT),
     )
-    return Turn(turn.state, [cut, *turn.replies], turn.notes)
 
 
 def clean_text(raw: str) -> tuple[str, bool]:
