@@ -36,6 +36,12 @@ class StderrLines(logging.StreamHandler):  # type: ignore[type-arg]
     """prep-talk's own handler: lines to stderr (replaced, never doubled, on reconfiguring)."""
 
 
+# slack_sdk's and Bolt's own loggers. Their INFO and DEBUG lines carry request bodies (the
+# user's words) and response_url addresses (which let whoever holds one post to the user), so
+# they stay at WARNING whatever the level in force; our own loggers say what happened.
+PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt")
+
+
 def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> StderrLines:
     """Send every logger's lines to stderr in the chosen format; returns the handler.
 
@@ -49,19 +55,22 @@ def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> St
             root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in PAYLOAD_LOGGERS:
+        library_logger(name)
     return handler
 
 
-def level_in_force(name: str) -> logging.Logger:
-    """The logger `name` with its own level set to the level in force now.
+def library_logger(name: str) -> logging.Logger:
+    """The logger `name`, for slack_sdk or Bolt to write to: its own level set to WARNING,
+    or to the level in force when that is higher (see `configure_logging`).
 
     slack_sdk and Bolt test `logger.level <= DEBUG` (a logger's own level: 0 when unset)
     rather than `isEnabledFor`, and on that test format every request and answer in full
-    for a debug line nobody reads: a tenth of a Slack turn's CPU at INFO, profiled. Give
-    them a logger from here; one built before the level changes keeps the old one."""
+    for a debug line: a tenth of a Slack turn's CPU at INFO, profiled. A logger from here
+    has its level set; one built before the level changes keeps the old one."""
     logger = logging.getLogger(name)
     logger.setLevel(logging.NOTSET)  # so the level in force is its parents', not an earlier one
-    logger.setLevel(logger.getEffectiveLevel())
+    logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
     return logger
 
 

@@ -1,5 +1,6 @@
 """The server and the CLI's workers run on uvloop (bot.event_loop), with what start-up built
-kept out of the garbage collector's way (bot.runtime.freeze_start_up)."""
+kept out of the garbage collector's way (bot.runtime.freeze_start_up); the server's access
+log names paths, never query strings."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import weakref
 from pathlib import Path
 
+import aiohttp
 import uvloop
 
 from bot import event_loop
@@ -41,6 +43,23 @@ async def test_prep_talk_serve_serves_on_uvloop_with_its_start_up_frozen(
     assert "event loop: uvloop" in log
     frozen = re.search(r"start-up: (\d+) objects kept out of the garbage collector", log)
     assert frozen is not None and int(frozen.group(1)) > 10_000
+
+
+async def test_the_access_log_names_the_path_and_never_the_query_string(
+    migrated_sqlite_file: Path, tmp_path: Path
+) -> None:
+    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
+    server = await start_server(server_env(url), tmp_path / "serve.log")
+    try:
+        async with aiohttp.ClientSession() as client:
+            asked = await client.get(f"{server.url}/healthz?code=oauth-code-4f1c&state=s-77")
+            assert asked.status == 200
+    finally:
+        await server.stop()
+    log = server.log.read_text()
+
+    assert "GET /healthz 200" in log
+    assert "oauth-code-4f1c" not in log and "s-77" not in log
 
 
 def test_start_up_objects_are_set_aside_and_garbage_is_collected_first() -> None:

@@ -1,6 +1,7 @@
 """slack_sdk formats every request and answer for a debug line when its logger's own level
-allows it: ours is set to the level in force, so at INFO no such line is built, and at
-DEBUG an operator still sees the calls (with the token redacted)."""
+allows it, and its INFO lines name response_url addresses: its loggers (and the one our Web
+API client gives it) stay at WARNING, so no such line is built at INFO, and none is written
+even at DEBUG — a user's words and a response_url never reach the log."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.channels.slack.web_api import web_client
 from bot.logs import configure_logging
@@ -45,20 +47,26 @@ async def test_at_info_a_web_api_call_builds_no_debug_line(
         await client.chat_postMessage(channel="U1", text="hello")
 
         # slack_sdk tests `logger.level <= DEBUG`: an unset level (0) would pass that test.
-        assert client.logger.level == logging.INFO
+        assert client.logger.level == logging.WARNING
     assert (await slack_api.wait_for_call("chat.postMessage")).body["text"] == "hello"
 
 
 @pytest.mark.usefixtures("root_level")
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_at_debug_an_operator_sees_each_web_api_call_without_the_token(
+async def test_at_debug_no_request_body_or_response_url_is_logged(
     database_url: str, slack_api: SlackApiStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
+    words = "They think the course is a zebra"
+    response_url = f"{slack_api.url}/commands/T1/1234/Qx7vR2mKp9LsT4wY8nZ3bC1d"
     async for services in services_at(slack_settings(database_url, slack_api), "DEBUG"):
         client = web_client(services)
         with caplog.at_level(logging.DEBUG):
-            await client.chat_postMessage(channel="U1", text="hello")
+            await client.chat_postMessage(channel="U1", text=words)
+            webhook = AsyncWebhookClient(response_url, retry_handlers=[])
+            await webhook.send(text=words)
+            logging.getLogger("bot.coach").debug("our own debug lines still show")
 
-    sent = [r.getMessage() for r in caplog.records if "Sending a request" in r.getMessage()]
-    assert len(sent) == 1 and "chat.postMessage" in sent[0]
-    assert "(redacted)" in sent[0] and BOT_TOKEN not in caplog.text
+    assert (await slack_api.wait_for_call("chat.postMessage")).body["text"] == words
+    assert "our own debug lines still show" in caplog.text
+    assert words not in caplog.text and "Qx7vR2mKp9LsT4wY8nZ3bC1d" not in caplog.text
+    assert BOT_TOKEN not in caplog.text

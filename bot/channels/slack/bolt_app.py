@@ -9,7 +9,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
 from bot.channels.slack.web_api import web_client
-from bot.logs import level_in_force
+from bot.logs import library_logger
 from bot.runtime import Services
 from bot.storage.channel_models import SLACK_OAUTH_STATES
 
@@ -51,5 +51,5 @@ def build_bolt_app(services: Services, store: AsyncInstallationStore | None) -> 
         oauth_settings=oauth,
         # Every HTTP request is verified; only Socket Mode (no HTTP endpoint) runs without.
         request_verification_enabled=secret is not None,
-        logger=level_in_force("bot.channels.slack.bolt"),
+        logger=library_logger("bot.channels.slack.bolt"),
     )

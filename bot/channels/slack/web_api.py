@@ -18,7 +18,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.logs import level_in_force
+from bot.logs import library_logger
 from bot.runtime import Services
 from bot.storage.channel_models import SLACK_BOTS, SLACK_INSTALLATIONS
 
@@ -32,7 +32,7 @@ def web_client(services: Services) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=str(settings.slack_api_url),
-        logger=level_in_force("bot.channels.slack.web_api"),
+        logger=library_logger("bot.channels.slack.web_api"),
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncConnectionErrorRetryHandler(),
