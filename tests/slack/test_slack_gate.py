@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
 
+from bot.storage.inbox_models import InboxTurn
 from bot.users import UserRef
 from tests.slack.conftest import SECRET, SlackWorkspace
 from tests.support.slack_requests import event_body, message_im_event, slash_command_body
@@ -35,14 +37,30 @@ MALFORMED = [
 # Signed, well-formed enough for Bolt, with the wrong things where a turn names its sender:
 # answered without a 5xx, and nothing is coached.
 ODD_TURNS = [
-    pytest.param({"type": "block_actions", "user": 5, "actions": [{"action_id": "choice-0"}]},
+    pytest.param(400, {"type": "block_actions", "user": 5, "actions": [{"action_id": "choice-0"}]},
                  id="click-user-not-an-object"),
-    pytest.param({"type": "block_actions", "user": {"id": "U123"}, "actions": "choice-0"},
+    pytest.param(400, {"type": "block_actions", "user": {"id": "U123"}, "actions": "choice-0"},
                  id="click-actions-not-a-list"),
-    pytest.param({"type": "event_callback", "event": {"type": "message", "channel_type": "im",
+    pytest.param(400, {"type": "event_callback", "event": {"type": "message", "channel_type": "im",
                                                       "user": ["U123"]}},
                  id="dm-user-not-a-string"),
-    pytest.param({"type": "event_callback", "event": "message"}, id="event-not-an-object"),
+    pytest.param(400, {"type": "event_callback", "event": "message"}, id="event-not-an-object"),
+    pytest.param(400, {"type": "block_actions", "user": {"id": "U123"}, "actions": []},
+                 id="click-no-action"),
+    pytest.param(400, {"type": "block_actions", "user": {"id": "U123"},
+                       "actions": [{"action_id": 5}]},
+                 id="click-action-id-not-a-string"),
+    pytest.param(400, {"type": "view_submission", "user": {"id": "U123"}, "view": {"id": "V1"}},
+                 id="view-without-a-type"),
+    pytest.param(400, {"type": "event_callback",
+                       "event": {"type": "app_home_opened", "tab": "home"}},
+                 id="home-without-a-user"),
+    pytest.param(400, {"type": "event_callback", "event": {"type": "app_home_opened",
+                                                      "user": {"id": "U123"}}},
+                 id="home-user-not-a-string"),
+    pytest.param(200, {"type": "event_callback", "event": {"type": "message", "channel_type": "im",
+                                                      "user": "U123", "text": "hi", "ts": "1.2"}},
+                 id="dm-without-a-channel"),
 ]  # fmt: skip
 
 
@@ -144,14 +162,17 @@ async def test_bolt_still_checks_the_signature_itself(slack: SlackWorkspace) -> 
     assert response.status == 401
 
 
-@pytest.mark.parametrize("payload", ODD_TURNS)
-async def test_a_signed_turn_with_odd_fields_is_not_a_5xx_and_coaches_nothing(
-    slack: SlackWorkspace, payload: dict[str, object]
+@pytest.mark.parametrize(("status", "payload"), ODD_TURNS)
+async def test_a_signed_turn_with_odd_fields_is_refused_or_ignored_and_coaches_nothing(
+    slack: SlackWorkspace, status: int, payload: dict[str, object]
 ) -> None:
     is_click = payload["type"] == "block_actions"
     body = urlencode({"payload": json.dumps(payload)}) if is_click else json.dumps(payload)
     response = await slack.post(body)
-    assert response.status < 500
+    # Refused at the door (400), or acknowledged and ignored as no turn (a DM from nowhere).
+    assert response.status == status
+    async with slack.coach.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(InboxTurn)) == 0
     assert await slack.coach.preps(UserRef("slack", "none", "U123")) == []
     assert slack.api.calls_to("chat.postMessage") == []
 

@@ -146,7 +146,28 @@ def _json_object(text: str) -> dict[str, Any]:
             continue
         if not _shaped(value[name], shape):
             raise Refused(400, "invalid_payload")
+    if not _routable(value):
+        raise Refused(400, "invalid_payload")
     return value
+
+
+def _routable(value: dict[str, Any]) -> bool:
+    """What Bolt's routing and our listeners read of a payload without looking first is
+    there, with the shape Slack always gives it: a click names its action; a view its type;
+    an event its type, and the user in it (App Home's always) is an id."""
+    kind = value["type"]
+    if kind == "block_actions":
+        actions = value.get("actions")
+        return bool(actions) and all(isinstance(a.get("action_id"), str) for a in actions)
+    if kind in ("view_submission", "view_closed"):
+        return isinstance(value.get("view"), dict) and isinstance(value["view"].get("type"), str)
+    if kind == "event_callback":
+        event = value.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return False
+        if "user" in event or event["type"] == "app_home_opened":
+            return isinstance(event.get("user"), str)
+    return True
 
 
 def _shaped(value: object, shape: type) -> bool:

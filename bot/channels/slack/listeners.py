@@ -60,7 +60,8 @@ def register(
 def inbound_turn(body: dict[str, Any]) -> InboundTurn | None:
     """What kind of turn a payload is, whose, and its delivery id (unique per request, the
     same on a redelivery); None for what is no turn (edits, deletions, bot posts, joins,
-    App Home, workspace events, other apps' buttons, payloads missing who sent them)."""
+    App Home, workspace events, other apps' buttons, payloads missing who sent them or, for
+    a DM, where)."""
     if body.get("type") == "block_actions":
         action = _first(body.get("actions"))
         if not CHOICE_BUTTON.match(_text(action.get("action_id")) or ""):
@@ -86,10 +87,12 @@ def inbound_turn(body: dict[str, Any]) -> InboundTurn | None:
         return None
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return None  # outside the DM, or not a person writing a new message
-    user_id = _text(event.get("user"))
+    user_id, channel = _text(event.get("user")), _text(event.get("channel"))
     team = _text(body.get("team_id")) or _text(event.get("team"))
-    stamp = _text(body.get("event_id")) or f"{event.get('channel')}/{event.get('ts')}"
-    return (TurnKind.MESSAGE, person(team, user_id), f"event:{stamp}") if user_id else None
+    stamp = _text(body.get("event_id")) or f"{channel}/{event.get('ts')}"
+    return (
+        (TurnKind.MESSAGE, person(team, user_id), f"event:{stamp}") if user_id and channel else None
+    )
 
 
 def _text(value: object) -> str | None:
