@@ -157,7 +157,7 @@ def _routable(value: dict[str, Any]) -> bool:
     an event its type, and the user in it (App Home's always) is an id."""
     kind = value["type"]
     if kind == "block_actions":
-        actions = value.get("actions")
+        actions: list[dict[str, Any]] = value.get("actions") or []  # a list of objects, checked
         return bool(actions) and all(isinstance(a.get("action_id"), str) for a in actions)
     if kind in ("view_submission", "view_closed"):
         return isinstance(value.get("view"), dict) and isinstance(value["view"].get("type"), str)
