@@ -18,7 +18,9 @@ from bot.playbook.schema import Glossary, GlossaryEntry, GlossaryKind
 
 # "hashing out the details", "patching things up": everyday phrasal verbs, not security terms.
 _PHRASAL = re.compile(r"\s+(?:(?:things|it|this|that|them)\s+)?(?:out|up)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:[-/][A-Za-z0-9&]+)*(?:['’][A-Za-z]+)?")
+# A word or abbreviation, in any alphabet ([^\W_]: a letter or digit; Zoë, Łukasz, Kraków
+# are one word each), with its hyphens, slashes and an apostrophe ending.
+_TOKEN = re.compile(r"[^\W_](?:[^\W_]|&)*(?:[-/](?:[^\W_]|&)+)*(?:['’][^\W\d_]+)?")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _VERB_ENDING = re.compile(r"['’](?:d|ed|ing)$")
 # An abbreviation leading a compound of everyday words: ARR-critical, SOC2-compliant.
@@ -168,6 +170,8 @@ def _unfamiliar_word(token: str) -> bool:
         return False
     if token.lower() in vocabulary.EVERYDAY_PRODUCTS:
         return False
+    if not token.isascii() and token[0].isupper():
+        return False  # a name: English words keep no accents when capitalised (Łukasz, Kraków)
     if "-" in token:
         return vocabulary.unfamiliar_compound(token)
     return len(token) >= 4 and vocabulary.is_rare(token)

@@ -61,7 +61,7 @@ _VERBS = frozenset(
     respond help explain cancel merge invest
     """.split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?P<when>.+?)\s*[.!]?$", re.IGNORECASE
 )

@@ -24,7 +24,7 @@ from bot.engine.vocabulary import is_acronym_like
 from bot.playbook.schema import GlossaryKind, Playbook
 
 DEFAULT_GRADE_TARGET = 9.0
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&/'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w&/'’-]*")  # a word in any alphabet
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
 _LETTER_SYLLABLES = {"w": 3}  # "double-u"; every other letter is one syllable when spelled
 

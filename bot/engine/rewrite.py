@@ -31,7 +31,7 @@ _AFTER_A_NOUN = frozenset(
     too also first again soon here there only just everywhere
     """.split()
 )
-_NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'-]*)?")
+_NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
 
 
 def plain_version(

@@ -136,6 +136,20 @@ def test_rare_words_beyond_the_glossary_are_flagged_softly(
     assert soft[0].message == "“kerberoasting” may be unfamiliar to the finance team."
 
 
+def test_words_in_any_alphabet_are_whole_words_and_accented_names_are_names(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    names = "Zoë, José and Łukasz in Kraków train the sales team; Ærøskøbing runs kerberoasting."
+    soft = [
+        f.term for f in check_text(names, glossary, library.find("sales")).findings
+        if isinstance(f, UnfamiliarFinding)
+    ]  # fmt: skip
+    assert soft == ["kerberoasting"]
+    german = check_text("Wir müssen die Schulung einführen.", glossary, library.find("sales"))
+    flagged = [f.term for f in german.findings if isinstance(f, UnfamiliarFinding)]
+    assert "müssen" in flagged and not {"ssen", "hren", "einf"} & set(flagged)
+
+
 def test_mixed_case_and_adjacent_acronyms_are_found_and_numerals_are_not(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
