@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pyphen
 
+from bot.engine import inflection
 from bot.engine.fear import fear_sentence
 from bot.engine.findings import (
     FearFinding,
@@ -123,8 +124,16 @@ def split_sentences(text: str) -> list[str]:
 
 
 def mentions_any(text: str, terms: list[str]) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", lowered) for term in terms)
+    """Whether `text` names one of `terms`, in the singular or the plural ('quota': 'quotas';
+    'a budget': 'budgets'), as a word of its own."""
+    return _mentioning(tuple(terms)).search(text.lower()) is not None
+
+
+@lru_cache(maxsize=64)
+def _mentioning(terms: tuple[str, ...]) -> re.Pattern[str]:
+    forms = {form for term in terms for form in (term.lower(), inflection.plural(term.lower()))}
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if alternatives else r"(?!)")
 
 
 @lru_cache(maxsize=1)

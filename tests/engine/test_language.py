@@ -72,6 +72,18 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
     assert "priorities" not in kinds("Please finish the course so deals close.", glossary, library)
 
 
+def test_a_priority_named_in_the_plural_counts_as_named(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    sales, finance = library.find("sales"), library.find("finance")
+    assert sales is not None and finance is not None
+    for text, book in [("This protects your quotas.", sales), ("Our budgets stay safe.", finance)]:
+        singular = text.replace("quotas", "quota").replace("budgets", "budget")
+        for draft in (singular, text):
+            found = check_text(draft, glossary, book).findings
+            assert not [f for f in found if f.kind == "priorities"], draft
+
+
 def test_the_glossary_is_large_and_every_entry_has_a_plain_alternative(
     library: PlaybookLibrary,
 ) -> None:
