@@ -89,6 +89,7 @@ def check(
         findings = [f.model_dump(mode="json", exclude_none=True) for f in report.findings]
         document = {
             "grade": report.grade,
+            "graded": report.graded,  # false: too short for the grade to mean anything
             "target": report.target,
             "findings": findings,
             "rewrite": report.rewrite,

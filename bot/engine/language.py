@@ -30,6 +30,11 @@ _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
 _LETTER_SYLLABLES = {"w": 3}  # "double-u"; every other letter is one syllable when spelled
 
 
+# Flesch-Kincaid says nothing about a line shorter than this: one long word (or an acronym
+# heard as its expansion) moves it by ten grades or more ("MFA" alone would be grade 50).
+MIN_GRADED_WORDS = 10
+
+
 @dataclass(frozen=True, slots=True)
 class TextReport:
     grade: float
@@ -37,6 +42,7 @@ class TextReport:
     findings: tuple[Finding, ...]
     # The draft with each flagged term in plain words, when any term has an alternative.
     rewrite: str | None = None
+    graded: bool = True  # long enough for its grade to mean something (MIN_GRADED_WORDS)
 
 
 def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) -> TextReport:
@@ -47,7 +53,8 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
     hits = glossary.find(text, known)
     who = playbook.team if playbook else "a business audience"
     findings = [*_term_findings(hits, who), *_fear_findings(text, playbook)]
-    if grade > target:
+    graded = len(_WORD.findall(text)) >= MIN_GRADED_WORDS
+    if graded and grade > target:
         findings.append(
             ReadabilityFinding(
                 message=f"Reading grade {grade:.1f} is above the target of {target:.0f}.",
@@ -64,7 +71,8 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
                 + "; ".join(playbook.priorities[:3]),
             )
         )
-    return TextReport(grade, target, tuple(findings), _plainer(text, hits, glossary, known))
+    rewrite = _plainer(text, hits, glossary, known)
+    return TextReport(grade, target, tuple(findings), rewrite, graded)
 
 
 def _plainer(

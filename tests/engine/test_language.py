@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.findings import Finding, Notice, TermFinding, UnfamiliarFinding
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text, reading_grade
+from bot.engine.steps.simplify import report_summary
 from bot.playbook.library import PlaybookLibrary
 
 
@@ -70,6 +71,19 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
 ) -> None:
     assert "priorities" in kinds("Please finish the course.", glossary, library)
     assert "priorities" not in kinds("Please finish the course so deals close.", glossary, library)
+
+
+def test_a_line_too_short_to_grade_gets_no_grade_advice(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    short = check_text("We need MFA.", glossary, library.find("sales"))
+    assert not short.graded and "readability" not in kinds("We need MFA.", glossary, library)
+    assert report_summary(short).startswith("Too short for a reading grade.")
+    long = (
+        "Our enterprise authentication modernisation initiative necessitates comprehensive "
+        "organisational participation immediately."
+    )
+    assert "readability" in kinds(long, glossary, library)
 
 
 def test_a_priority_named_in_the_plural_counts_as_named(

@@ -24,7 +24,11 @@ USE_REWRITE = "use_rewrite"
 
 def report_summary(report: TextReport) -> str:
     """One line on the draft: its grade against the target and how many things to fix."""
-    grade = f"Reading grade {report.grade:.1f} (target {report.target:.0f} or lower)."
+    grade = (
+        f"Reading grade {report.grade:.1f} (target {report.target:.0f} or lower)."
+        if report.graded
+        else "Too short for a reading grade."
+    )
     issues = len(report.findings)
     if not issues:
         return f"{grade} Clear and plain — nothing to fix."
