@@ -320,6 +320,38 @@ def test_a_term_bent_into_a_verb_stays_in_the_plainer_version(
     )
 
 
+def test_the_plainer_version_keeps_plurals_plural_and_lists_readable(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    def plainer(text: str) -> str | None:
+        return check_text(text, glossary, library.find("sales")).rewrite
+
+    # A plural whose plain phrase runs on after its noun: the noun takes the plural.
+    assert plainer("We found two misconfigurations in the CRM last week and fixed them.") == (
+        "We found two settings left in an unsafe state in the CRM last week and fixed them."
+    )
+    shared = plainer("We shared the IOCs with the partner team yesterday.")
+    assert shared is not None and "the clues that" in shared and "a clue" not in shared
+    # An item of a list keeps its place when its plain phrase has an "and" of its own.
+    listed = plainer("We need DLP, CASB, XDR and SOAR before next quarter.")
+    assert listed is not None and "CASB, XDR and" in listed and "staff use and how" not in listed
+
+
+def test_a_participle_is_never_given_a_nouns_plain_phrase(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text(
+        "The servers are unpatched and misconfigured, and one was backdoored.",
+        glossary,
+        library.find("sales"),
+    )
+    said = {term_of(f): f.suggestion for f in report.findings if isinstance(f, TermFinding)}
+    assert said["unpatched"] == "missing software fixes"
+    assert said["misconfigured"] == "set up unsafely"
+    for noun_phrase in ("a setting left", "installing software fixes", "a hidden way in"):
+        assert noun_phrase not in (report.rewrite or "")
+
+
 def test_a_name_with_a_number_is_a_tool_but_a_period_or_amount_is_not(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
