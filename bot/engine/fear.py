@@ -1,27 +1,35 @@
 """Fear framing in a draft: frightening statistics and threat-first openings, anywhere.
 
 A sentence frightens when it pairs a threat with a number in any form (91%, "one in three",
-"twelve million", "doubled", "every 11 seconds"), or speaks of doom ("only a matter of time").
-The first sentence frightens with a threat alone. A proof point with a number about what went
-well (won, grew, saved, stopped, never been breached) is not fear.
+"twelve million", "doubled", "every 11 seconds"), or speaks of doom ("only a matter of time",
+"attacks are at an all-time high"). The first sentence frightens with a threat alone. Not fear:
+a proof point with a number about what went well (won, grew, saved, stopped, never been
+breached); a number that only says how long ("a ten-minute course", "takes 10 minutes"); a
+threat named as the subject of training or a plan ("phishing practice",
+"breach response plan"); and the audience's own vocabulary ("breach notification" to Legal).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _THREAT = re.compile(
     r"\b(breach(?:es|ed)?|hack(?:ed|ers?|ing)?|(?:cyber-?)?attack(?:s|ed|ers?)?|ransomware|"
     r"catastroph\w*|devastat\w*|disaster\w*|nightmare\w*|fined|fines|lawsuits?|bankrupt\w*|"
     r"cyber ?crim\w*|criminals?|terrif\w*|scar(?:y|ed|e)|destroy\w*|cripple\w*|phishing|"
-    r"scam(?:s|mers?)?|fraud\w*|stolen|st(?:eal|ole)\w*|doomed|gangs?|target(?:s|ed|ing)|"
+    r"scam(?:s|mers?)?|fraud\w*|stolen|st(?:eal|ole)\w*|doomed|gangs?|target(?:ed|ing)|"
+    r"(?:prime|easy|soft|obvious|juicy) targets?|"
+    r"malware|spyware|leak(?:s|ed|ing)?|exposed|data loss|"
+    r"los(?:e|es|ing|t) (?:(?:their|our|your|its|the|customer|client) )*(?:data|records|files)|"
     r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
     r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|"
     r"lost (?=[$€£\d]))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"\d|[$€£]|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"\d|[$€£]|\bone (?:in|out of|of every)\b|"
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|"
     r"doubled?|tripled?|twice|most|majority|every)\b",
     re.IGNORECASE,
@@ -29,29 +37,56 @@ _NUMBER = re.compile(
 _DOOM = re.compile(
     r"\b(matter of time|not if,? but when|question of if|(?:are|is) coming for|you(?:'re| are) "
     r"next|(?:we|you|they) (?:could|might|will) be next|getting worse|wake-?up call|"
-    r"easiest way in|sitting ducks?|all-time high|record high)\b",
+    r"easiest way in|sitting ducks?|tomorrow'?s headlines?|front pages?|make (?:the )?headlines)\b",
+    re.IGNORECASE,
+)
+# Doom only when it is the threat that is at a record ("attacks are at an all-time high"):
+# "completion is at an all-time high" is good news.
+_RECORD = re.compile(r"\b(all-time high|record high|record levels?)\b", re.IGNORECASE)
+# A number that only says how long something takes: "ten minutes", "a 10-minute course". A
+# rate of harm keeps its number ("every 11 seconds").
+_UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?)"
+_HOW_LONG = re.compile(
+    rf"(?<!every )\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"fifteen|twenty|thirty|forty|fifty|sixty|half an?|a few)[- ]{_UNIT}\b",
+    re.IGNORECASE,
+)
+# A threat named as what is trained for or planned: the topic, not a threat.
+_TOPIC = re.compile(
+    r"\b(?:phishing|ransomware|fraud|scam|attack|breach|incident)[- ](?:awareness |response |"
+    r"simulation |reporting )?(?:course|training|practice|simulation|sim|test|exercise|module|"
+    r"drill|tabletop|plan|playbook|policy|insurance|report|reporting|button|quiz|lesson)s?\b",
     re.IGNORECASE,
 )
 _GOOD_NEWS = re.compile(
-    r"\b(won|win|grew|grow|saved|save|never been (?:breached|hacked)|stopped|blocked|caught|"
-    r"finished|completed|cut|improved|went from|renew\w*|closed \d+ deals)\b",
+    r"\b(won|grew|grow|saved|save|never been (?:breached|hacked)|stopped|blocked|caught|"
+    r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
     re.IGNORECASE,
 )
 
 
-def fear_sentence(sentences: list[str]) -> tuple[str, str] | None:
-    """The first frightening sentence and why it frightens, or None for a calm draft."""
-    for index, sentence in enumerate(sentences):
+def fear_sentence(sentences: list[str], known: Sequence[str] = ()) -> tuple[str, str] | None:
+    """The first frightening sentence and why it frightens, or None for a calm draft.
+    `known`: the audience's own vocabulary, never a threat to them ('breach notification')."""
+    for index, quote in enumerate(sentences):
+        sentence = _without(_TOPIC.sub(" ", quote), known)
         threat = _THREAT.search(sentence)
-        if _DOOM.search(sentence):
-            return "Doom talk puts people on the defensive.", sentence
+        if _DOOM.search(sentence) or (threat and _RECORD.search(sentence)):
+            return "Doom talk puts people on the defensive.", quote
         if not threat or _good_news(sentence):
             continue
-        if _NUMBER.search(sentence):
-            return "A frightening statistic puts people on the defensive.", sentence
+        if _NUMBER.search(_HOW_LONG.sub(" ", sentence)):
+            return "A frightening statistic puts people on the defensive.", quote
         if index == 0:
-            return "The opening leads with threat and breach talk.", sentence
+            return "The opening leads with threat and breach talk.", quote
     return None
+
+
+def _without(sentence: str, known: Sequence[str]) -> str:
+    for term in known:
+        if " " in term or "-" in term:  # a phrase of theirs, not a single word
+            sentence = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", sentence, flags=re.I)
+    return sentence
 
 
 def _good_news(sentence: str) -> bool:

@@ -118,7 +118,7 @@ def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:
 
 
 def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
-    found = fear_sentence(split_sentences(text))
+    found = fear_sentence(split_sentences(text), playbook.known_terms if playbook else ())
     if found is None:
         return []
     message, quote = found

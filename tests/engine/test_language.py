@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.findings import Finding, Notice, TermFinding, UnfamiliarFinding
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text, reading_grade
@@ -64,6 +66,47 @@ def test_fear_first_openings_and_scary_statistics(
     assert "fear" not in kinds(
         "Your customers trust us with their files. Let's keep it that way.", glossary, library
     )
+
+
+@pytest.mark.parametrize(
+    "calm",
+    [
+        "The new fraud awareness module takes only 15 minutes.",
+        "Our ransomware tabletop exercise runs twice a year.",
+        "Course completion in sales is at a record high of 88%.",
+        "Most account executives beat their targets this quarter.",
+        "The one thing I need is an hour with your team leads.",
+    ],
+)
+def test_durations_training_topics_and_good_records_are_not_fear(
+    calm: str, glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    assert "fear" not in kinds(calm, glossary, library)
+
+
+@pytest.mark.parametrize(
+    "frightening",
+    [
+        "Spyware on a dozen phones exposed 3,000 client files.",
+        "Seven in ten companies that lose customer data never win those clients back.",
+        "Breaches in our sector are at an all-time high.",
+        "Nobody wants to be on tomorrow's headlines for a leak.",
+    ],
+)
+def test_threats_with_numbers_records_or_headlines_are_fear(
+    frightening: str, glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    assert "fear" in kinds(frightening, glossary, library)
+
+
+def test_the_audiences_own_phrase_is_no_threat_to_them(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "I'd like your view on the breach notification timeline before we brief the board."
+    legal, sales = library.find("legal"), library.find("sales")
+    assert legal is not None and sales is not None
+    assert not [f for f in check_text(draft, glossary, legal).findings if f.kind == "fear"]
+    assert [f for f in check_text(draft, glossary, sales).findings if f.kind == "fear"]
 
 
 def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
