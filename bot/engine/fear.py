@@ -65,9 +65,13 @@ _GOOD_NEWS = re.compile(
 )
 
 
-def fear_sentence(sentences: list[str], known: Sequence[str] = ()) -> tuple[str, str] | None:
+def fear_sentence(
+    sentences: list[str], known: Sequence[str] = (), *, opening: bool = True
+) -> tuple[str, str] | None:
     """The first frightening sentence and why it frightens, or None for a calm draft.
-    `known`: the audience's own vocabulary, never a threat to them ('breach notification')."""
+    `known`: the audience's own vocabulary, never a threat to them ('breach notification');
+    `opening`: whether the first sentence is an opening, where a threat alone frightens (a
+    reason naming the risk it removes is no opening)."""
     for index, quote in enumerate(sentences):
         sentence = _without(_TOPIC.sub(" ", quote), known)
         threat = _THREAT.search(sentence)
@@ -77,7 +81,7 @@ def fear_sentence(sentences: list[str], known: Sequence[str] = ()) -> tuple[str,
             continue
         if _NUMBER.search(_HOW_LONG.sub(" ", sentence)):
             return "A frightening statistic puts people on the defensive.", quote
-        if index == 0:
+        if index == 0 and opening:
             return "The opening leads with threat and breach talk.", quote
     return None
 

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.engine.language import mentions_any
+from bot.engine.fear import fear_sentence
+from bot.engine.language import mentions_any, split_sentences
 from bot.playbook.schema import Playbook
 
 
 class Weakness(StrEnum):
+    FEAR = "fear"
     COMPLIANCE = "compliance"
     DUTY = "duty"
     GENERIC_SAFETY = "generic_safety"
@@ -87,7 +89,11 @@ class WhyJudgement:
 
 
 def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement:
-    """Whether the why names their outcome, and if not, what kind of weak reason it is."""
+    """Whether the why names their outcome, and if not, what kind of weak reason it is. A
+    why made of fear ("fines can reach 4% of revenue") fails whatever it names: it pushes
+    with a loss instead of giving a reason."""
+    if fear_sentence(split_sentences(why), playbook.known_terms, opening=False) is not None:
+        return WhyJudgement(passes=False, weakness=Weakness.FEAR)
     rest, found = why, []
     for weakness, pattern in _WEAK_REASONS.items():
         if pattern.search(rest):

@@ -118,6 +118,8 @@ def test_a_why_about_compliance_or_our_own_metrics_is_challenged(
         ("To keep the company safe.", "“Safer” is abstract"),
         ("So our phishing click rate goes down.", "the security team's goal"),
         ("Because NIST says so.", "A framework name"),
+        ("Because GDPR fines can reach 4% of global revenue.", "Fear is a push"),
+        ("Or we lose 40% of our customers after a breach.", "Fear is a push"),
     ]:
         d.say(why)
         [missing] = d.findings("missing_why")

@@ -12,6 +12,7 @@ from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, next_choi
 from bot.engine.whys import Weakness, judge_why
 
 _WEAKNESS_MESSAGES: dict[Weakness, str] = {
+    Weakness.FEAR: "Fear is a push, not a reason: say what {team} gains, not what they could lose.",
     Weakness.COMPLIANCE: "Compliance is our reason, not theirs; it asks without saying what "
     "{team} gains.",
     Weakness.DUTY: "Duty asks for effort without saying what {team} gains.",
