@@ -116,6 +116,20 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
     assert "priorities" not in kinds("Please finish the course so deals close.", glossary, library)
 
 
+@pytest.mark.parametrize(
+    ("stakeholder", "draft"),
+    [
+        ("finance", "Our SoD checks and ITGCs under COSO keep DSO down and FCF up."),
+        ("executive", "NPS and CSAT rose QoQ while COGS fell and CX improved."),
+    ],
+)
+def test_a_stakeholders_own_abbreviations_are_never_flagged(
+    glossary: GlossaryIndex, library: PlaybookLibrary, stakeholder: str, draft: str
+) -> None:
+    report = check_text(draft, glossary, library.find(stakeholder))
+    assert not [f for f in report.findings if f.kind in ("acronym", "jargon", "unfamiliar")]
+
+
 def test_a_line_too_short_to_grade_gets_no_grade_advice(
     glossary: GlossaryIndex, library: PlaybookLibrary
 ) -> None:
