@@ -55,6 +55,12 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) 
 _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# A time of day after the date: "at 3pm", "3:30 pm", "at 15:00", "in the morning".
+_TIME_OF_DAY = re.compile(
+    r",?\s+(?:(?:at|from|around)\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|"
+    r"midday)(?:\s*(?:-|to|until)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?$|"
+    r",?\s+(?:in the )?(?:morning|afternoon|evening)$"
+)
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
 
@@ -99,6 +105,7 @@ def read_date(text: str, today: date, order: DateOrder | None = None) -> DateRea
     """What the user meant by `text`, relative to `today`; None when it holds no date."""
     phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
     phrase = re.sub(r"^(?:on|at|by|for|around|about|maybe|say)\s+", "", phrase).rstrip(".!?")
+    phrase = _TIME_OF_DAY.sub("", phrase)  # the day is what is asked: "next tuesday at 3pm"
     if _NUMERIC.fullmatch(phrase):
         return _numeric(phrase, today, order)
     alone = re.fullmatch(rf"(?:in |some ?time in |during )?{_MONTH}{_YEAR}", phrase)
@@ -217,6 +224,18 @@ def _weekday(match: re.Match[str], today: date) -> date:
     return _next_weekday(today, weekday)
 
 
+def _weekday_the_nth(match: re.Match[str], today: date) -> date | None:
+    """'Thursday the 7th': the next day numbered so that falls on that weekday (within a
+    year and a half: a 7th is a Thursday in one month or another every year)."""
+    weekday, day = _WEEKDAYS[match["weekday"]], int(match["day"])
+    for months_ahead in range(18):
+        index = today.month - 1 + months_ahead
+        candidate = _valid(today.year + index // 12, index % 12 + 1, day)
+        if candidate and candidate >= today and candidate.weekday() == weekday:
+            return candidate
+    return None
+
+
 def _nth_of_month(match: re.Match[str], today: date) -> date:
     day = int(match["day"])
     for months_ahead in range(3):
@@ -281,6 +300,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (rf"{_COUNT} (?P<unit>weeks?|fortnights?) (?:from|on) {_WEEKDAY}", _from_weekday),
     (rf"{_WEEKDAY} week(?P<count>)", _from_weekday),
     (rf"(?:(?P<which>next|this|last|coming) )?{_WEEKDAY}", _weekday),
+    (rf"{_WEEKDAY},? (?:the )?{_DAY}", _weekday_the_nth),
     (rf"the {_DAY}", _nth_of_month),
     (rf"{_MONTH} {_DAY}{_YEAR}", _month_day),
     (rf"(?:the )?{_DAY}(?: of)? {_MONTH}{_YEAR}", _month_day),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from bot.engine.dates import read_date
 from bot.engine.messages import Expects, Step
 from bot.engine.state import Stage, Status
 from tests.conftest import ContextFactory
@@ -155,6 +158,21 @@ def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> N
     through_focus(d)
     d.say("in two weeks")
     assert date(2026, 12, 11) in (d.state.planned_date, d.state.proposed_date)
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("Thursday the 7th", date(2027, 1, 7)),  # the next 7th that is a Thursday
+        ("friday 13th", date(2027, 8, 13)),
+        ("next Tuesday at 3pm", date(2026, 12, 8)),  # a time of day changes nothing
+        ("next Tuesday", date(2026, 12, 8)),
+        ("wednesday morning", date(2026, 12, 2)),
+    ],
+)
+def test_weekdays_with_a_day_or_a_time_are_read_as_meant(said: str, meant: date) -> None:
+    reading = read_date(said, date(2026, 11, 30))
+    assert reading is not None and reading.day == meant
 
 
 def test_past_and_unreadable_dates_are_asked_again(make_context: ContextFactory) -> None:
