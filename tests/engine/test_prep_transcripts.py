@@ -85,6 +85,12 @@ def test_feel_offers_the_playbooks_questions_and_accepts_the_users_own(
         "What would make the training worth an hour of your team's time?",
     ]
     assert not d.findings("closed_question")
+    d.say("What gets in the way.")
+    d.say("How could we make it fit your week?!")
+    assert d.state.questions[-2:] == [
+        "What gets in the way?",
+        "How could we make it fit your week?",
+    ]
 
 
 def test_a_yes_no_question_gets_a_tip(make_context: ContextFactory) -> None:

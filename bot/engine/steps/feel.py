@@ -105,7 +105,7 @@ class Feel:
     def _add_question(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         if len(state.questions) >= MAX_ITEMS:
             return stay(state, say(self.step, "That's plenty of questions."), self.ask(state, ctx))
-        question = text if text.endswith("?") else text + "?"
+        question = _as_question(text)
         new = state.model_copy(update={"questions": [*state.questions, question]})
         verdict = question_verdict(question)
         findings = () if verdict is Verdict.OPEN else (_question_tip(question, verdict, ctx),)
@@ -168,3 +168,11 @@ def _reframe(hypothesis: str, ctx: CoachContext) -> BlamingHypothesisFinding:
         suggestion=f"Look for a cause {ctx.playbook.role} would recognise — time, incentives, "
         f"tools or past experience. For example: “{ctx.playbook.likely_concerns[0]}”",
     )
+
+
+def _as_question(text: str) -> str:
+    """The user's question ending in one question mark: a full stop, colon or ellipsis
+    they ended it with becomes it ('…in the way.' -> '…in the way?'); an emoji or a closing
+    quote stays, with the mark after it."""
+    stripped = text.rstrip(" .:;,…!") or text
+    return stripped if stripped.endswith("?") else stripped + "?"
