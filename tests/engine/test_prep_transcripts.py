@@ -148,6 +148,17 @@ def test_keeping_a_crunch_date_is_allowed(make_context: ContextFactory) -> None:
     d.say("17 December")
     d.pick("keep")
     assert d.state.planned_date == date(2026, 12, 17)
+    assert "not a quiet time" in d.text and "Good choice" not in d.text
+
+
+def test_keeping_a_weekend_date_is_allowed_but_never_praised(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("2027-02-06")  # a Saturday in the quiet window
+    assert d.findings("weekend")
+    d.pick("keep")
+    assert d.state.planned_date == date(2027, 2, 6)
+    assert "Good choice" not in d.text
 
 
 def test_a_holiday_in_the_stakeholders_regions_is_flagged(make_context: ContextFactory) -> None:

@@ -217,7 +217,14 @@ class Timing:
                 "stage": Stage.GATHER,
             }
         )
-        text = f"{day_label(day)} is a quiet time for {ctx.playbook.team}. Good choice."
+        team = ctx.playbook.team
+        if _date_findings(day, ctx):  # kept against the advice: never praised as quiet
+            text = (
+                f"{day_label(day)} it is, though it is not a quiet time for {team}: keep the "
+                "meeting short and the ask small."
+            )
+        else:
+            text = f"{day_label(day)} is a quiet time for {team}. Good choice."
         return Turn(new, [say(self.step, text), self.ask(new, ctx)])
 
     def on_choice(self, state: PrepState, value: str, ctx: CoachContext) -> Turn | None:
