@@ -60,9 +60,14 @@ def resume(state: PrepState, ctx: CoachContext) -> Turn:
 
 
 def start_debrief(state: PrepState, ctx: CoachContext) -> Turn:
-    """After the talk: record what was heard, agreed and the next step."""
-    if state.status is Status.IN_PROGRESS or state.status is Status.PAUSED:
-        return Turn(state, [say(Step.INFO, "Finish this prep's brief before its debrief.")])
+    """After the talk: record what was heard, agreed and the next step. A debrief begun
+    and left is picked up where it stopped; a prep still in its five steps has no brief to
+    debrief yet."""
+    if state.status in (Status.IN_PROGRESS, Status.PAUSED):
+        if state.step is Step.DEBRIEF:
+            return resume(state, ctx)
+        if state.step in COACHING_STEPS or state.step is Step.BRIEF:
+            return Turn(state, [say(Step.INFO, "Finish this prep's brief before its debrief.")])
     live = state.at(Step.DEBRIEF).model_copy(update={"status": Status.IN_PROGRESS})
     return Turn(live, GUIDES[Step.DEBRIEF].intro(live, ctx))
 

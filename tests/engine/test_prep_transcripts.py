@@ -275,6 +275,25 @@ def test_debrief_attaches_to_the_briefed_prep(make_context: ContextFactory) -> N
         assert part in d.notes["debrief"]
 
 
+def test_a_debrief_left_half_way_is_picked_up_not_refused(make_context: ContextFactory) -> None:
+    from bot.engine import flow
+
+    ctx = make_context()
+    d = Dialog.start(ctx)
+    through_simplify(d)
+    d.say("It protects customer trust.")
+    d.pick("next")
+    refused = flow.start_debrief(flow.begin("sales", ctx).state, ctx)
+    assert "Finish this prep's brief" in refused.replies[0].text  # still in its five steps
+    d._apply(flow.start_debrief(d.state, ctx))
+    d.say("The training lands at quarter-end and feels generic.")
+    d.pick("pause")
+    again = flow.start_debrief(d.state, ctx)
+    assert "Finish this prep's brief" not in " ".join(r.text for r in again.replies)
+    d._apply(again)
+    assert d.state.step is Step.DEBRIEF and "feels generic" in str(d.state.model_dump())
+
+
 def test_back_keeps_answers_and_returns_to_the_previous_step(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context())
     through_focus(d)
