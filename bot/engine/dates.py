@@ -1,9 +1,11 @@
 """Reading the planned date of a talk from what people actually type, relative to today.
 
 Phrases with one clear meaning are read to a day ("the 20th", "mid-March", "the second week
-of February", "a week from Thursday", "after the holidays"). "3/4" is ambiguous: both readings
-are offered unless the user's day/month order is known. A month alone is a question, not a
-day. A day in the past or more than a year away is read, but must be confirmed.
+of February", "a week from Thursday", "after the holidays"), and so are the company's fiscal
+periods ("end of Q2", "quarter-end", "after the close", "start of next quarter"), by its
+fiscal year. "3/4" is ambiguous: both readings are offered unless the user's day/month order
+is known. A month alone, or a quarter ("Q1", "next quarter"), is a question, not a day. A day
+in the past or more than a year away is read, but must be confirmed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import dateparser
+
+from bot.engine.calendar import FiscalQuarter, fiscal_quarter
 
 MAX_DATE_TEXT = 80
 HORIZON_DAYS = 365
@@ -61,6 +65,14 @@ _TIME_OF_DAY = re.compile(
     r"midday)(?:\s*(?:-|to|until)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?$|"
     r",?\s+(?:in the )?(?:morning|afternoon|evening)$"
 )
+# A fiscal period: "end of Q2", "start of next quarter", "Q3", "quarter-end", "year-end",
+# "after the close", "the end of the fiscal year".
+_QUARTER = r"(?:(?P<q>q[1-4])|(?P<next>next) quarter|quarter|(?P<year>(?:fiscal |financial )?year))"
+_PERIOD = re.compile(
+    r"(?:in |during |some ?time in |(?P<after>after) )?(?:the )?"
+    r"(?:(?P<edge>end|start|beginning|middle) of )?(?:the |this )?"
+    rf"(?:{_QUARTER}(?:[- ](?P<closing>end|close))?|(?P<bare>close))(?: \d{{4}})?"
+)
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
 
@@ -101,11 +113,14 @@ class DateReading:
     month: int | None = None  # a month named alone
 
 
-def read_date(text: str, today: date, order: DateOrder | None = None) -> DateReading | None:
+def read_date(
+    text: str, today: date, order: DateOrder | None = None, fiscal_year_start_month: int = 1
+) -> DateReading | None:
     """What the user meant by `text`, relative to `today`; None when it holds no date."""
-    phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
-    phrase = re.sub(r"^(?:on|at|by|for|around|about|maybe|say)\s+", "", phrase).rstrip(".!?")
-    phrase = _TIME_OF_DAY.sub("", phrase)  # the day is what is asked: "next tuesday at 3pm"
+    phrase = _phrase(text)
+    fiscal = _fiscal_reading(phrase, today, fiscal_year_start_month)
+    if fiscal is not None:
+        return fiscal
     if _NUMERIC.fullmatch(phrase):
         return _numeric(phrase, today, order)
     alone = re.fullmatch(rf"(?:in |some ?time in |during )?{_MONTH}{_YEAR}", phrase)
@@ -117,6 +132,61 @@ def read_date(text: str, today: date, order: DateOrder | None = None) -> DateRea
         return DateReading(Action.ASK, month=month)
     day = _phrase_day(phrase, today) or _fallback(phrase, today)
     return _settled(day, today) if day else None
+
+
+def _phrase(text: str) -> str:
+    """`text` as a date phrase: lower case, one space, no lead-in ("on", "by") or time of
+    day ("next tuesday at 3pm": the day is what is asked)."""
+    phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
+    phrase = re.sub(r"^(?:on|at|by|for|around|about|maybe|say)\s+", "", phrase).rstrip(".!?")
+    return _TIME_OF_DAY.sub("", phrase)
+
+
+def period_end(text: str, today: date, fiscal_year_start_month: int) -> date | None:
+    """The last day of the fiscal period `text` names as a deadline: "end of Q2", "Q2",
+    "quarter-end", "the end of the quarter", "year-end"; None for anything else."""
+    match = _PERIOD.fullmatch(_phrase(text))
+    if match is None or (match["edge"] or "end") != "end" or match["after"]:
+        return None
+    quarter = _quarter_named(match, today, fiscal_year_start_month)
+    if match["year"]:
+        while quarter.number != 4:
+            quarter = fiscal_quarter(quarter.end + timedelta(days=1), fiscal_year_start_month)
+    return quarter.end
+
+
+def _fiscal_reading(phrase: str, today: date, start_month: int) -> DateReading | None:
+    """A meeting day from a fiscal period: its end, its start, or the first working week
+    after its close; a quarter named alone is a question (which day in it?)."""
+    match = _PERIOD.fullmatch(phrase)
+    if match is None or (match["year"] and not (match["edge"] or match["closing"])):
+        return None  # "this year" names no day of it
+    quarter = _quarter_named(match, today, start_month)
+    if match["year"]:
+        while quarter.number != 4:
+            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+        if match["edge"] in ("start", "beginning"):
+            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+    if match["after"]:
+        return _settled(_next_weekday(quarter.end, 0), today)  # the Monday after the close
+    if match["edge"] in ("start", "beginning"):
+        return _settled(quarter.start, today)
+    if match["edge"] == "end" or match["closing"] or match["bare"]:
+        return _settled(quarter.end, today)
+    if match["edge"] == "middle":
+        return _settled(quarter.start + (quarter.end - quarter.start) / 2, today)
+    return DateReading(Action.ASK, month=quarter.start.month)
+
+
+def _quarter_named(match: re.Match[str], today: date, start_month: int) -> FiscalQuarter:
+    quarter = fiscal_quarter(today, start_month)
+    if match["next"]:
+        return fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+    if match["q"]:
+        wanted = int(match["q"][1])
+        while quarter.number != wanted:
+            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+    return quarter
 
 
 def _numeric(phrase: str, today: date, order: DateOrder | None) -> DateReading | None:

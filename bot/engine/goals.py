@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from bot.engine import calendar
-from bot.engine.dates import read_date
+from bot.engine.dates import period_end, read_date
 
 MAX_GOALS = 6
 _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
@@ -64,11 +63,6 @@ _VERBS = frozenset(
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?P<when>.+?)\s*[.!]?$", re.IGNORECASE
-)
-_PERIOD_END = re.compile(
-    r"^(?:end of (?:the |this )?(?:(?P<q>q[1-4])|(?P<quarter>quarter)|(?P<year>(?:fiscal )?year))"
-    r"|(?P<quarter_end>quarter[- ]end)|(?P<year_end>year[- ]end))$",
-    re.IGNORECASE,
 )
 
 
@@ -163,21 +157,9 @@ def deadline_in(goal: str, today: date, fiscal_year_start_month: int) -> date | 
     match = _DEADLINE.search(goal)
     if not match:
         return None
-    when = match["when"].lower()
-    period = _PERIOD_END.match(when)
-    if period is None:
-        reading = read_date(when, today)
-        return reading.day if reading else None
-    quarter = calendar.fiscal_quarter(today, fiscal_year_start_month)
-    if period["q"]:
-        wanted = int(period["q"][1])
-        while quarter.number != wanted:
-            quarter = calendar.fiscal_quarter(
-                quarter.end + timedelta(days=1), fiscal_year_start_month
-            )
-    elif period["year"] or period["year_end"]:
-        while quarter.number != 4:
-            quarter = calendar.fiscal_quarter(
-                quarter.end + timedelta(days=1), fiscal_year_start_month
-            )
-    return quarter.end
+    when = match["when"]
+    end = period_end(when, today, fiscal_year_start_month)
+    if end is not None:
+        return end
+    reading = read_date(when, today, fiscal_year_start_month=fiscal_year_start_month)
+    return reading.day if reading else None

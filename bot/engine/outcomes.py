@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from bot.engine.dates import Action, DateOrder, read_date
+from bot.engine.dates import Action, DateOrder, period_end, read_date
 
 MAX_METRIC = 120
 EXAMPLE = "training completion in sales: 42% now, goal 90% by 15 March"
@@ -99,9 +99,12 @@ class MeasureReading:
     problem: str | None = None
 
 
-def read_measure(text: str, today: date, order: DateOrder | None = None) -> MeasureReading:
-    """The measured outcome in `text`: a metric, its value now, the goal and the due day."""
-    rest, due, problem = _due_day(text, today, order)
+def read_measure(
+    text: str, today: date, order: DateOrder | None = None, fiscal_year_start_month: int = 1
+) -> MeasureReading:
+    """The measured outcome in `text`: a metric, its value now, the goal and the due day
+    (a fiscal period such as "by end of Q2" by the company's fiscal year)."""
+    rest, due, problem = _due_day(text, today, order, fiscal_year_start_month)
     if problem:
         return MeasureReading(problem=problem)
     numbers = list(_NUMBER.finditer(rest))
@@ -162,7 +165,7 @@ def _count_problem(found: int) -> str:
 
 
 def _due_day(
-    text: str, today: date, order: DateOrder | None
+    text: str, today: date, order: DateOrder | None, fiscal_year_start_month: int
 ) -> tuple[str, date | None, str | None]:
     """The text without its due-day phrase, the due day, and a problem with it if any.
 
@@ -175,9 +178,12 @@ def _due_day(
         rest = text[: word.start()] + text[word.end() + len(clause) :]
         if len(_NUMBER.findall(rest)) != 2:
             continue  # "42 now" is no due day, though a lenient date reader takes it as today
-        reading = read_date(clause, today, order)
-        if reading is None:
+        end = period_end(clause, today, fiscal_year_start_month)  # "by Q2": its last day
+        reading = read_date(clause, today, order, fiscal_year_start_month)
+        if end is None and reading is None:
             continue
+        if end is not None or reading is None:
+            return rest, *_settled_due(Action.ACCEPT, end, None, today)
         day, problem = _settled_due(reading.action, reading.day, reading.month, today)
         if reading.options:
             problem = "Write the due day with its month's name (e.g. 15 March): 3/4 reads two ways."

@@ -86,6 +86,20 @@ def test_an_ambiguous_due_day_is_read_the_users_way() -> None:
     assert month_first is not None and month_first.target_date == date(2027, 3, 4)
 
 
+@pytest.mark.parametrize(
+    ("due", "fiscal_start", "day"),
+    [
+        ("by end of Q2", 1, date(2027, 6, 30)),
+        ("by Q2", 1, date(2027, 6, 30)),  # a quarter as a deadline is its last day
+        ("by the end of the quarter", 1, date(2026, 12, 31)),
+        ("by end of Q2", 2, date(2027, 7, 31)),  # the company's fiscal year, from February
+    ],
+)
+def test_a_fiscal_period_is_a_due_day(due: str, fiscal_start: int, day: date) -> None:
+    reading = read_measure(f"completion 42% now, goal 90% {due}", TODAY, None, fiscal_start)
+    assert reading.outcome is not None and reading.outcome.target_date == day
+
+
 def test_a_new_reading_closes_the_loop_when_the_goal_is_met_or_it_is_final() -> None:
     measured = read_measure("completion 42% now, goal 90% by 15 March", TODAY).outcome
     assert measured is not None

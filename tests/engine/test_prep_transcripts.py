@@ -192,6 +192,29 @@ def test_weekdays_with_a_day_or_a_time_are_read_as_meant(said: str, meant: date)
     assert reading is not None and reading.day == meant
 
 
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("end of Q1", date(2027, 3, 31)),
+        ("after the close", date(2027, 1, 4)),  # the Monday after the quarter closes
+        ("start of next quarter", date(2027, 1, 1)),
+        ("quarter-end", date(2026, 12, 31)),
+    ],
+)
+def test_fiscal_periods_are_read_by_the_fiscal_year(said: str, meant: date) -> None:
+    reading = read_date(said, date(2026, 11, 30))
+    assert reading is not None and reading.day == meant
+    shifted = read_date(said, date(2026, 11, 30), fiscal_year_start_month=2)
+    assert shifted is not None and shifted.day != meant  # a February fiscal year moves it
+
+
+def test_a_quarter_named_alone_asks_which_day(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_focus(d)
+    d.say("sometime in Q1")
+    assert d.state.planned_date is None and "January" in d.text
+
+
 def test_past_and_unreadable_dates_are_asked_again(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context())
     through_focus(d)

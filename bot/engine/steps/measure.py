@@ -60,7 +60,7 @@ def on_text(state: PrepState, text: str, ctx: CoachContext, close: Close) -> Tur
         return on_choice(state, SKIP, close) or stay(state, ask(state))
     if state.stage is Stage.FOLLOW_UP:
         return _follow_up(state, text, ctx, close)
-    reading = read_measure(text, ctx.today, ctx.date_order)
+    reading = read_measure(text, ctx.today, ctx.date_order, ctx.fiscal_year_start_month)
     if reading.outcome is None:
         problem = say(Step.DEBRIEF, f"{reading.problem} For example: “{EXAMPLE}”.")
         return stay(state, problem, ask(state))
@@ -155,7 +155,7 @@ def _follow_up(state: PrepState, text: str, ctx: CoachContext, close: Close) -> 
     outcome = state.outcome
     if outcome is None:  # not reached: FOLLOW_UP is entered with an outcome
         return stay(state, ask(state.model_copy(update={"stage": Stage.MEASURE})))
-    reading = read_date(text, ctx.today, ctx.date_order)
+    reading = read_date(text, ctx.today, ctx.date_order, ctx.fiscal_year_start_month)
     if reading is None or reading.day is None:
         hint = "Give one day, e.g. 15 March, 2027-03-15 or in 6 weeks."
         return stay(state, say(Step.DEBRIEF, f"I couldn't read one day there. {hint}"), ask(state))

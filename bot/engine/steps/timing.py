@@ -111,7 +111,8 @@ class Timing:
         )
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
-        reading = read_date(text, ctx.today, state.date_order or ctx.date_order)
+        order = state.date_order or ctx.date_order
+        reading = read_date(text, ctx.today, order, ctx.fiscal_year_start_month)
         if reading is None:
             return stay(
                 state,
