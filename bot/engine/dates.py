@@ -56,6 +56,7 @@ _NUMBERS = {
 _ORDINAL_WEEKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
+_WEEKDAY2 = _WEEKDAY.replace("?P<weekday>", "?P<weekday2>")
 _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
@@ -72,6 +73,11 @@ _PERIOD = re.compile(
     r"(?:in |during |some ?time in |(?P<after>after) )?(?:the )?"
     r"(?:(?P<edge>end|start|beginning|middle) of )?(?:the |this )?"
     rf"(?:{_QUARTER}(?:[- ](?P<closing>end|close))?|(?P<bare>close))(?: \d{{4}})?"
+)
+# A month or a year named loosely, with no day in it: asked, not guessed.
+_VAGUE = re.compile(
+    r"(?:early |sometime |some time |(?:at )?the start of )?"
+    r"next (?:(?P<month>month)|year)|(?:early )?in the new year"
 )
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
@@ -123,6 +129,9 @@ def read_date(
         return fiscal
     if _NUMERIC.fullmatch(phrase):
         return _numeric(phrase, today, order)
+    vague = _VAGUE.fullmatch(phrase)
+    if vague:  # a month or a year named loosely: which day in it?
+        return DateReading(Action.ASK, month=today.month % 12 + 1 if vague["month"] else 1)
     alone = re.fullmatch(rf"(?:in |some ?time in |during )?{_MONTH}{_YEAR}", phrase)
     if alone:
         month, year = _MONTHS[alone["month"]], alone["year"]
@@ -306,6 +315,24 @@ def _weekday_the_nth(match: re.Match[str], today: date) -> date | None:
     return None
 
 
+def _weekday_next_week(match: re.Match[str], today: date) -> date:
+    """'Tuesday next week', 'next week on Tuesday': that weekday of the coming week."""
+    weekday = _WEEKDAYS[match["weekday"] or match["weekday2"]]
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    return monday + timedelta(days=weekday)
+
+
+def _nth_weekday_of_month(match: re.Match[str], today: date) -> date:
+    """'The first Monday in February', 'the last Friday of March 2027'."""
+    year = int(match["year"]) if match["year"] else None
+    first = _month_start(_MONTHS[match["month"]], year, today)
+    weekday, nth = _WEEKDAYS[match["weekday"]], _ORDINAL_WEEKS[match["nth"]]
+    if nth > 0:
+        return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
+    last = _month_start(first.month, first.year, today, last_day=31)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
 def _nth_of_month(match: re.Match[str], today: date) -> date:
     day = int(match["day"])
     for months_ahead in range(3):
@@ -371,6 +398,14 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (rf"{_WEEKDAY} week(?P<count>)", _from_weekday),
     (rf"(?:(?P<which>next|this|last|coming) )?{_WEEKDAY}", _weekday),
     (rf"{_WEEKDAY},? (?:the )?{_DAY}", _weekday_the_nth),
+    (
+        rf"(?:{_WEEKDAY} (?:of |in )?next week|next week,? (?:on )?{_WEEKDAY2})",
+        _weekday_next_week,
+    ),
+    (
+        rf"(?:the )?(?P<nth>first|second|third|fourth|last) {_WEEKDAY} (?:in|of) {_MONTH}{_YEAR}",
+        _nth_weekday_of_month,
+    ),
     (rf"the {_DAY}", _nth_of_month),
     (rf"{_MONTH} {_DAY}{_YEAR}", _month_day),
     (rf"(?:the )?{_DAY}(?: of)? {_MONTH}{_YEAR}", _month_day),

@@ -185,6 +185,10 @@ def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> N
         ("next Tuesday at 3pm", date(2026, 12, 8)),  # a time of day changes nothing
         ("next Tuesday", date(2026, 12, 8)),
         ("wednesday morning", date(2026, 12, 2)),
+        ("Thursday next week", date(2026, 12, 10)),
+        ("next week on Monday", date(2026, 12, 7)),
+        ("the second Wednesday of January", date(2027, 1, 13)),
+        ("last Thursday in March 2027", date(2027, 3, 25)),
     ],
 )
 def test_weekdays_with_a_day_or_a_time_are_read_as_meant(said: str, meant: date) -> None:
@@ -206,6 +210,12 @@ def test_fiscal_periods_are_read_by_the_fiscal_year(said: str, meant: date) -> N
     assert reading is not None and reading.day == meant
     shifted = read_date(said, date(2026, 11, 30), fiscal_year_start_month=2)
     assert shifted is not None and shifted.day != meant  # a February fiscal year moves it
+
+
+@pytest.mark.parametrize(("said", "month"), [("next month", 12), ("early next year", 1)])
+def test_a_loosely_named_month_or_year_is_asked_not_guessed(said: str, month: int) -> None:
+    reading = read_date(said, date(2026, 11, 30))
+    assert reading is not None and reading.day is None and reading.month == month
 
 
 def test_a_quarter_named_alone_asks_which_day(make_context: ContextFactory) -> None:
