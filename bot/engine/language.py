@@ -66,7 +66,7 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
     if playbook and not mentions_any(text, playbook.priority_terms):
         findings.append(
             PrioritiesFinding(
-                message=f"Nothing here ties the ask to what {playbook.team} cares about.",
+                message=f"Nothing here ties the ask to what matters to {playbook.team}.",
                 suggestion="Connect it to one of their priorities: "
                 + "; ".join(playbook.priorities[:3]),
             )
@@ -123,7 +123,10 @@ def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
         return []
     message, quote = found
     who = playbook.team if playbook else "your audience"
-    advice = f"Open with what {who} gains; keep one fact for later, as support rather than threat."
+    advice = (
+        f"Open with what is in it for {who}; keep one fact for later, as support rather than "
+        "threat."
+    )
     return [FearFinding(message=message, suggestion=advice, quote=quote[:160])]
 
 

@@ -12,10 +12,11 @@ from bot.engine.turn import BACK_CHOICE, PAUSE_CHOICE, Turn, ask_text, next_choi
 from bot.engine.whys import Weakness, judge_why
 
 _WEAKNESS_MESSAGES: dict[Weakness, str] = {
-    Weakness.FEAR: "Fear is a push, not a reason: say what {team} gains, not what they could lose.",
+    Weakness.FEAR: "Fear is a push, not a reason: say what is in it for {team}, not what "
+    "could be lost.",
     Weakness.COMPLIANCE: "Compliance is our reason, not theirs; it asks without saying what "
-    "{team} gains.",
-    Weakness.DUTY: "Duty asks for effort without saying what {team} gains.",
+    "is in it for {team}.",
+    Weakness.DUTY: "Duty asks for effort without saying what is in it for {team}.",
     Weakness.GENERIC_SAFETY: "“Safer” is abstract; name what it protects for {team}.",
     Weakness.FRAMEWORK: "A framework name means little to {team}.",
     Weakness.SECURITY_GOAL: "That is the security team's goal, not {team}'s.",
