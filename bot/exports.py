@@ -15,3 +15,11 @@ def prep_markdown(detail: PrepDetail, library: PlaybookLibrary) -> str:
     for note in detail.notes:
         lines += ["", f"## {note.step.capitalize()}", "", note.text]
     return "\n".join(lines) + "\n"
+
+
+def as_file(markdown: str) -> str:
+    """A Markdown document to save or share as a file: every "<" written as "&lt;", so the
+    user's own words can never open an HTML tag (`<img onerror=…>`) in a renderer that
+    allows HTML in Markdown. It reads the same when rendered; a chat shows the document
+    through its own escaping and needs none of this."""
+    return markdown.replace("<", "&lt;")

@@ -15,7 +15,7 @@ from bot.engine.flow import MAX_TEXT, clean_text
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text
 from bot.engine.steps.simplify import report_summary
-from bot.exports import prep_markdown
+from bot.exports import as_file, prep_markdown
 from bot.outcome_views import OutcomeView
 from bot.playbook.library import PlaybookError, PlaybookLibrary, load_library, yaml_files
 from bot.users import UserRef
@@ -55,8 +55,10 @@ async def notes_show(
         shown = detail.model_dump(mode="json")
         shown["outcome"] = outcome.model_dump(mode="json") if outcome else None
         out.write(json.dumps(shown) + "\n")
+    elif markdown:
+        out.write(as_file(prep_markdown(detail, coach.playbooks)))
     else:
-        out.write(prep_markdown(detail, coach.playbooks) if markdown else _plain(detail, outcome))
+        out.write(_plain(detail, outcome))
     return EXIT_OK
 
 

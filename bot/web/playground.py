@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from bot.coach import Answer, PrepDetail
 from bot.engine.messages import Inbound
 from bot.engine.prep_numbers import prep_number
-from bot.exports import prep_markdown
+from bot.exports import as_file, prep_markdown
 from bot.outcome_views import OutcomeView
 from bot.playbook.library import PlaybookLibrary
 from bot.settings import Settings
@@ -209,7 +209,7 @@ class Playground:
         user = self._guard(request)
         detail = await self._detail(user, request)
         response = web.Response(
-            text=prep_markdown(detail, self.coach.playbooks),
+            text=as_file(prep_markdown(detail, self.coach.playbooks)),
             content_type="text/markdown",
             charset="utf-8",
         )

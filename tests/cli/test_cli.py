@@ -44,6 +44,20 @@ def test_json_chat_runs_a_full_prep_and_exits_when_finished(prep_talk: PrepTalk)
     assert len(turn_ends) == len(FULL_PREP), "every turn but the last ends with a question"
 
 
+def test_an_exported_file_never_carries_the_users_html(prep_talk: PrepTalk) -> None:
+    markup = "They paste <img src=x onerror=alert(1)> into every tool"
+    chat(prep_talk, [FULL_PREP[0], {"text": markup}, *FULL_PREP[2:]], "--user", "slack:T1:U1")
+    [item] = json.loads(prep_talk("notes", "list", "--json", "--user", "slack:T1:U1").stdout)[
+        "items"
+    ]
+    exported = prep_talk(
+        "notes", "export", str(item["id"]), "--format", "md", "--user", "slack:T1:U1"
+    ).stdout
+    assert "<img" not in exported and "&lt;img src=x onerror=alert(1)>" in exported
+    shown = prep_talk("notes", "show", str(item["id"]), "--json", "--user", "slack:T1:U1")
+    assert "<img" in shown.stdout  # the note itself keeps the words as written
+
+
 def test_notes_list_show_and_export_are_private_to_their_author(prep_talk: PrepTalk) -> None:
     chat(prep_talk, FULL_PREP, "--user", "slack:T1:U1")
     listed = json.loads(prep_talk("notes", "list", "--json", "--user", "slack:T1:U1").stdout)

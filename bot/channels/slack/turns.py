@@ -45,6 +45,7 @@ from bot.channels.slack.values import click_of
 from bot.channels.slack.web_api import WebApiConnections, bot_token, web_client
 from bot.coach import Answer, recording
 from bot.engine.messages import Reply
+from bot.exports import as_file
 from bot.inbox import StoreAnswer
 from bot.routing import answer_text
 from bot.runtime import Services
@@ -182,7 +183,7 @@ class SlackTurns:
             if not await self._posted_before(client, turn, None):
                 await post_to_dm(client, user, answer, _receipt(turn))
         elif destination is Destination.FILE:
-            await upload_to_dm(client, user, answer.replies[-1].text)
+            await upload_to_dm(client, user, as_file(answer.replies[-1].text))
             if can_respond:
                 await respond(
                     response_type="ephemeral",
