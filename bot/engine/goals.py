@@ -148,7 +148,7 @@ def _has_own_verb(piece: str) -> bool:
 
 def _tidy(piece: str) -> str:
     cleaned = _LEAD_IN.sub("", _BULLET.sub("", _NUMBERING.sub(" ", piece)))
-    cleaned = cleaned.strip().strip(".;,").strip()
+    cleaned = cleaned.strip().strip(".;,:—–- ").strip()  # "Approve the budget —": no dash left
     return cleaned[:1].upper() + cleaned[1:]
 
 

@@ -119,6 +119,14 @@ def test_several_goals_are_flagged_and_one_is_picked(make_context: ContextFactor
     assert d.findings("priorities"), "a goal about laptops says nothing of what sales needs"
 
 
+def test_goals_split_at_a_dash_keep_no_dash(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context())
+    through_feel(d)
+    d.say("Approve the €40k budget for laptops — and get sales through the course by March.")
+    [finding] = d.findings("multiple_goals")
+    assert [goal[-1] for goal in finding["goals"]] == ["s", "h"]  # "…laptops", "…March"
+
+
 def test_a_list_of_goals_counts_as_several(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context())
     through_feel(d)
