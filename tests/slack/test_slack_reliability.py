@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
 from bot.server import create_app
-from tests.slack.conftest import SECRET, SlackWorkspace, slack_settings, text_of
+from tests.slack.conftest import SECRET, SlackWorkspace, choice_of, slack_settings, text_of
 from tests.support.slack_api import SlackApiStandIn
 from tests.support.slack_requests import (
     bot_message_event,
@@ -161,6 +161,24 @@ async def test_a_web_api_error_is_logged_without_note_text_and_the_user_gets_an_
     assert "secret worry" not in caplog.text
     reply = await slack.turn(slack.say("Another answer"))
     assert "Another answer" in text_of(reply)
+
+
+async def test_a_click_whose_answer_slack_refuses_says_so_and_keeps_its_buttons(
+    slack: SlackWorkspace,
+) -> None:
+    await slack.turn(slack.command("sales"))
+    reply = await slack.turn(slack.say("They skip it at quarter end"))
+    slack.api.fail("chat.postMessage", error="internal_error")
+    mark = slack.api.mark()
+    response = await slack.click(choice_of(reply, "next"))
+    assert response.status == 200
+    told = await slack.api.wait_for(
+        lambda calls: next((c for c in calls[mark:] if c.method == "response_url"), None)
+    )
+    assert "Type resume" in str(told.body["text"]) and told.body["response_type"] == "ephemeral"
+    assert slack.api.calls_to("chat.update") == []  # the clicked message is left as it was
+    resumed = await slack.turn(slack.command("resume"))
+    assert "Welcome back" in text_of(resumed)
 
 
 @pytest.mark.parametrize("send", ["say", "command", "click"])

@@ -108,8 +108,9 @@ async def upload_to_dm(client: AsyncWebClient, user: UserRef, markdown: str) -> 
 
 async def post_to_dm(
     client: AsyncWebClient, user: UserRef, answer: Answer, metadata: dict[str, Any] | None = None
-) -> None:
-    """Send a turn's replies to the user's DM with the app; failures are logged, not raised.
+) -> bool:
+    """Send a turn's replies to the user's DM with the app; whether Slack took them (a
+    failure is logged, not raised).
 
     A user id as the channel posts to the app's DM with them, without a conversations.open.
     """
@@ -127,6 +128,8 @@ async def post_to_dm(
             user,
             error.response.get("error"),
         )
+        return False
+    return True
 
 
 async def post_in_channel(

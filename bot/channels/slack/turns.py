@@ -57,6 +57,10 @@ log = logging.getLogger(__name__)
 TURN_EVENT = "prep_talk_turn"
 TROUBLE = "Sorry — something went wrong on my side. Please try again in a moment."
 NO_LONGER_VALID = "That button is no longer valid."
+NOT_POSTED = (
+    "Slack did not take my answer just now, so I could not show the next question. "
+    "Type resume to pick up where you are."
+)
 
 
 class TurnKind(StrEnum):
@@ -141,14 +145,18 @@ class SlackTurns:
 
         # A choice is answered in the DM; a command button's answer goes where its command's does.
         where = Destination.DM if click.command_words is None else None
+        delivered = False
         async with sorry_on_failure("click", user, client, respond):
             await self._thinking(client, turn, thread)
             answer, destination = await self._answer(turn, record, where, choose)
             if thread is not None and destination is not Destination.FILE:
                 await self._deliver_in_thread(client, turn, answer, thread)
+                delivered = True
             else:
-                await self._deliver(client, respond, turn, answer, destination)
+                delivered = await self._deliver(client, respond, turn, answer, destination)
             await self._title(client, user, thread, answer)
+        if not delivered:
+            return  # its buttons stay as they were; the user was told (or Slack is down)
         # Marked after the reply, not before: chat.update is a Tier 3 method, and a throttled
         # one must not hold up the next step. (A second click meanwhile is a stale button.)
         await _mark_chosen(client, body)
@@ -173,15 +181,21 @@ class SlackTurns:
         turn: ClaimedTurn,
         answer: Answer,
         destination: Destination,
-    ) -> None:
+    ) -> bool:
+        """Send the answer where it belongs; whether Slack took it."""
         user = turn.user
         # Clicks in App Home carry no response_url: there the DM is the private place to answer.
         can_respond = respond.response_url is not None
         if destination is Destination.DM or (
             destination is Destination.PRIVATE and not can_respond
         ):
-            if not await self._posted_before(client, turn, None):
-                await post_to_dm(client, user, answer, _receipt(turn))
+            if await self._posted_before(client, turn, None):
+                return True
+            if await post_to_dm(client, user, answer, _receipt(turn)):
+                return True
+            if can_respond:  # the DM would not take it: say so where the user clicked
+                await respond(response_type="ephemeral", replace_original=False, text=NOT_POSTED)
+            return False
         elif destination is Destination.FILE:
             await upload_to_dm(client, user, as_file(answer.replies[-1].text))
             if can_respond:
@@ -197,6 +211,7 @@ class SlackTurns:
                 text=fallback_text(answer.replies),
                 blocks=turn_blocks(answer.replies, answer.prep_id),
             )
+        return True
 
     async def _deliver_in_thread(
         self, client: AsyncWebClient, turn: ClaimedTurn, answer: Answer, thread: AssistantThread
