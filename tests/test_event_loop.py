@@ -73,7 +73,7 @@ def test_start_up_objects_are_set_aside_and_garbage_is_collected_first() -> None
     del garbage
     try:
         frozen = freeze_start_up()
-        assert frozen == gc.get_freeze_count() > 0
+        assert frozen > 0 and gc.get_freeze_count() > 0  # frozen objects may be freed since
         tracked = {id(thing) for thing in gc.get_objects()}
         assert id(kept[0]) not in tracked  # frozen objects are not looked at by collections
         assert gone() is None  # garbage is collected, not set aside for good
