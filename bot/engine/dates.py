@@ -157,11 +157,7 @@ def period_end(text: str, today: date, fiscal_year_start_month: int) -> date | N
     match = _PERIOD.fullmatch(_phrase(text))
     if match is None or (match["edge"] or "end") != "end" or match["after"]:
         return None
-    quarter = _quarter_named(match, today, fiscal_year_start_month)
-    if match["year"]:
-        while quarter.number != 4:
-            quarter = fiscal_quarter(quarter.end + timedelta(days=1), fiscal_year_start_month)
-    return quarter.end
+    return _period_named(match, today, fiscal_year_start_month).end
 
 
 def _fiscal_reading(phrase: str, today: date, start_month: int) -> DateReading | None:
@@ -170,32 +166,34 @@ def _fiscal_reading(phrase: str, today: date, start_month: int) -> DateReading |
     match = _PERIOD.fullmatch(phrase)
     if match is None or (match["year"] and not (match["edge"] or match["closing"])):
         return None  # "this year" names no day of it
-    quarter = _quarter_named(match, today, start_month)
-    if match["year"]:
-        while quarter.number != 4:
-            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
-        if match["edge"] in ("start", "beginning"):
-            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+    period = _period_named(match, today, start_month)
+    if match["year"] and match["edge"] in ("start", "beginning"):
+        period = _following(period, start_month)  # the next fiscal year's first quarter
     if match["after"]:
-        return _settled(_next_weekday(quarter.end, 0), today)  # the Monday after the close
+        return _settled(_next_weekday(period.end, 0), today)  # the Monday after the close
     if match["edge"] in ("start", "beginning"):
-        return _settled(quarter.start, today)
+        return _settled(period.start, today)
     if match["edge"] == "end" or match["closing"] or match["bare"]:
-        return _settled(quarter.end, today)
+        return _settled(period.end, today)
     if match["edge"] == "middle":
-        return _settled(quarter.start + (quarter.end - quarter.start) / 2, today)
-    return DateReading(Action.ASK, month=quarter.start.month)
+        return _settled(period.start + (period.end - period.start) / 2, today)
+    return DateReading(Action.ASK, month=period.start.month)
 
 
-def _quarter_named(match: re.Match[str], today: date, start_month: int) -> FiscalQuarter:
+def _period_named(match: re.Match[str], today: date, start_month: int) -> FiscalQuarter:
+    """The quarter a period phrase names (this one, the next, Qn ahead), or for a fiscal
+    year its last quarter."""
     quarter = fiscal_quarter(today, start_month)
     if match["next"]:
-        return fiscal_quarter(quarter.end + timedelta(days=1), start_month)
-    if match["q"]:
-        wanted = int(match["q"][1])
-        while quarter.number != wanted:
-            quarter = fiscal_quarter(quarter.end + timedelta(days=1), start_month)
+        return _following(quarter, start_month)
+    wanted = 4 if match["year"] else int(match["q"][1]) if match["q"] else quarter.number
+    while quarter.number != wanted:
+        quarter = _following(quarter, start_month)
     return quarter
+
+
+def _following(quarter: FiscalQuarter, start_month: int) -> FiscalQuarter:
+    return fiscal_quarter(quarter.end + timedelta(days=1), start_month)
 
 
 def _numeric(phrase: str, today: date, order: DateOrder | None) -> DateReading | None:

@@ -179,11 +179,11 @@ def _due_day(
         if len(_NUMBER.findall(rest)) != 2:
             continue  # "42 now" is no due day, though a lenient date reader takes it as today
         end = period_end(clause, today, fiscal_year_start_month)  # "by Q2": its last day
-        reading = read_date(clause, today, order, fiscal_year_start_month)
-        if end is None and reading is None:
-            continue
-        if end is not None or reading is None:
+        if end is not None:
             return rest, *_settled_due(Action.ACCEPT, end, None, today)
+        reading = read_date(clause, today, order, fiscal_year_start_month)
+        if reading is None:
+            continue
         day, problem = _settled_due(reading.action, reading.day, reading.month, today)
         if reading.options:
             problem = "Write the due day with its month's name (e.g. 15 March): 3/4 reads two ways."
