@@ -8,6 +8,8 @@ import asyncio
 import gc
 import re
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -16,7 +18,18 @@ import uvloop
 from bot import event_loop
 from bot.runtime import freeze_start_up
 from tests.support.db_fixtures import migrated_sqlite_url
-from tests.support.server_process import server_env, start_server
+from tests.support.server_process import ServerProcess, server_env, start_server
+
+
+@asynccontextmanager
+async def serving(migrated_sqlite_file: Path, tmp_path: Path) -> AsyncIterator[ServerProcess]:
+    """A real `prep-talk serve` on a migrated SQLite file, stopped on the way out."""
+    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
+    server = await start_server(server_env(url), tmp_path / "serve.log")
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 def test_a_cli_command_runs_its_work_on_uvloop_and_gets_its_result() -> None:
@@ -33,12 +46,8 @@ def test_a_cli_command_runs_its_work_on_uvloop_and_gets_its_result() -> None:
 async def test_prep_talk_serve_serves_on_uvloop_with_its_start_up_frozen(
     migrated_sqlite_file: Path, tmp_path: Path
 ) -> None:
-    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
-    server = await start_server(server_env(url), tmp_path / "serve.log")
-    try:
+    async with serving(migrated_sqlite_file, tmp_path) as server:
         log = server.log.read_text()
-    finally:
-        await server.stop()
 
     assert "event loop: uvloop" in log
     frozen = re.search(r"start-up: (\d+) objects kept out of the garbage collector", log)
@@ -48,14 +57,9 @@ async def test_prep_talk_serve_serves_on_uvloop_with_its_start_up_frozen(
 async def test_the_access_log_names_the_path_and_never_the_query_string(
     migrated_sqlite_file: Path, tmp_path: Path
 ) -> None:
-    url = migrated_sqlite_url(migrated_sqlite_file, tmp_path)
-    server = await start_server(server_env(url), tmp_path / "serve.log")
-    try:
-        async with aiohttp.ClientSession() as client:
-            asked = await client.get(f"{server.url}/healthz?code=oauth-code-4f1c&state=s-77")
-            assert asked.status == 200
-    finally:
-        await server.stop()
+    async with serving(migrated_sqlite_file, tmp_path) as server, aiohttp.ClientSession() as client:
+        asked = await client.get(f"{server.url}/healthz?code=oauth-code-4f1c&state=s-77")
+        assert asked.status == 200
     log = server.log.read_text()
 
     assert "GET /healthz 200" in log

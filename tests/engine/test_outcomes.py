@@ -14,7 +14,7 @@ from bot.engine.state import Stage, Status
 from bot.engine.steps.measure import progress_line
 from tests.conftest import ContextFactory
 from tests.engine.dialog import Dialog
-from tests.engine.test_prep_transcripts import through_simplify
+from tests.engine.test_prep_transcripts import briefed
 
 TODAY = date(2026, 11, 27)  # the Friday the engine tests run on
 
@@ -137,10 +137,7 @@ def test_a_new_number_must_be_one_number(text: str) -> None:
 
 def debriefed(make_context: ContextFactory) -> Dialog:
     ctx = make_context()
-    d = Dialog.start(ctx)
-    through_simplify(d)
-    d.say("It protects customer trust.")
-    d.pick("next")
+    d = briefed(ctx)
     d._apply(flow.start_debrief(d.state, ctx))
     d.say("The training lands at quarter-end and feels generic.")
     d.say("A 20-minute sales-specific module in week 3 of Q1.")

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.engine.context import CoachContext
 from bot.engine.dates import read_date
 from bot.engine.messages import Expects, Step
 from bot.engine.state import Stage, Status
@@ -36,6 +37,15 @@ def through_simplify(d: Dialog) -> None:
     through_timing(d)
     d.say("Your sellers work from hotels and airports. I want them to reach customer files safely.")
     d.pick("next")
+
+
+def briefed(ctx: CoachContext) -> Dialog:
+    """A prep through its five steps to the brief."""
+    d = Dialog.start(ctx)
+    through_simplify(d)
+    d.say("It protects customer trust.")
+    d.pick("next")
+    return d
 
 
 def test_a_sales_prep_runs_from_feel_to_the_brief(make_context: ContextFactory) -> None:
@@ -300,10 +310,7 @@ def test_debrief_attaches_to_the_briefed_prep(make_context: ContextFactory) -> N
     from bot.engine import flow
 
     ctx = make_context()
-    d = Dialog.start(ctx)
-    through_simplify(d)
-    d.say("It protects customer trust.")
-    d.pick("next")
+    d = briefed(ctx)
     d._apply(flow.start_debrief(d.state, ctx))
     assert d.state.step is Step.DEBRIEF
     d.say("The training lands at quarter-end and feels generic.")
@@ -320,10 +327,7 @@ def test_a_debrief_left_half_way_is_picked_up_not_refused(make_context: ContextF
     from bot.engine import flow
 
     ctx = make_context()
-    d = Dialog.start(ctx)
-    through_simplify(d)
-    d.say("It protects customer trust.")
-    d.pick("next")
+    d = briefed(ctx)
     refused = flow.start_debrief(flow.begin("sales", ctx).state, ctx)
     assert "Finish this prep's brief" in refused.replies[0].text  # still in its five steps
     d._apply(flow.start_debrief(d.state, ctx))

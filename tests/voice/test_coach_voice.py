@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from aiohttp import web
@@ -39,14 +40,16 @@ def rehearse(prep_id: int) -> Inbound:
     return Inbound(command=Command.REHEARSE, argument=str(prep_id))
 
 
-@pytest.fixture
-async def coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Coach]:
+@asynccontextmanager
+async def voiced_coach(
+    database_url: str, chat_api: ChatApiStandIn, llm_timeout: float
+) -> AsyncIterator[Coach]:
     settings = Settings(
         database_url=database_url,
         llm_base_url=chat_api.url,
         llm_model=MODEL,
         llm_api_key=API_KEY,
-        llm_timeout=TIMEOUT,
+        llm_timeout=llm_timeout,
     )
     async with open_coach(settings) as ready:
         ready.clock = lambda: NOW
@@ -54,17 +57,15 @@ async def coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Co
 
 
 @pytest.fixture
+async def coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Coach]:
+    async with voiced_coach(database_url, chat_api, TIMEOUT) as ready:
+        yield ready
+
+
+@pytest.fixture
 async def patient_coach(database_url: str, chat_api: ChatApiStandIn) -> AsyncIterator[Coach]:
     """A coach that waits for the model far longer than any test turn takes."""
-    settings = Settings(
-        database_url=database_url,
-        llm_base_url=chat_api.url,
-        llm_model=MODEL,
-        llm_api_key=API_KEY,
-        llm_timeout=10,  # the most a workspace may set
-    )
-    async with open_coach(settings) as ready:
-        ready.clock = lambda: NOW
+    async with voiced_coach(database_url, chat_api, 10) as ready:  # the most one may set
         yield ready
 
 
