@@ -149,7 +149,7 @@ async def measure(url: str, preps: int, name: str, with_engine: bool) -> None:
             with measured() as run:
                 engine_alone(coach, preps, run.latencies)
             report("engine alone", run)
-        with measured(coach.sessions.kw["bind"]) as run:
+        with measured(coach.engine) as run:
             await through_coach(coach, preps, "u", run.latencies)
         report(f"coach on {name}", run)
 

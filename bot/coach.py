@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Protocol
 
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.engine import flow
 from bot.engine.context import CoachContext
@@ -33,9 +33,16 @@ from bot.outcome_views import OutcomeView, outcome_views
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
 from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
-from bot.storage.models import DialogState, PrepConversation
-from bot.storage.prep_store import ConcurrentTurn, PersonSettings, PrepStore
+from bot.storage.db import session_factory
+from bot.storage.prep_store import (
+    ConcurrentTurn,
+    PersonSettings,
+    PrepStore,
+    StoredDialog,
+    StoredPrep,
+)
 from bot.storage.tenants import TenantSettings, configure_tenant
+from bot.storage.transactions import transaction
 from bot.templates import BriefTemplates
 from bot.users import UserRef
 from bot.voice import StakeholderVoice
@@ -92,7 +99,7 @@ class PrepDetail(PrepSummary):
     notes: list[NoteView]
 
 
-RecordAnswer = Callable[[AsyncSession, Answer], Awaitable[None]]
+RecordAnswer = Callable[[AsyncConnection, Answer], Awaitable[None]]
 _TURN_RECORD: ContextVar[RecordAnswer | None] = ContextVar("turn_record", default=None)
 
 
@@ -122,7 +129,7 @@ class TurnObserver(Protocol):
 class Coach:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         playbooks: PlaybookLibrary,
         cipher: NoteCipher,
         templates: BriefTemplates,
@@ -130,7 +137,8 @@ class Coach:
         observer: TurnObserver | None = None,
         voice: StakeholderVoice | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.engine = engine
+        self.sessions = session_factory(engine)  # for the services beside the coach
         self.playbooks = playbooks
         self.cipher = cipher
         self.templates = templates
@@ -175,10 +183,10 @@ class Coach:
         lines = LinesAhead(self.voice) if self.voice is not None else None
         for _attempt in range(TURN_ATTEMPTS):
             try:
-                async with self.sessions.begin() as session:
-                    answer = await self._turn(self._store(session, user), inbound, lines)
+                async with transaction(self.engine) as connection:
+                    answer = await self._turn(self._store(connection, user), inbound, lines)
                     if record is not None:
-                        await record(session, answer)
+                        await record(connection, answer)
                     return answer
             except ConcurrentTurn:
                 log.info("concurrent turn for %s; replaying on fresh state", user)
@@ -195,16 +203,16 @@ class Coach:
 
     async def preps(self, user: UserRef, limit: int = 50) -> list[PrepSummary]:
         """The user's own preps, newest first."""
-        async with self.sessions() as session:
-            store = self._store(session, user)
+        async with self.engine.connect() as connection:
+            store = self._store(connection, user)
             return [_summary(store, row) for row in await store.list_conversations(limit)]
 
     async def prep(self, user: UserRef, conversation_id: int) -> PrepDetail | None:
         """One of the user's preps with its notes; None when it is not theirs or not there."""
         if not could_be_a_prep(conversation_id):
             return None
-        async with self.sessions() as session:
-            store = self._store(session, user)
+        async with self.engine.connect() as connection:
+            store = self._store(connection, user)
             row = await store.get_conversation(conversation_id)
             if row is None:
                 return None
@@ -217,16 +225,16 @@ class Coach:
     async def outcomes(self, user: UserRef) -> list[OutcomeView]:
         """The measured outcomes of the user's own preps, most recently updated first (one
         sealed with a key this server no longer has is left out)."""
-        async with self.sessions() as session:
-            return await outcome_views(self._store(session, user))
+        async with self.engine.connect() as connection:
+            return await outcome_views(self._store(connection, user))
 
     async def current(self, user: UserRef) -> Answer | None:
         """Where the user's prep in progress stands, asked again; None without one.
 
         Reads only: the engine's resume turn is shown, not saved, so a page reload can show
         the open question without changing the prep."""
-        async with self.sessions() as session:
-            store = self._store(session, user)
+        async with self.engine.connect() as connection:
+            store = self._store(connection, user)
             active = await store.active_conversation()
             if active is None:
                 return None
@@ -240,8 +248,8 @@ class Coach:
 
     async def forget(self, user: UserRef) -> int:
         """Delete every prep, note and setting of this user; returns the preps deleted."""
-        async with self.sessions.begin() as session:
-            return await self._store(session, user).forget_everything()
+        async with transaction(self.engine) as connection:
+            return await self._store(connection, user).forget_everything()
 
     async def configure_tenant(
         self,
@@ -254,9 +262,9 @@ class Coach:
     ) -> TenantSettings:
         """Set a workspace's fiscal-year start month and mission (shown in the Spark step), and
         whether a configured model may voice the stakeholder; None leaves a setting as it is."""
-        async with self.sessions.begin() as session:
+        async with transaction(self.engine) as connection:
             return await configure_tenant(
-                session,
+                connection,
                 self.cipher,
                 platform,
                 tenant,
@@ -267,26 +275,26 @@ class Coach:
 
     async def known_settings(self, user: UserRef) -> PersonSettings | None:
         """The user's settings if they were ever seen (None otherwise); a read, no write."""
-        async with self.sessions() as session:
-            return await self._store(session, user).known_settings()
+        async with self.engine.connect() as connection:
+            return await self._store(connection, user).known_settings()
 
     async def settings_of(self, user: UserRef) -> PersonSettings:
         """The user's own settings and their workspace's (fiscal year, mission)."""
-        async with self.sessions.begin() as session:
-            return await self._store(session, user).ensure_person()
+        async with transaction(self.engine) as connection:
+            return await self._store(connection, user).ensure_person()
 
     async def set_nudges(self, user: UserRef, opt_in: bool) -> None:
         """Opt in to (or out of) reminders before the stakeholders' busy seasons."""
-        async with self.sessions.begin() as session:
-            store = self._store(session, user)
+        async with transaction(self.engine) as connection:
+            store = self._store(connection, user)
             await store.ensure_person()
             await store.set_nudges(opt_in)
 
     async def snooze_nudges(self, user: UserRef, days: int) -> datetime:
         """No nudges for `days`; returns when they resume."""
         until = self.clock() + timedelta(days=days)
-        async with self.sessions.begin() as session:
-            store = self._store(session, user)
+        async with transaction(self.engine) as connection:
+            store = self._store(connection, user)
             await store.ensure_person()
             await store.snooze_nudges(until)
         return until
@@ -296,8 +304,8 @@ class Coach:
         dates, from their locale (en-US: month first) unless they have shown us their own
         way; and their IANA time zone (ValueError, and nothing saved, for one we cannot read)."""
         order = order_of_locale(locale) if locale else None
-        async with self.sessions.begin() as session:
-            store = self._store(session, user)
+        async with transaction(self.engine) as connection:
+            store = self._store(connection, user)
             person = await store.ensure_person()
             if order is not None and person.date_order is None:
                 await store.set_date_order(order.value)
@@ -306,8 +314,8 @@ class Coach:
 
     async def set_time_zone(self, user: UserRef, time_zone: str) -> None:
         """The user's IANA time zone, so "today" and dates are theirs."""
-        async with self.sessions.begin() as session:
-            store = self._store(session, user)
+        async with transaction(self.engine) as connection:
+            store = self._store(connection, user)
             await store.ensure_person()
             await store.set_time_zone(time_zone)
 
@@ -317,12 +325,12 @@ class Coach:
         """The user's time zone and their workspace's mission and fiscal year, all or none.
 
         One transaction: a ValueError naming the bad value leaves every setting as it was."""
-        async with self.sessions.begin() as session:
-            store = self._store(session, user)
+        async with transaction(self.engine) as connection:
+            store = self._store(connection, user)
             await store.ensure_person()
             await store.set_time_zone(time_zone)
             await configure_tenant(
-                session,
+                connection,
                 self.cipher,
                 user.platform,
                 user.tenant,
@@ -331,8 +339,8 @@ class Coach:
             )
             return await store.ensure_person()
 
-    def _store(self, session: AsyncSession, user: UserRef) -> PrepStore:
-        return PrepStore(session, user, self.cipher)
+    def _store(self, connection: AsyncConnection, user: UserRef) -> PrepStore:
+        return PrepStore(connection, user, self.cipher)
 
     async def _turn(self, store: PrepStore, inbound: Inbound, lines: LinesAhead | None) -> Answer:
         person, active = await store.open_turn()
@@ -404,7 +412,7 @@ class Coach:
 
     async def _pick(
         self, store: PrepStore, argument: str | None, command: Command | None
-    ) -> PrepConversation | None:
+    ) -> StoredPrep | None:
         """The prep named by number or stakeholder; the latest when none is named. By
         stakeholder, resume takes the unfinished prep and rehearse the latest of any status."""
         if not argument or not argument.strip():
@@ -422,7 +430,7 @@ class Coach:
         return await store.open_conversation_for(book.id)
 
     async def _save(
-        self, store: PrepStore, conversation: PrepConversation, row: DialogState, turn: Turn
+        self, store: PrepStore, conversation: StoredPrep, row: StoredDialog, turn: Turn
     ) -> None:
         state = turn.state
         await store.save_turn(
@@ -500,7 +508,7 @@ def _rehearse_command(choice: Inbound) -> Inbound:
     return Inbound(command=Command.REHEARSE, argument=named)
 
 
-def _summary(store: PrepStore, row: PrepConversation) -> PrepSummary:
+def _summary(store: PrepStore, row: StoredPrep) -> PrepSummary:
     return PrepSummary(
         id=row.id,
         stakeholder=row.stakeholder,

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.coach import Coach
 from bot.logs import log_context
@@ -28,6 +28,7 @@ from bot.storage import inbox
 from bot.storage.batches import TransactionBatches
 from bot.storage.inbox import ClaimedTurn, Payload
 from bot.storage.inbox_models import TurnStatus
+from bot.storage.transactions import transaction
 from bot.users import UserRef
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class TurnProcessor(Protocol):
 
 
 class StoreAnswer(Protocol):
-    async def __call__(self, session: AsyncSession, answer: Payload) -> None: ...
+    async def __call__(self, connection: AsyncConnection, answer: Payload) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class TurnInbox:
         lease: timedelta,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self._sessions: async_sessionmaker[AsyncSession] = coach.sessions
+        self._engine = coach.engine
         self._cipher = coach.cipher
         self._clock = clock or coach.clock
         self.lease = lease
@@ -78,8 +79,8 @@ class TurnInbox:
         # waiting), with when their lease ends: the drain that follows starts with one of
         # these instead of leasing it in a transaction of its own.
         self._ready: dict[UserRef, tuple[ClaimedTurn, datetime]] = {}
-        self._arrivals = TransactionBatches(self._sessions, self._store)
-        self._settles = TransactionBatches(self._sessions, self._settle_and_lease_next)
+        self._arrivals = TransactionBatches(self._engine, self._store)
+        self._settles = TransactionBatches(self._engine, self._settle_and_lease_next)
         self._held: dict[int, ClaimedTurn] = {}  # turns being answered, by id: leases to renew
         self._renewing: asyncio.Task[None] | None = None
         self._draining_soon: set[asyncio.Task[int]] = set()  # drains `drain_soon` started
@@ -102,18 +103,18 @@ class TurnInbox:
         return stored
 
     async def _store(
-        self, session: AsyncSession, arrival: _Arrival
+        self, connection: AsyncConnection, arrival: _Arrival
     ) -> tuple[bool, tuple[ClaimedTurn, datetime] | None]:
         """Store a turn; lease the person's oldest (with when its lease ends) unless a drain
         runs for them here (it looks again) or their platform is answered elsewhere."""
         user = arrival.user
         stored = await inbox.receive(
-            session, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
+            connection, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
         )
         if not stored or user in self._draining or user.platform not in self._processors:
             return stored, None
         now = self._clock()
-        ready = await inbox.claim_next(session, self._cipher, user, now, self.lease)
+        ready = await inbox.claim_next(connection, self._cipher, user, now, self.lease)
         return True, (ready, now + self.lease) if ready is not None else None
 
     async def drain(self, user: UserRef) -> int:
@@ -159,8 +160,8 @@ class TurnInbox:
 
     async def recover(self) -> int:
         """Answer every turn no live worker holds (left by a crash, or not yet taken up)."""
-        async with self._sessions() as session:
-            people = await inbox.people_waiting(session, self._clock())
+        async with self._engine.connect() as connection:
+            people = await inbox.people_waiting(connection, self._clock())
         people = [person for person in people if person.platform in self._processors]
         slots = asyncio.Semaphore(PEOPLE_AT_ONCE)
 
@@ -174,8 +175,8 @@ class TurnInbox:
         return answered
 
     async def forget_settled(self) -> int:
-        async with self._sessions.begin() as session:
-            return await inbox.forget_settled(session, self._clock())
+        async with transaction(self._engine) as connection:
+            return await inbox.forget_settled(connection, self._clock())
 
     def _take_ready(self, user: UserRef) -> ClaimedTurn | None:
         """The turn leased for `user` when it was stored, unless its lease ran out meanwhile
@@ -184,8 +185,8 @@ class TurnInbox:
         return ready if until is not None and self._clock() < until else None
 
     async def _claim(self, user: UserRef) -> ClaimedTurn | None:
-        async with self._sessions.begin() as session:
-            return await inbox.claim_next(session, self._cipher, user, self._clock(), self.lease)
+        async with transaction(self._engine) as connection:
+            return await inbox.claim_next(connection, self._cipher, user, self._clock(), self.lease)
 
     async def _settle_and_claim_next(
         self, turn: ClaimedTurn, status: TurnStatus
@@ -197,11 +198,13 @@ class TurnInbox:
         return following
 
     async def _settle_and_lease_next(
-        self, session: AsyncSession, settling: tuple[ClaimedTurn, TurnStatus]
+        self, connection: AsyncConnection, settling: tuple[ClaimedTurn, TurnStatus]
     ) -> ClaimedTurn | None:
         turn, status = settling
-        await inbox.settle(session, turn.id, status)
-        return await inbox.claim_next(session, self._cipher, turn.user, self._clock(), self.lease)
+        await inbox.settle(connection, turn.id, status)
+        return await inbox.claim_next(
+            connection, self._cipher, turn.user, self._clock(), self.lease
+        )
 
     async def _answer(self, turn: ClaimedTurn) -> TurnStatus:
         """Answer a claimed turn; how it is to be settled."""
@@ -242,17 +245,17 @@ class TurnInbox:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             held, until = list(self._held.values()), self._clock() + self.lease
-            async with self._sessions.begin() as session:
+            async with transaction(self._engine) as connection:
                 for turn in held:
-                    if not await inbox.renew(session, turn, until):
+                    if not await inbox.renew(connection, turn, until):
                         log.warning("inbox turn %d for %s: lease lost", turn.id, turn.user)
                         self._held.pop(turn.id, None)
 
     def _recorder(self, turn: ClaimedTurn) -> StoreAnswer:
         cipher = self._cipher
 
-        async def record(session: AsyncSession, answer: Payload) -> None:
-            await inbox.record_answer(session, cipher, turn.id, answer)
+        async def record(connection: AsyncConnection, answer: Payload) -> None:
+            await inbox.record_answer(connection, cipher, turn.id, answer)
 
         return record
 

@@ -14,7 +14,7 @@ from bot.playbook.library import load_library
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.crypto import NoteCipher
-from bot.storage.db import create_database, session_factory
+from bot.storage.db import create_database
 from bot.templates import load_brief_templates
 from bot.voice import build_voice
 
@@ -66,7 +66,7 @@ def build_coach(
     """The coach and its connection pool (no connection is opened until the first turn)."""
     engine = create_database(settings.database_url)
     coach = Coach(
-        session_factory(engine),
+        engine,
         load_library(settings.playbooks_dir),
         NoteCipher(settings.note_keys),
         load_brief_templates(),

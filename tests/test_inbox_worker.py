@@ -92,7 +92,7 @@ class Looks:
 
     def __init__(self, coach: Coach) -> None:
         self.count = 0
-        event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", self._seen)
+        event.listen(coach.engine.sync_engine, "after_cursor_execute", self._seen)
 
     def _seen(self, *execution: Any) -> None:
         sql = str(execution[2])
@@ -141,7 +141,7 @@ async def test_turns_arriving_together_are_stored_in_one_commit_and_each_answere
     worker = TurnInbox(coach, LEASE)
     worker.serve("slack", channel)
     people = [UserRef("slack", "T1", f"U{number}") for number in range(8)]
-    engine = coach.sessions.kw["bind"].sync_engine
+    engine = coach.engine.sync_engine
     event.listen(engine, "commit", committed)
     try:
         stored = await asyncio.gather(
@@ -181,7 +181,7 @@ class Renewals:
         self.until: dict[int, datetime] = {}
         self.all_seen = asyncio.Event()
         self._wanted = wanted
-        event.listen(coach.sessions.kw["bind"].sync_engine, "after_cursor_execute", self._seen)
+        event.listen(coach.engine.sync_engine, "after_cursor_execute", self._seen)
 
     def _seen(self, _connection: object, cursor: Any, sql: str, _parameters: object,
               context: Any, _many: bool) -> None:  # fmt: skip

@@ -13,21 +13,23 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.transactions import transaction
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
 
 class TransactionBatches(Generic[Item, Outcome]):
-    """Items written by `write(session, item)`, as many as are waiting per transaction."""
+    """Items written by `write(connection, item)`, as many as are waiting per transaction."""
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
-        write: Callable[[AsyncSession, Item], Awaitable[Outcome]],
+        engine: AsyncEngine,
+        write: Callable[[AsyncConnection, Item], Awaitable[Outcome]],
     ) -> None:
-        self._sessions, self._write = sessions, write
+        self._engine, self._write = engine, write
         self._waiting: list[tuple[Item, asyncio.Future[Outcome]]] = []
         self._writing: asyncio.Task[None] | None = None
 
@@ -43,10 +45,9 @@ class TransactionBatches(Generic[Item, Outcome]):
         while self._waiting:
             batch: list[tuple[Item, asyncio.Future[Outcome]]] = []
             try:
-                async with self._sessions.begin() as session:
-                    await session.connection()  # the batch is what arrived until it is ours
-                    batch, self._waiting = self._waiting, []
-                    outcomes = [await self._write(session, item) for item, _ in batch]
+                async with transaction(self._engine) as connection:
+                    batch, self._waiting = self._waiting, []  # what arrived until it was ours
+                    outcomes = [await self._write(connection, item) for item, _ in batch]
             except Exception as error:  # each waiting caller gets the error
                 if not batch:  # the database could not be reached: fail those waiting now
                     batch, self._waiting = self._waiting, []

@@ -27,6 +27,7 @@ from sqlalchemy import Executable, Table, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -94,9 +95,11 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_into(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT into `table` in the session's dialect, so it can say what to do on a
-    conflict (both databases speak `ON CONFLICT`)."""
+def insert_into(
+    session: AsyncSession | AsyncConnection, table: Table
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the session's (or connection's) dialect, so it can say what
+    to do on a conflict (both databases speak `ON CONFLICT`)."""
     return postgresql.insert(table) if dialect_of(session) == "postgresql" else sqlite.insert(table)
 
 
@@ -108,8 +111,11 @@ def inserts_by_dialect(
     return {"postgresql": finish(postgresql.insert(table)), "sqlite": finish(sqlite.insert(table))}
 
 
-def dialect_of(session: AsyncSession) -> str:
-    """The name of the session's database dialect: "sqlite" or "postgresql"."""
+def dialect_of(session: AsyncSession | AsyncConnection) -> str:
+    """The name of the session's (or connection's) database dialect: "sqlite" or
+    "postgresql"."""
+    if isinstance(session, AsyncConnection):
+        return session.dialect.name
     return session.bind.dialect.name if session.bind else "sqlite"
 
 

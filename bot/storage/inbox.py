@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.storage import leases
 from bot.storage.crypto import NoteCipher, NoteKeyError
@@ -66,7 +66,7 @@ class ClaimedTurn:
 
 
 async def receive(
-    session: AsyncSession,
+    connection: AsyncConnection,
     cipher: NoteCipher,
     user: UserRef,
     delivery_id: str,
@@ -80,12 +80,12 @@ async def receive(
         "delivery_id": delivery_id, "kind": kind, "body": body, "encrypted": encrypted,
         "answer_encrypted": False, "status": PENDING, "attempts": 0, "received_at": utcnow(),
     }  # fmt: skip
-    stored = await session.execute(_RECEIVE[dialect_of(session)], row)
+    stored = await connection.execute(_RECEIVE[dialect_of(connection)], row)
     return stored.first() is not None
 
 
 async def claim_next(
-    session: AsyncSession, cipher: NoteCipher, user: UserRef, now: datetime, lease: timedelta
+    connection: AsyncConnection, cipher: NoteCipher, user: UserRef, now: datetime, lease: timedelta
 ) -> ClaimedTurn | None:
     """Lease `user`'s oldest unsettled turn to this worker until `now + lease`; None when
     there is none, or it is held by another worker (who will go on with the rest).
@@ -93,7 +93,7 @@ async def claim_next(
     A turn sealed with a key that is no longer configured can never be answered: it is
     settled as failed (logged, never with its contents) so that it does not hold up the
     person's later turns."""
-    while (row := await _lease_oldest(session, user, now, lease)) is not None:
+    while (row := await _lease_oldest(connection, user, now, lease)) is not None:
         try:
             return ClaimedTurn(
                 id=row.id,
@@ -106,19 +106,19 @@ async def claim_next(
             )
         except NoteKeyError as error:
             log.error("inbox turn %d for %s cannot be opened: %s", row.id, user, error)
-            await settle(session, row.id, TurnStatus.FAILED)
+            await settle(connection, row.id, TurnStatus.FAILED)
     return None
 
 
 async def _lease_oldest(
-    session: AsyncSession, user: UserRef, now: datetime, lease: timedelta
+    connection: AsyncConnection, user: UserRef, now: datetime, lease: timedelta
 ) -> Row[Any] | None:
     """The person's oldest unsettled row, leased to us, if it is claimable and no other
     worker takes it first: one conditional UPDATE, which returns the row as leased.
 
     A row another worker is leasing at the same moment is locked (PostgreSQL) or written
     first (SQLite, one writer): our UPDATE then finds it no longer claimable."""
-    leased = await session.execute(
+    leased = await connection.execute(
         _LEASE_OLDEST,
         {"of_platform": user.platform, "of_tenant": user.tenant, "of_user": user.user,
          "now": now, "until": now + lease},
@@ -130,10 +130,12 @@ def _opened(cipher: NoteCipher, body: str | None, encrypted: bool) -> Payload | 
     return None if body is None else dict(json.loads(cipher.open(body, encrypted)))
 
 
-async def people_waiting(session: AsyncSession, now: datetime, limit: int = 500) -> list[UserRef]:
+async def people_waiting(
+    connection: AsyncConnection, now: datetime, limit: int = 500
+) -> list[UserRef]:
     """People with a turn that no live worker holds: left by a worker that died, or not
     taken up yet. Each is then drained in order with `claim_next`."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(InboxTurn.platform, InboxTurn.tenant_id, InboxTurn.user_id)
         .where(_claimable(now))
         .group_by(InboxTurn.platform, InboxTurn.tenant_id, InboxTurn.user_id)
@@ -143,10 +145,10 @@ async def people_waiting(session: AsyncSession, now: datetime, limit: int = 500)
     return [UserRef(platform, tenant, user) for platform, tenant, user in rows]
 
 
-async def renew(session: AsyncSession, turn: ClaimedTurn, until: datetime) -> bool:
+async def renew(connection: AsyncConnection, turn: ClaimedTurn, until: datetime) -> bool:
     """Extend this worker's lease on a turn it is still answering; False when the lease was
     lost (it ran out and another worker took the turn)."""
-    result = await session.execute(
+    result = await connection.execute(
         update(InboxTurn)
         .where(
             InboxTurn.id == turn.id,
@@ -156,33 +158,33 @@ async def renew(session: AsyncSession, turn: ClaimedTurn, until: datetime) -> bo
         .values(lease_until=until)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 async def record_answer(
-    session: AsyncSession, cipher: NoteCipher, turn_id: int, answer: Payload
+    connection: AsyncConnection, cipher: NoteCipher, turn_id: int, answer: Payload
 ) -> None:
     """Store the replies worked out for a turn (sealed), in the transaction that coached it."""
     body, encrypted = cipher.seal(json.dumps(answer, separators=(",", ":")))
-    await session.execute(
+    await connection.execute(
         _RECORD_ANSWER, {"turn_id": turn_id, "sealed": body, "sealed_encrypted": encrypted}
     )
 
 
-async def settle(session: AsyncSession, turn_id: int, status: TurnStatus) -> None:
+async def settle(connection: AsyncConnection, turn_id: int, status: TurnStatus) -> None:
     """The turn is answered (DONE) or given up (FAILED): the person's next turn may go."""
-    await session.execute(_SETTLE, {"turn_id": turn_id, "settled": status.value})
+    await connection.execute(_SETTLE, {"turn_id": turn_id, "settled": status.value})
 
 
-async def forget_settled(session: AsyncSession, now: datetime | None = None) -> int:
+async def forget_settled(connection: AsyncConnection, now: datetime | None = None) -> int:
     """Delete settled turns older than any redelivery could be; returns how many."""
     cutoff = (now or utcnow()) - SETTLED_MEMORY
-    result = await session.execute(
+    result = await connection.execute(
         delete(InboxTurn)
         .where(InboxTurn.status.in_(SETTLED), InboxTurn.received_at < cutoff)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 def _claimable(now: datetime) -> Any:

@@ -1,8 +1,10 @@
 """Per-person storage for the coach: conversations, dialog state, notes and settings.
 
-A `PrepStore` is built for one turn and one person. Every query it runs filters on that
+A `PrepStore` is built for one turn and one person, on a connection (SQLAlchemy Core: the
+statements are in `bot.storage.prep_statements`; rows come back as plain frozen records,
+`StoredPrep` and `StoredDialog`, not ORM objects). Every query it runs filters on that
 person's platform, tenant and user, so another person's conversation id is simply not found.
-The store flushes but never commits: the caller owns the transaction (one per turn).
+The store never commits: the caller owns the transaction (one per turn).
 Everything the user wrote (dialog state, goal, notes) is sealed on the way in and opened on
 the way out with the person's `NoteCipher` (the columns are listed in `bot.storage.sealed`).
 """
@@ -10,42 +12,25 @@ the way out with the person's `NoteCipher` (the columns are listed in `bot.stora
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
-    CursorResult,
-    Executable,
-    Select,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, CursorResult, Executable, Result, Row, and_, delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.storage import prep_statements as sql
 from bot.storage.channel_models import SlackAssistantThread, TeamsConversationReference
 from bot.storage.crypto import UNREADABLE, NoteCipher
-from bot.storage.db import dialect_of, insert_into, inserts_by_dialect
+from bot.storage.db import dialect_of, insert_into
 from bot.storage.models import (
-    Base,
     ConversationStatus,
     DialogState,
     Note,
     OwnedByPerson,
     PrepConversation,
-    Tenant,
     User,
     utcnow,
 )
@@ -54,16 +39,9 @@ from bot.storage.outcome_models import TrackedOutcome
 from bot.users import UserRef
 
 NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
-OPEN_STATUSES = (ConversationStatus.IN_PROGRESS.value, ConversationStatus.PAUSED.value)
 STEP_LENGTH = 16
 STAKEHOLDER_LENGTH = 64
-
-Latest = TypeVar(
-    "Latest",
-    Select[PrepConversation],
-    Select[PrepConversation, DialogState],
-    Select[Tenant, User, PrepConversation, DialogState],
-)
+_PERSON_WIDTH, _PREP_WIDTH = len(sql.PERSON_COLUMNS), len(sql.PREP_COLUMNS)
 
 
 class ConcurrentTurn(RuntimeError):
@@ -85,6 +63,35 @@ class PersonSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPrep:
+    """A prep conversation as stored: whose, with whom, how far along (its goal sealed)."""
+
+    id: int
+    platform: str
+    tenant_id: str
+    user_id: str
+    stakeholder: str
+    status: str
+    goal: str | None
+    goal_encrypted: bool
+    planned_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDialog:
+    """Where the coach is in a prep: the engine's state (sealed), and its `version`, which a
+    save must find unchanged."""
+
+    conversation_id: int
+    step: str
+    document: str
+    encrypted: bool
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class NoteView:
     step: str
     text: str
@@ -94,12 +101,12 @@ class NoteView:
 class PrepStore:
     """The queries one person's turn needs, all scoped to that person."""
 
-    def __init__(self, session: AsyncSession, user: UserRef, cipher: NoteCipher) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection, user: UserRef, cipher: NoteCipher) -> None:
+        self._connection = connection
         self._user = user
         self._cipher = cipher
         self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
-        # The owner as the parameters of the statements built once (below).
+        # The owner as the parameters of the statements built once (prep_statements).
         self._owner_params = {f"of_{column}": value for column, value in self._owner.items()}
 
     async def ensure_person(self) -> PersonSettings:
@@ -110,101 +117,84 @@ class PrepStore:
         settings = await self.known_settings()
         if settings is not None:
             return settings
-        dialect = dialect_of(self._session)
+        dialect = dialect_of(self._connection)
         tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
-        await self._session.execute(_NEW_TENANT[dialect], tenant)
-        await self._session.execute(_NEW_USER[dialect], self._owner)
-        return self._settings(*(await self._session.execute(_PERSON, self._owner_params)).one())
+        await self._connection.execute(sql.NEW_TENANT[dialect], tenant)
+        await self._connection.execute(sql.NEW_USER[dialect], self._owner)
+        return self._settings((await self._run(sql.PERSON)).one())
 
     async def known_settings(self) -> PersonSettings | None:
         """This person's settings, or None for a person never seen (nothing is written)."""
-        known = (await self._session.execute(_PERSON, self._owner_params)).first()
-        return self._settings(*known) if known is not None else None
+        known = (await self._run(sql.PERSON)).first()
+        return self._settings(known) if known is not None else None
 
-    async def open_turn(self) -> tuple[PersonSettings, tuple[PrepConversation, DialogState] | None]:
+    async def open_turn(self) -> tuple[PersonSettings, tuple[StoredPrep, StoredDialog] | None]:
         """What a turn needs, in one query: the person's settings and their conversation in
         progress (the most recently updated) with its dialog state. Creates the person on
         their first turn, as `ensure_person` does."""
-        found = (await self._session.execute(_OPEN_TURN, self._owner_params)).first()
+        found = (await self._run(sql.OPEN_TURN)).first()
         if found is None:
             return await self.ensure_person(), None
-        tenant, user, conversation, state = found
-        active = (conversation, state) if conversation is not None else None
-        return self._settings(tenant, user), active
+        person, prep = self._settings(found), found[_PERSON_WIDTH:]
+        return person, (_pair(prep) if prep[0] is not None else None)
 
     async def start_conversation(
         self, stakeholder: str, step: str, data: dict[str, Any]
-    ) -> PrepConversation:
-        """Begin preparing a talk with `stakeholder`, with the dialog at `step`.
-
-        Two INSERTs (SQLAlchemy Core, no unit-of-work flush); the conversation comes back as
-        written, not attached to the session."""
+    ) -> StoredPrep:
+        """Begin preparing a talk with `stakeholder`, with the dialog at `step`: two INSERTs;
+        the conversation comes back as written."""
         _check_length(stakeholder, STAKEHOLDER_LENGTH, "stakeholder")
         _check_length(step, STEP_LENGTH, "step")
         now = utcnow()
         written = {**self._owner, "stakeholder": stakeholder, "goal_encrypted": False,
                    "status": ConversationStatus.IN_PROGRESS.value,
                    "created_at": now, "updated_at": now}  # fmt: skip
-        conversation_id = (await self._session.execute(_NEW_CONVERSATION, written)).scalar_one()
+        conversation_id = (
+            await self._connection.execute(sql.NEW_CONVERSATION, written)
+        ).scalar_one()
         document, encrypted = self._seal_document(data)
         state = {"conversation_id": conversation_id, **self._owner, "step": step,
                  "document": document, "encrypted": encrypted, "version": 1,
                  "updated_at": now}  # fmt: skip
-        await self._session.execute(_NEW_STATE, state)
-        return PrepConversation(id=conversation_id, **written)
+        await self._connection.execute(sql.NEW_STATE, state)
+        return StoredPrep(
+            conversation_id, self._user.platform, self._user.tenant, self._user.user,
+            stakeholder, ConversationStatus.IN_PROGRESS.value, None, False, None, now, now,
+        )  # fmt: skip
 
-    async def open_conversation_for(self, stakeholder: str) -> PrepConversation | None:
+    async def open_conversation_for(self, stakeholder: str) -> StoredPrep | None:
         """The most recently updated unfinished (in progress or paused) talk with `stakeholder`."""
-        found = await self._session.execute(
-            _OPEN_WITH, {**self._owner_params, "stakeholder": stakeholder}
-        )
-        return found.scalar()
+        found = (await self._run(sql.OPEN_WITH, stakeholder=stakeholder)).first()
+        return _prep(found) if found is not None else None
 
-    async def active_conversation(self) -> tuple[PrepConversation, DialogState] | None:
+    async def active_conversation(self) -> tuple[StoredPrep, StoredDialog] | None:
         """The most recently updated conversation in progress, with its dialog state."""
-        query = (
-            select(PrepConversation, DialogState)
-            .join(DialogState, DialogState.conversation_id == PrepConversation.id)
-            .where(
-                self._owned(PrepConversation),
-                self._owned(DialogState),
-                PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
-            )
-        )
-        found = (await self._session.execute(_latest_updated(query))).first()
-        return (found[0], found[1]) if found is not None else None
+        found = (await self._run(sql.ACTIVE)).first()
+        return _pair(found) if found is not None else None
 
     async def pause_others(self, keep_id: int) -> None:
         """Pause this person's other conversations in progress (`updated_at` is kept)."""
-        await self._session.execute(_PAUSE_OTHERS, {**self._owner_params, "keep": keep_id})
+        await self._run(sql.PAUSE_OTHERS, keep=keep_id)
 
-    async def get_conversation(self, conversation_id: int) -> PrepConversation | None:
-        found = await self._session.execute(
-            _CONVERSATION, {**self._owner_params, "conversation": conversation_id}
-        )
-        return found.scalar()
+    async def get_conversation(self, conversation_id: int) -> StoredPrep | None:
+        found = (await self._run(sql.CONVERSATION, conversation=conversation_id)).first()
+        return _prep(found) if found is not None else None
 
-    async def list_conversations(self, limit: int = 50) -> list[PrepConversation]:
+    async def list_conversations(self, limit: int = 50) -> list[StoredPrep]:
         """This person's conversations, newest first."""
-        query = self._conversations().order_by(
-            PrepConversation.created_at.desc(), PrepConversation.id.desc()
-        )
-        return list(await self._session.scalars(query.limit(limit)))
+        return [_prep(row) for row in await self._run(sql.CONVERSATIONS, limit=limit)]
 
-    async def load_state(self, conversation: PrepConversation) -> DialogState:
+    async def load_state(self, conversation: StoredPrep) -> StoredDialog:
         """The dialog state of `conversation`; raises `ConversationNotFound` if not ours."""
-        found = await self._session.execute(
-            _STATE, {**self._owner_params, "conversation": conversation.id}
-        )
-        state = found.scalar()
-        if state is None:
+        found = (await self._run(sql.STATE, conversation=conversation.id)).first()
+        if found is None:
             raise ConversationNotFound(f"no dialog state for conversation {conversation.id}")
-        return state
+        return _dialog(found)
 
     async def save_turn(
         self,
-        conversation: PrepConversation,
-        state_row: DialogState,
+        conversation: StoredPrep,
+        state_row: StoredDialog,
         *,
         step: str,
         data: dict[str, Any],
@@ -212,63 +202,59 @@ class PrepStore:
         goal: str | None,
         planned_date: date | None,
         notes: Mapping[str, str],
-    ) -> None:
+    ) -> tuple[StoredPrep, StoredDialog]:
         """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first.
 
-        Two UPDATEs (SQLAlchemy Core, no unit-of-work flush), the state's guarded by its
-        version; the loaded rows are then set to what the database now holds."""
+        Two UPDATEs, the state's guarded by its version (and a note per step written);
+        returns the conversation and dialog state as they now are."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
         document, encrypted = self._seal_document(data)
-        saved_state = {
-            "step": step, "document": document, "encrypted": encrypted, "updated_at": now,
-            "version": state_row.version + 1,
-        }  # fmt: skip
-        saved = await self._session.execute(
-            _SAVE_STATE,
-            {**self._owner_params, **_new(saved_state), "conversation": conversation_id,
-             "seen_version": state_row.version},
+        saved_state = replace(state_row, step=step, document=document, encrypted=encrypted,
+                              version=state_row.version + 1)  # fmt: skip
+        saved = await self._run(
+            sql.SAVE_STATE,
+            **sql.new({"step": step, "document": document, "encrypted": encrypted,
+                       "version": saved_state.version, "updated_at": now}),
+            conversation=conversation_id, seen_version=state_row.version,
         )  # fmt: skip
         if not cast(CursorResult[Any], saved).rowcount:
             raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
         sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
-        saved_conversation = {
-            "status": ConversationStatus(status).value, "goal": sealed_goal,
-            "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
-        }  # fmt: skip
-        await self._session.execute(
-            _SAVE_CONVERSATION,
-            {**self._owner_params, **_new(saved_conversation), "conversation": conversation_id},
+        saved_conversation = replace(
+            conversation, status=ConversationStatus(status).value, goal=sealed_goal,
+            goal_encrypted=goal_encrypted, planned_date=planned_date, updated_at=now,
+        )  # fmt: skip
+        changed = ("status", "goal", "goal_encrypted", "planned_date", "updated_at")
+        await self._run(
+            sql.SAVE_CONVERSATION,
+            **sql.new({column: getattr(saved_conversation, column) for column in changed}),
+            conversation=conversation_id,
         )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
-        _now_holds(state_row, saved_state)
-        _now_holds(conversation, saved_conversation)
+        return saved_conversation, saved_state
 
-    def state_data(self, state_row: DialogState) -> dict[str, Any]:
+    def state_data(self, state_row: StoredDialog) -> dict[str, Any]:
         """The dialog state, opened; raises `NoteKeyError` when its key is not configured."""
         document: dict[str, Any] = json.loads(
             self._cipher.open(state_row.document, state_row.encrypted)
         )
         return document
 
-    def goal_of(self, conversation: PrepConversation) -> str | None:
+    def goal_of(self, conversation: StoredPrep) -> str | None:
         """The conversation's goal, opened (a placeholder when its key is not configured)."""
         return self._cipher.open_or(conversation.goal, conversation.goal_encrypted, UNREADABLE)
 
-    async def notes_of(self, conversation: PrepConversation) -> list[NoteView]:
+    async def notes_of(self, conversation: StoredPrep) -> list[NoteView]:
         """The notes of `conversation`, opened, in coaching-step order (a note whose key is
         not configured reads as a placeholder)."""
-        rows = await self._session.scalars(
-            select(Note).where(self._owned(Note), Note.conversation_id == conversation.id)
-        )
+        rows = await self._run(sql.NOTES, conversation=conversation.id)
         views = [
             NoteView(
-                note.step,
-                self._cipher.open_or(note.body, note.encrypted, UNREADABLE),
-                note.updated_at,
+                row.step, self._cipher.open_or(row.body, row.encrypted, UNREADABLE), row.updated_at
             )
-            for note in rows
+            for row in rows
         ]
         return sorted(views, key=_step_rank)
 
@@ -278,11 +264,11 @@ class PrepStore:
         models = (Note, DialogState, Nudge, TrackedOutcome, TeamsConversationReference,
                   SlackAssistantThread)  # fmt: skip
         for model in models:
-            await self._session.execute(delete(model).where(self._owned(model)))
-        deleted = await self._session.execute(
+            await self._connection.execute(delete(model).where(self._owned(model)))
+        deleted = await self._connection.execute(
             delete(PrepConversation).where(self._owned(PrepConversation))
         )
-        await self._session.execute(delete(User).where(self._owned(User)))
+        await self._connection.execute(delete(User).where(self._owned(User)))
         return cast(CursorResult[Any], deleted).rowcount
 
     async def track_outcome(
@@ -292,23 +278,23 @@ class PrepStore:
         `follow_up_on`; a `status` of None: it has none (any earlier record goes)."""
         owned = and_(self._owned(TrackedOutcome), TrackedOutcome.conversation_id == conversation_id)
         if status is None:
-            await self._session.execute(delete(TrackedOutcome).where(owned))
+            await self._connection.execute(delete(TrackedOutcome).where(owned))
             return
         _check_length(status, STEP_LENGTH, "outcome status")
-        table, now = cast(Table, TrackedOutcome.__table__), utcnow()
+        table, now = sql.table(TrackedOutcome), utcnow()
         values = {"status": status, "follow_up_on": follow_up_on, "updated_at": now}
-        statement = insert_into(self._session, table).values(
+        statement = insert_into(self._connection, table).values(
             conversation_id=conversation_id, **self._owner, **values
         )
-        await self._session.execute(
+        await self._connection.execute(
             statement.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values)
         )
 
-    async def tracked_outcomes(self) -> list[tuple[PrepConversation, DialogState]]:
+    async def tracked_outcomes(self) -> list[tuple[StoredPrep, StoredDialog]]:
         """This person's conversations that have a measured outcome, with their dialog state
         (where the outcome is), most recently updated first."""
         query = (
-            select(PrepConversation, DialogState)
+            select(*sql.PREP_COLUMNS, *sql.DIALOG_COLUMNS)
             .join(DialogState, DialogState.conversation_id == PrepConversation.id)
             .join(TrackedOutcome, TrackedOutcome.conversation_id == PrepConversation.id)
             .where(
@@ -318,7 +304,7 @@ class PrepStore:
             )
             .order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc())
         )
-        return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]
+        return [_pair(row) for row in await self._connection.execute(query)]
 
     async def set_nudges(self, opt_in: bool) -> None:
         """Opt in, or out: out also stops nudges about open preps, at once."""
@@ -341,22 +327,25 @@ class PrepStore:
         _check_length(tz, 64, "time zone")
         await self._update_user(time_zone=tz)
 
+    async def _run(self, statement: Executable, **parameters: Any) -> Result[Any]:
+        """Run one of the statements built once, for this person."""
+        return await self._connection.execute(statement, {**self._owner_params, **parameters})
+
     async def _update_user(self, **values: object) -> None:
         """Set columns of the person's user row (callers have ensured the person first)."""
-        statement = _user_update(tuple(sorted(values)))
-        await self._session.execute(statement, {**self._owner_params, **_new(values)})
+        await self._run(sql.user_update(tuple(sorted(values))), **sql.new(values))
 
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
         note = {"conversation_id": conversation_id, **self._owner, "step": step, "body": body,
                 "encrypted": encrypted, "created_at": now, "updated_at": now}  # fmt: skip
-        await self._session.execute(_PUT_NOTE[dialect_of(self._session)], note)
+        await self._connection.execute(sql.PUT_NOTE[dialect_of(self._connection)], note)
 
     def _check_turn(
         self,
-        conversation: PrepConversation,
-        state_row: DialogState,
+        conversation: StoredPrep,
+        state_row: StoredDialog,
         step: str,
         status: str,
         notes: Mapping[str, str],
@@ -371,15 +360,19 @@ class PrepStore:
     def _seal_document(self, data: Mapping[str, Any]) -> tuple[str, bool]:
         return self._cipher.seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
-    def _settings(self, tenant: Tenant, user: User) -> PersonSettings:
-        """The settings a turn needs; a mission whose key is gone is left out (and logged)."""
+    def _settings(self, row: Row[Any]) -> PersonSettings:
+        """The settings a turn needs (from `PERSON_COLUMNS`, first in `row`); a mission whose
+        key is gone is left out (and logged)."""
+        month, mission, mission_encrypted, model_voice, time_zone, opt_in, date_order = tuple(
+            row[:_PERSON_WIDTH]
+        )
         return PersonSettings(
-            fiscal_year_start_month=tenant.fiscal_year_start_month,
-            mission=self._cipher.open_or(tenant.mission, tenant.mission_encrypted, None),
-            time_zone=user.time_zone,
-            nudges_opt_in=user.nudges_opt_in,
-            date_order=user.date_order,
-            model_voice=tenant.model_voice,
+            fiscal_year_start_month=month,
+            mission=self._cipher.open_or(mission, mission_encrypted, None),
+            time_zone=time_zone,
+            nudges_opt_in=opt_in,
+            date_order=date_order,
+            model_voice=model_voice,
         )
 
     def _owned(self, model: type[OwnedByPerson]) -> ColumnElement[bool]:
@@ -389,22 +382,18 @@ class PrepStore:
             model.user_id == self._user.user,
         )
 
-    def _conversations(self) -> Select[PrepConversation]:
-        return select(PrepConversation).where(self._owned(PrepConversation))
+
+def _pair(row: Sequence[Any]) -> tuple[StoredPrep, StoredDialog]:
+    """A conversation and its dialog state from a row of `PREP_COLUMNS, DIALOG_COLUMNS`."""
+    return _prep(row[:_PREP_WIDTH]), _dialog(row[_PREP_WIDTH:])
 
 
-def _latest_updated(query: Latest) -> Latest:
-    return query.order_by(PrepConversation.updated_at.desc(), PrepConversation.id.desc()).limit(1)
+def _prep(values: Sequence[Any]) -> StoredPrep:
+    return StoredPrep(*values)
 
 
-def _now_holds(row: DialogState | PrepConversation, values: Mapping[str, Any]) -> None:
-    """Set a loaded row's attributes to values just written with Core (not to be flushed)."""
-    for key, value in values.items():
-        set_committed_value(row, key, value)
-
-
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
+def _dialog(values: Sequence[Any]) -> StoredDialog:
+    return StoredDialog(*values)
 
 
 def _step_rank(note: NoteView) -> tuple[int, str]:
@@ -415,112 +404,3 @@ def _step_rank(note: NoteView) -> tuple[int, str]:
 def _check_length(value: str, limit: int, what: str) -> None:
     if not value or len(value) > limit:
         raise ValueError(f"{what} must be 1 to {limit} characters")
-
-
-# The statements every turn runs, built once: SQLAlchemy then reuses their compiled form
-# without building a cache key each time. The person comes as the `of_*` parameters.
-def _owned_by_parameters(model: type[OwnedByPerson]) -> ColumnElement[bool]:
-    return and_(
-        model.platform == bindparam("of_platform"),
-        model.tenant_id == bindparam("of_tenant_id"),
-        model.user_id == bindparam("of_user_id"),
-    )
-
-
-def _new(values: Mapping[str, Any]) -> dict[str, Any]:
-    """`values` as the parameters of a statement whose SET clause is `_set(values)`."""
-    return {f"new_{column}": value for column, value in values.items()}
-
-
-def _set(*columns: str) -> dict[str, BindParameter[Any]]:
-    return {column: bindparam(f"new_{column}") for column in columns}
-
-
-_SAME_TENANT = and_(User.platform == Tenant.platform, User.tenant_id == Tenant.tenant_id)
-# Read again after a Core UPDATE of the user row in the same session: the rows loaded then
-# are refreshed, not taken as they were from the session's identity map.
-_PERSON = (
-    select(Tenant, User)
-    .join(User, _SAME_TENANT)
-    .where(_owned_by_parameters(User))
-    .execution_options(populate_existing=True)
-)
-_OPEN_TURN = _latest_updated(
-    select(Tenant, User, PrepConversation, DialogState)
-    .select_from(User)
-    .join(Tenant, _SAME_TENANT)
-    .outerjoin(
-        _table(PrepConversation).join(
-            _table(DialogState),
-            and_(
-                DialogState.conversation_id == PrepConversation.id,
-                _owned_by_parameters(DialogState),
-            ),
-        ),
-        and_(
-            _owned_by_parameters(PrepConversation),
-            PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
-        ),
-    )
-    .where(_owned_by_parameters(User))
-)
-_OPEN_WITH = _latest_updated(
-    select(PrepConversation).where(
-        _owned_by_parameters(PrepConversation),
-        PrepConversation.stakeholder == bindparam("stakeholder"),
-        PrepConversation.status.in_(OPEN_STATUSES),
-    )
-)
-_CONVERSATION = select(PrepConversation).where(
-    _owned_by_parameters(PrepConversation), PrepConversation.id == bindparam("conversation")
-)
-_STATE = select(DialogState).where(
-    _owned_by_parameters(DialogState), DialogState.conversation_id == bindparam("conversation")
-)
-# A person's tenant and user rows, unless another turn inserted them first.
-_NEW_TENANT = inserts_by_dialect(_table(Tenant), lambda insert: insert.on_conflict_do_nothing())
-_NEW_USER = inserts_by_dialect(_table(User), lambda insert: insert.on_conflict_do_nothing())
-_NEW_CONVERSATION = insert(_table(PrepConversation)).returning(PrepConversation.id)
-_NEW_STATE = insert(_table(DialogState))
-_PAUSE_OTHERS = (
-    update(_table(PrepConversation))
-    .where(
-        _owned_by_parameters(PrepConversation),
-        PrepConversation.status == ConversationStatus.IN_PROGRESS.value,
-        PrepConversation.id != bindparam("keep"),
-    )
-    .values(status=ConversationStatus.PAUSED.value)
-)
-
-
-@cache
-def _user_update(columns: tuple[str, ...]) -> Executable:
-    """The UPDATE of these columns of a person's user row, built once per set of columns."""
-    return update(_table(User)).where(_owned_by_parameters(User)).values(_set(*columns))
-
-
-_SAVE_STATE = (
-    update(_table(DialogState))
-    .where(
-        DialogState.conversation_id == bindparam("conversation"),
-        DialogState.version == bindparam("seen_version"),
-        _owned_by_parameters(DialogState),
-    )
-    .values(_set("step", "document", "encrypted", "updated_at", "version"))
-)
-
-
-def _rewriting_note(statement: postgresql.Insert | sqlite.Insert) -> Executable:
-    """The INSERT of a note that, on its (conversation, step), rewrites that note's text."""
-    rewrite = {column: statement.excluded[column] for column in ("body", "encrypted", "updated_at")}
-    return statement.on_conflict_do_update(
-        index_elements=[Note.conversation_id, Note.step], set_=rewrite
-    )
-
-
-_PUT_NOTE = inserts_by_dialect(_table(Note), _rewriting_note)
-_SAVE_CONVERSATION = (
-    update(_table(PrepConversation))
-    .where(PrepConversation.id == bindparam("conversation"), _owned_by_parameters(PrepConversation))
-    .values(_set("status", "goal", "goal_encrypted", "planned_date", "updated_at"))
-)

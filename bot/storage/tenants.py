@@ -4,11 +4,13 @@ whether a configured model may voice the stakeholder in rehearsal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.crypto import NoteCipher
+from bot.storage.db import insert_into
 from bot.storage.models import Tenant
 
 MAX_MISSION = 600
@@ -24,7 +26,7 @@ class TenantSettings:
 
 
 async def configure_tenant(
-    session: AsyncSession,
+    connection: AsyncConnection,
     cipher: NoteCipher,
     platform: str,
     tenant: str,
@@ -42,21 +44,26 @@ async def configure_tenant(
         raise ValueError("the fiscal year starts in a month from 1 to 12")
     if mission is not None and len(mission) > MAX_MISSION:
         raise ValueError(f"keep the mission under {MAX_MISSION} characters")
-    query = select(Tenant).where(Tenant.platform == platform, Tenant.tenant_id == tenant)
-    row = (await session.execute(query)).scalar_one_or_none()
-    if row is None:
-        row = Tenant(
-            platform=platform, tenant_id=tenant, fiscal_year_start_month=1, model_voice=True
-        )
-        session.add(row)
+    changes: dict[str, Any] = {}
     if fiscal_year_start_month is not None:
-        row.fiscal_year_start_month = fiscal_year_start_month
+        changes["fiscal_year_start_month"] = fiscal_year_start_month
     if mission is not None:
-        row.mission, row.mission_encrypted = cipher.seal_optional(mission.strip() or None)
+        changes["mission"], changes["mission_encrypted"] = cipher.seal_optional(
+            mission.strip() or None
+        )
     if model_voice is not None:
-        row.model_voice = model_voice
-    await session.flush()
-    opened = cipher.open_or(row.mission, row.mission_encrypted, None)
-    return TenantSettings(
-        platform, tenant, row.fiscal_year_start_month, opened, model_voice=row.model_voice
+        changes["model_voice"] = model_voice
+    tenants = cast(Table, Tenant.__table__)
+    this = (tenants.c.platform == platform) & (tenants.c.tenant_id == tenant)
+    new_tenant = {"platform": platform, "tenant_id": tenant, "fiscal_year_start_month": 1,
+                  "model_voice": True, "mission_encrypted": False}  # fmt: skip
+    await connection.execute(
+        insert_into(connection, tenants).values(new_tenant).on_conflict_do_nothing()
     )
+    if changes:
+        await connection.execute(update(tenants).where(this).values(changes))
+    columns = (tenants.c.fiscal_year_start_month, tenants.c.mission, tenants.c.mission_encrypted,
+               tenants.c.model_voice)  # fmt: skip
+    month, sealed, encrypted, voice = (await connection.execute(select(*columns).where(this))).one()
+    opened = cipher.open_or(sealed, encrypted, None)
+    return TenantSettings(platform, tenant, month, opened, model_voice=voice)

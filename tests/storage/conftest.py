@@ -23,9 +23,9 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
-async def replica(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions of a second engine on the same database, as another process or replica has:
-    its turns race ours (within one process, SQLite turns queue for the one connection)."""
+async def replica(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A second engine on the same database, as another process or replica has: its turns
+    race ours (within one process, SQLite turns queue for the one connection)."""
     engine = create_database(database_url)
-    yield session_factory(engine)
+    yield engine
     await engine.dispose()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.crypto import UNREADABLE, NoteCipher, NoteKeyError
+from bot.storage.db import session_factory
 from bot.storage.prep_store import PrepStore
 from bot.storage.sealed import rotate_sealed
 from bot.users import UserRef
-
-Sessions = async_sessionmaker[AsyncSession]
 
 ALICE = UserRef("teams", "contoso", "aad-1")
 SECRET = "The VP of Sales thinks the training is a waste of selling time."
@@ -46,9 +45,9 @@ def test_a_bad_key_is_refused_with_its_position() -> None:
         NoteCipher([KEY_A, b"not-a-key"])
 
 
-async def write_note(sessions: Sessions, cipher: NoteCipher) -> int:
-    async with sessions() as session:
-        store = PrepStore(session, ALICE, cipher)
+async def write_note(engine: AsyncEngine, cipher: NoteCipher) -> int:
+    async with engine.connect() as connection:
+        store = PrepStore(connection, ALICE, cipher)
         await store.ensure_person()
         conversation = await store.start_conversation("sales", "feel", {})
         state = await store.load_state(conversation)
@@ -62,13 +61,13 @@ async def write_note(sessions: Sessions, cipher: NoteCipher) -> int:
             planned_date=None,
             notes={"feel": SECRET},
         )
-        await session.commit()
+        await connection.commit()
         return conversation.id
 
 
-async def read_notes(sessions: Sessions, cipher: NoteCipher, conversation_id: int) -> list[str]:
-    async with sessions() as session:
-        store = PrepStore(session, ALICE, cipher)
+async def read_notes(engine: AsyncEngine, cipher: NoteCipher, conversation_id: int) -> list[str]:
+    async with engine.connect() as connection:
+        store = PrepStore(connection, ALICE, cipher)
         conversation = await store.get_conversation(conversation_id)
         assert conversation is not None
         return [note.text for note in await store.notes_of(conversation)]
@@ -80,56 +79,50 @@ async def stored_bodies(engine: AsyncEngine) -> list[tuple[str, bool]]:
         return [(body, bool(encrypted)) for body, encrypted in rows]
 
 
-async def test_with_a_key_the_database_holds_only_ciphertext(
-    sessions: Sessions, engine: AsyncEngine
-) -> None:
-    conversation_id = await write_note(sessions, NoteCipher([KEY_A]))
+async def test_with_a_key_the_database_holds_only_ciphertext(engine: AsyncEngine) -> None:
+    conversation_id = await write_note(engine, NoteCipher([KEY_A]))
 
     [(body, encrypted)] = await stored_bodies(engine)
     assert encrypted
     assert SECRET not in body and "VP of Sales" not in body
-    assert await read_notes(sessions, NoteCipher([KEY_A]), conversation_id) == [SECRET]
+    assert await read_notes(engine, NoteCipher([KEY_A]), conversation_id) == [SECRET]
 
 
-async def test_without_a_key_the_database_holds_plain_text(
-    sessions: Sessions, engine: AsyncEngine
-) -> None:
-    conversation_id = await write_note(sessions, NoteCipher([]))
+async def test_without_a_key_the_database_holds_plain_text(engine: AsyncEngine) -> None:
+    conversation_id = await write_note(engine, NoteCipher([]))
 
     assert await stored_bodies(engine) == [(SECRET, False)]
-    assert await read_notes(sessions, NoteCipher([]), conversation_id) == [SECRET]
+    assert await read_notes(engine, NoteCipher([]), conversation_id) == [SECRET]
 
 
 async def test_rotating_keys_keeps_notes_readable_and_retires_the_old_key(
-    sessions: Sessions, engine: AsyncEngine
+    engine: AsyncEngine,
 ) -> None:
-    conversation_id = await write_note(sessions, NoteCipher([KEY_A]))
+    conversation_id = await write_note(engine, NoteCipher([KEY_A]))
     [(before, _)] = await stored_bodies(engine)
 
     new_first = NoteCipher([KEY_B, KEY_A])
-    assert await read_notes(sessions, new_first, conversation_id) == [SECRET]
-    assert await read_notes(sessions, NoteCipher([KEY_B]), conversation_id) == [UNREADABLE]
+    assert await read_notes(engine, new_first, conversation_id) == [SECRET]
+    assert await read_notes(engine, NoteCipher([KEY_B]), conversation_id) == [UNREADABLE]
 
-    assert (await rotate_sealed(sessions, new_first)).rotated["notes"] == 1
+    assert (await rotate_sealed(session_factory(engine), new_first)).rotated["notes"] == 1
 
     [(after, encrypted)] = await stored_bodies(engine)
     assert encrypted and after != before and SECRET not in after
-    assert await read_notes(sessions, NoteCipher([KEY_B]), conversation_id) == [SECRET]
-    assert await read_notes(sessions, NoteCipher([KEY_C]), conversation_id) == [UNREADABLE]
+    assert await read_notes(engine, NoteCipher([KEY_B]), conversation_id) == [SECRET]
+    assert await read_notes(engine, NoteCipher([KEY_C]), conversation_id) == [UNREADABLE]
 
 
-async def test_rotation_encrypts_notes_written_before_a_key_was_set(
-    sessions: Sessions, engine: AsyncEngine
-) -> None:
-    conversation_id = await write_note(sessions, NoteCipher([]))
+async def test_rotation_encrypts_notes_written_before_a_key_was_set(engine: AsyncEngine) -> None:
+    conversation_id = await write_note(engine, NoteCipher([]))
 
-    assert (await rotate_sealed(sessions, NoteCipher([KEY_A]))).rotated["notes"] == 1
+    assert (await rotate_sealed(session_factory(engine), NoteCipher([KEY_A]))).rotated["notes"] == 1
 
     [(body, encrypted)] = await stored_bodies(engine)
     assert encrypted and SECRET not in body
-    assert await read_notes(sessions, NoteCipher([KEY_A]), conversation_id) == [SECRET]
+    assert await read_notes(engine, NoteCipher([KEY_A]), conversation_id) == [SECRET]
 
 
-async def test_rotation_needs_a_key(sessions: Sessions) -> None:
+async def test_rotation_needs_a_key(engine: AsyncEngine) -> None:
     with pytest.raises(NoteKeyError, match="PREPTALK_ENCRYPTION_KEYS"):
-        await rotate_sealed(sessions, NoteCipher([]))
+        await rotate_sealed(session_factory(engine), NoteCipher([]))

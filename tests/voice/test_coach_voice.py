@@ -150,7 +150,7 @@ async def test_while_the_model_thinks_the_turn_holds_no_connection_and_others_go
     rehearsal = asyncio.create_task(coach.answer(ALICE, rehearse(briefed.id)))
     try:
         await chat_api.wait_for_call()
-        pool = coach.sessions.kw["bind"].pool
+        pool = coach.engine.pool
         assert pool.checkedout() == 0  # on SQLite the process has one connection
         async with asyncio.timeout(10):
             colleague = await coach.handle(

@@ -24,7 +24,7 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.channels.slack.assistant import AssistantPanel, thread_of_click, thread_of_message
 from bot.channels.slack.blocks import escape, fallback_text, turn_blocks
@@ -51,6 +51,7 @@ from bot.routing import answer_text
 from bot.runtime import Services
 from bot.storage.assistant_threads import AssistantThread
 from bot.storage.inbox import ClaimedTurn, Payload
+from bot.storage.transactions import transaction
 from bot.users import UserRef
 
 log = logging.getLogger(__name__)
@@ -292,15 +293,15 @@ async def _recorded_in_turn(
     coached answer goes; None: where a command's answer goes (`where_answered`)."""
     coached: list[Answer] = []
 
-    async def store(session: AsyncSession, answer: Answer) -> None:
-        await record(session, _stored(answer, destination or where_answered(answer)))
+    async def store(connection: AsyncConnection, answer: Answer) -> None:
+        await record(connection, _stored(answer, destination or where_answered(answer)))
         coached.append(answer)
 
     with recording(store):
         answer, where = await work()
     if not any(answer is given for given in coached):
-        async with services.sessions.begin() as session:
-            await record(session, _stored(answer, where))
+        async with transaction(services.engine) as connection:
+            await record(connection, _stored(answer, where))
     return answer, where
 
 

@@ -23,7 +23,7 @@ from botbuilder.core import Bot, TurnContext  # type: ignore[import-untyped]
 from botbuilder.integration.aiohttp import CloudAdapter  # type: ignore[import-untyped]
 from botbuilder.schema import Activity  # type: ignore[import-untyped]
 from botframework.connector.auth import AuthenticateRequestResult  # type: ignore[import-untyped]
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.channels.teams.activities import teams_user
 from bot.channels.teams.delivery import card_activity
@@ -109,8 +109,8 @@ def delivery_id_of(activity: Activity) -> str:
 
 
 def _stored_by(record: StoreAnswer) -> RecordAnswer:
-    async def store(session: AsyncSession, answer: Answer) -> None:
-        await record(session, {
+    async def store(connection: AsyncConnection, answer: Answer) -> None:
+        await record(connection, {
             "prep_id": answer.prep_id,
             "replies": [reply.model_dump(mode="json") for reply in answer.replies],
         })  # fmt: skip
