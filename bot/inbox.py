@@ -33,6 +33,9 @@ from bot.users import UserRef
 
 log = logging.getLogger(__name__)
 PEOPLE_AT_ONCE = 16
+# How long a stopping server lets the turns it is answering finish (a reply held by a 429
+# can take longer): one still going then is cancelled, and taken up again after its lease.
+STOP_GRACE_SECONDS = 5.0
 
 
 class TurnProcessor(Protocol):
@@ -84,6 +87,7 @@ class TurnInbox:
         self._held: dict[int, ClaimedTurn] = {}  # turns being answered, by id: leases to renew
         self._renewing: asyncio.Task[None] | None = None
         self._draining_soon: set[asyncio.Task[int]] = set()  # drains `drain_soon` started
+        self._stopped = False
 
     def serve(self, platform: str, processor: TurnProcessor) -> None:
         """Answer `platform`'s turns with `processor` (a channel calls this when mounted)."""
@@ -106,12 +110,14 @@ class TurnInbox:
         self, connection: AsyncConnection, arrival: _Arrival
     ) -> tuple[bool, tuple[ClaimedTurn, datetime] | None]:
         """Store a turn; lease the person's oldest (with when its lease ends) unless a drain
-        runs for them here (it looks again) or their platform is answered elsewhere."""
+        runs for them here (it looks again), their platform is answered elsewhere or this
+        server is stopping."""
         user = arrival.user
         stored = await inbox.receive(
             connection, self._cipher, user, arrival.delivery_id, arrival.kind, arrival.payload
         )
-        if not stored or user in self._draining or user.platform not in self._processors:
+        answered_here = user.platform in self._processors and not self._stopped
+        if not stored or not answered_here or user in self._draining:
             return stored, None
         now = self._clock()
         ready = await inbox.claim_next(connection, self._cipher, user, now, self.lease)
@@ -123,8 +129,8 @@ class TurnInbox:
         While a drain for `user` runs here, another call only asks it to look once more: a
         look sees every turn stored before it began, so the ask is forgotten when one begins,
         and a drain ends when its last look found nothing and no ask came in since."""
-        if user.platform not in self._processors:
-            return 0  # left to a server where that platform is on
+        if user.platform not in self._processors or self._stopped:
+            return 0  # left to a server where that platform is on, or to the next start
         if user in self._draining:
             self._draining[user] = True
             return 0
@@ -152,6 +158,20 @@ class TurnInbox:
         task = asyncio.create_task(self.drain(user))
         self._draining_soon.add(task)
         task.add_done_callback(self._drained)
+
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Answer no more turns here: let the drains under way finish for up to `grace`
+        seconds, then cancel those still going (their turns stay in the inbox, leased, and are
+        answered after the lease). Before the database pool closes: a drain cut off by the
+        pool, or by the event loop's end, would leave its connection checked out."""
+        self._stopped = True
+        drains = set(self._draining_soon)
+        if not drains:
+            return
+        _done, going = await asyncio.wait(drains, timeout=grace)
+        for task in going:
+            task.cancel()
+        await asyncio.gather(*going, return_exceptions=True)
 
     def _drained(self, task: asyncio.Task[int]) -> None:
         self._draining_soon.discard(task)

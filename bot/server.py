@@ -42,11 +42,13 @@ def create_app(settings: Settings, slack_socket_mode: bool = False) -> web.Appli
     services = Services(settings, coach, engine)
     app[SERVICES_KEY] = services
 
-    async def dispose(_app: web.Application) -> None:
+    inbox = inbox_of(app, services)
+
+    async def stop_and_dispose(_app: web.Application) -> None:
+        await inbox.stop()  # no turn's transaction is left open when the pool closes
         await engine.dispose()
 
-    app.on_cleanup.append(dispose)
-    inbox = inbox_of(app, services)
+    app.on_cleanup.append(stop_and_dispose)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readiness(engine, migrate.head_revision()))
     app.router.add_get("/metrics", _metrics_page(services, metrics))

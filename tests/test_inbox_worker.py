@@ -221,3 +221,46 @@ async def test_the_leases_of_turns_being_answered_are_renewed_until_they_are_ans
 
     assert await asyncio.gather(*draining) == [1, 1]
     assert set((await _leases(coach)).values()) == {None}, "settled turns hold no lease"
+
+
+async def test_a_stopping_server_lets_a_quick_turn_finish_and_answers_no_more(
+    coach: Coach,
+) -> None:
+    channel = HeldAnswers()
+    worker = TurnInbox(coach, LEASE)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    worker.drain_soon(ANA)
+    await channel.started.wait()
+
+    stopping = asyncio.create_task(worker.stop(grace=30))
+    channel.release.set()
+    await stopping
+
+    assert channel.answered == ["first"]
+    assert await _statuses(coach) == ["done"]
+    await worker.receive(ANA, "event:Ev2", "message", {"text": "after the stop"})
+    assert await worker.drain(ANA) == 0, "kept for the next start"
+    assert await _statuses(coach) == ["done", "pending"]
+
+
+async def test_a_stopping_server_cuts_a_slow_turn_off_and_keeps_it_for_later(
+    coach: Coach,
+) -> None:
+    channel = HeldAnswers()  # never released: a reply held up for longer than the grace
+    worker = TurnInbox(coach, LEASE)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": "slow"})
+    worker.drain_soon(ANA)
+    await channel.started.wait()
+
+    await worker.stop(grace=0.01)
+
+    assert coach.engine.pool.checkedout() == 0, "no connection left with the cut-off drain"
+    assert await _statuses(coach) == ["claimed"], "still leased: answered after the lease"
+
+
+async def _statuses(coach: Coach) -> list[str]:
+    async with coach.engine.connect() as connection:
+        found = await connection.execute(select(InboxTurn.status).order_by(InboxTurn.id))
+        return [str(status) for status in found.scalars()]
