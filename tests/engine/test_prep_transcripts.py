@@ -217,6 +217,28 @@ def test_weekdays_with_a_day_or_a_time_are_read_as_meant(said: str, meant: date)
 @pytest.mark.parametrize(
     ("said", "meant"),
     [
+        ("Christmas Eve", date(2026, 12, 24)),
+        ("new year's day", date(2027, 1, 1)),
+        ("the last Friday before Christmas", date(2026, 12, 18)),  # Christmas is a Friday
+        ("the first Monday after New Year", date(2027, 1, 4)),
+        ("the Tuesday before the 10th", date(2026, 12, 8)),
+        ("the Thursday before end of March", date(2027, 3, 25)),
+        ("the week after next", date(2026, 12, 14)),  # its Monday, as "next week" is read
+        ("the Friday after next", date(2026, 12, 18)),  # a week after "next Friday"
+    ],
+)
+def test_holidays_and_days_around_them_are_read_as_meant(said: str, meant: date) -> None:
+    reading = read_date(said, date(2026, 11, 30))
+    assert reading is not None and reading.day == meant
+
+
+def test_a_day_around_something_that_is_no_date_is_not_read() -> None:
+    assert read_date("the Friday before the launch", date(2026, 11, 30)) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
         ("end of Q1", date(2027, 3, 31)),
         ("after the close", date(2027, 1, 4)),  # the Monday after the quarter closes
         ("start of next quarter", date(2027, 1, 1)),
