@@ -222,6 +222,8 @@ class TurnInbox:
     ) -> ClaimedTurn | None:
         turn, status = settling
         await inbox.settle(connection, turn.id, status)
+        if self._stopped:  # the person's next turn waits for the next start
+            return None
         return await inbox.claim_next(
             connection, self._cipher, turn.user, self._clock(), self.lease
         )

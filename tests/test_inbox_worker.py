@@ -232,16 +232,16 @@ async def test_a_stopping_server_lets_a_quick_turn_finish_and_answers_no_more(
     await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
     worker.drain_soon(ANA)
     await channel.started.wait()
+    await worker.receive(ANA, "event:Ev2", "message", {"text": "next"})
 
     stopping = asyncio.create_task(worker.stop(grace=30))
     channel.release.set()
     await stopping
 
-    assert channel.answered == ["first"]
-    assert await _statuses(coach) == ["done"]
-    await worker.receive(ANA, "event:Ev2", "message", {"text": "after the stop"})
+    assert channel.answered == ["first"], "the turn under way finished; the next one waits"
+    await worker.receive(ANA, "event:Ev3", "message", {"text": "after the stop"})
     assert await worker.drain(ANA) == 0, "kept for the next start"
-    assert await _statuses(coach) == ["done", "pending"]
+    assert await _statuses(coach) == ["done", "pending", "pending"]
 
 
 async def test_a_stopping_server_cuts_a_slow_turn_off_and_keeps_it_for_later(

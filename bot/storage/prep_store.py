@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -158,9 +158,18 @@ class PrepStore:
                  "updated_at": now}  # fmt: skip
         await self._connection.execute(sql.NEW_STATE, state)
         return StoredPrep(
-            conversation_id, self._user.platform, self._user.tenant, self._user.user,
-            stakeholder, ConversationStatus.IN_PROGRESS.value, None, False, None, now, now,
-        )  # fmt: skip
+            id=conversation_id,
+            platform=self._user.platform,
+            tenant_id=self._user.tenant,
+            user_id=self._user.user,
+            stakeholder=stakeholder,
+            status=ConversationStatus.IN_PROGRESS.value,
+            goal=None,
+            goal_encrypted=False,
+            planned_date=None,
+            created_at=now,
+            updated_at=now,
+        )
 
     async def open_conversation_for(self, stakeholder: str) -> StoredPrep | None:
         """The most recently updated unfinished (in progress or paused) talk with `stakeholder`."""
@@ -202,38 +211,31 @@ class PrepStore:
         goal: str | None,
         planned_date: date | None,
         notes: Mapping[str, str],
-    ) -> tuple[StoredPrep, StoredDialog]:
+    ) -> None:
         """Store the outcome of a turn; raises `ConcurrentTurn` if another turn saved first.
 
-        Two UPDATEs, the state's guarded by its version (and a note per step written);
-        returns the conversation and dialog state as they now are."""
+        Two UPDATEs, the state's guarded by its version, and a note per step written."""
         self._check_turn(conversation, state_row, step, status, notes)
         conversation_id, now = conversation.id, utcnow()
         document, encrypted = self._seal_document(data)
-        saved_state = replace(state_row, step=step, document=document, encrypted=encrypted,
-                              version=state_row.version + 1)  # fmt: skip
+        saved_state = {"step": step, "document": document, "encrypted": encrypted,
+                       "version": state_row.version + 1, "updated_at": now}  # fmt: skip
         saved = await self._run(
-            sql.SAVE_STATE,
-            **sql.new({"step": step, "document": document, "encrypted": encrypted,
-                       "version": saved_state.version, "updated_at": now}),
+            sql.SAVE_STATE, **sql.new(saved_state),
             conversation=conversation_id, seen_version=state_row.version,
         )  # fmt: skip
         if not cast(CursorResult[Any], saved).rowcount:
             raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
         sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
-        saved_conversation = replace(
-            conversation, status=ConversationStatus(status).value, goal=sealed_goal,
-            goal_encrypted=goal_encrypted, planned_date=planned_date, updated_at=now,
-        )  # fmt: skip
-        changed = ("status", "goal", "goal_encrypted", "planned_date", "updated_at")
+        saved_conversation = {
+            "status": ConversationStatus(status).value, "goal": sealed_goal,
+            "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
+        }  # fmt: skip
         await self._run(
-            sql.SAVE_CONVERSATION,
-            **sql.new({column: getattr(saved_conversation, column) for column in changed}),
-            conversation=conversation_id,
+            sql.SAVE_CONVERSATION, **sql.new(saved_conversation), conversation=conversation_id
         )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
-        return saved_conversation, saved_state
 
     def state_data(self, state_row: StoredDialog) -> dict[str, Any]:
         """The dialog state, opened; raises `NoteKeyError` when its key is not configured."""
