@@ -51,6 +51,12 @@ _VAGUE = re.compile(
     r"(?:early |sometime |some time |(?:at )?the start of )?"
     r"next (?:(?P<month>month)|year)|(?:early )?in the new year"
 )
+_LEAD_IN = re.compile(r"^(?:(?:on|at|by|for|around|about|maybe|say)\s+)+")
+# Office shorthand for days and ends of periods.
+_SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2moro": "tomorrow",
+               "eow": "end of the week", "eom": "end of the month",
+               "eoq": "end of the quarter", "eoy": "end of the year"}  # fmt: skip
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(_SHORTHANDS) + r")\b")
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
 
@@ -94,8 +100,31 @@ class DateReading:
 def read_date(
     text: str, today: date, order: DateOrder | None = None, fiscal_year_start_month: int = 1
 ) -> DateReading | None:
-    """What the user meant by `text`, relative to `today`; None when it holds no date."""
+    """What the user meant by `text`, relative to `today`; None when it holds no date.
+
+    A date at the end of a sentence is read too ("we're meeting on the 3rd"), when the whole
+    of it is no date."""
     phrase = _phrase(text)
+    reading = _read(phrase, today, order, fiscal_year_start_month)
+    words = phrase.split(" ")
+    for start in range(1, len(words)):
+        if reading is not None:
+            break
+        tail = _LEAD_IN.sub("", " ".join(words[start:]))
+        reading = _read(tail, today, order, fiscal_year_start_month, in_a_sentence=True)
+    return reading
+
+
+def _read(
+    phrase: str,
+    today: date,
+    order: DateOrder | None,
+    fiscal_year_start_month: int,
+    in_a_sentence: bool = False,
+) -> DateReading | None:
+    """A whole phrase read as a date. `in_a_sentence`: it ends a longer text, so a month
+    alone counts only after "in" ("we may talk" names no May), and the general date parser,
+    which reads days into ordinary words, is not asked."""
     fiscal = _fiscal_reading(phrase, today, fiscal_year_start_month)
     if fiscal is not None:
         return fiscal
@@ -104,22 +133,27 @@ def read_date(
     vague = _VAGUE.fullmatch(phrase)
     if vague:  # a month or a year named loosely: which day in it?
         return DateReading(Action.ASK, month=today.month % 12 + 1 if vague["month"] else 1)
-    alone = re.fullmatch(rf"(?:in |some ?time in |during )?{MONTH}{YEAR}", phrase)
+    lead = "(?:in |some ?time in |during )" + ("" if in_a_sentence else "?")
+    alone = re.fullmatch(rf"{lead}{MONTH}{YEAR}", phrase)
     if alone:
         month, year = MONTHS[alone["month"]], alone["year"]
         first = month_start(month, int(year) if year else None, today)
         if year and (first > today + timedelta(days=HORIZON_DAYS) or first.year < today.year):
             return DateReading(Action.CONFIRM, day=first)
         return DateReading(Action.ASK, month=month)
-    day = phrase_day(phrase, today) or _fallback(phrase, today)
+    day = phrase_day(phrase, today)
+    if day is None and not in_a_sentence:
+        day = _fallback(phrase, today)
     return _settled(day, today) if day else None
 
 
 def _phrase(text: str) -> str:
-    """`text` as a date phrase: lower case, one space, no lead-in ("on", "by") or time of
-    day ("next tuesday at 3pm": the day is what is asked)."""
+    """`text` as a date phrase: lower case, one space, shorthand spelled out ("tmrw", "EOW"),
+    no lead-in ("on", "by") or time of day ("next tuesday at 3pm": the day is what is
+    asked)."""
     phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
-    phrase = re.sub(r"^(?:on|at|by|for|around|about|maybe|say)\s+", "", phrase).rstrip(".!?")
+    phrase = _SHORTHAND.sub(lambda match: _SHORTHANDS[match[0]], phrase)
+    phrase = _LEAD_IN.sub("", phrase).rstrip(".!?")
     return _TIME_OF_DAY.sub("", phrase)
 
 

@@ -236,6 +236,26 @@ def _weekday_around(match: re.Match[str], today: date) -> date | None:
     return next_weekday(anchor, weekday)
 
 
+def _day_around(match: re.Match[str], today: date) -> date | None:
+    """'The day after Boxing Day', 'the day before the 15th'."""
+    anchor = phrase_day(match["anchor"], today)
+    if anchor is None:
+        return None
+    return anchor + timedelta(days=1 if match["side"] == "after" else -1)
+
+
+def _week_of(match: re.Match[str], today: date) -> date | None:
+    """'The week of the 14th': the Monday of that week (as 'next week' is read)."""
+    anchor = phrase_day(match["anchor"], today)
+    return anchor - timedelta(days=anchor.weekday()) if anchor is not None else None
+
+
+def _end_of_week(match: re.Match[str], today: date) -> date:
+    """'End of the week' (its Friday), 'end of next week'."""
+    friday = today - timedelta(days=today.weekday()) + timedelta(days=4)
+    return friday + timedelta(weeks=1 if match["next"] else 0)
+
+
 def _week_after_next(match: re.Match[str], today: date) -> date:
     """'The week after next' (its Monday), 'the Friday after next': in the week after the
     coming one, as 'next Friday' is in the coming one."""
@@ -272,6 +292,9 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (r"after (?:the )?(?:holidays|christmas|new year'?s?|the new year)", _after_the_holidays),
     (_NAMED_DAY, _named_day),
     (rf"(?:the )?(?:week|{_WEEKDAY}) after next", _week_after_next),
+    (r"(?:the )?end of (?:the |this )?(?P<next>next )?(?:work ?)?week", _end_of_week),
+    (r"(?:the )?day (?P<side>before|after) (?P<anchor>.+)", _day_around),
+    (r"(?:the )?week (?:of|starting|beginning) (?P<anchor>.+)", _week_of),
     (
         rf"(?:the )?(?:(?:last|first|next) )?{_WEEKDAY} (?P<side>before|after) (?P<anchor>.+)",
         _weekday_around,

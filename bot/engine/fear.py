@@ -2,11 +2,12 @@
 
 A sentence frightens when it pairs a threat with a number in any form (91%, "one in three",
 "twelve million", "doubled", "every 11 seconds"), or speaks of doom ("only a matter of time",
-"attacks are at an all-time high"). The first sentence frightens with a threat alone. Not fear:
-a proof point with a number about what went well (won, grew, saved, stopped, never been
-breached); a number that only says how long ("a ten-minute course", "takes 10 minutes"); a
-threat named as the subject of training or a plan ("phishing practice",
-"breach response plan"); and the audience's own vocabulary ("breach notification" to Legal).
+"attacks are at an all-time high", "the business may not survive it"). The first sentence
+frightens with a threat alone. Not fear: a proof point with a number about what went well
+(won, grew, saved, stopped, never been breached); a number that only says how long ("a
+ten-minute course", "takes 10 minutes"); a threat named as the subject of training or a plan
+("phishing practice", "breach response plan") or as what people learn to handle ("spot a
+fake invoice"); and the audience's own vocabulary ("breach notification" to Legal).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _THREAT = re.compile(
     r"malware|spyware|leak(?:s|ed|ing)?|exposed|data loss|"
     r"los(?:e|es|ing|t) (?:(?:their|our|your|its|the|customer|client) )*(?:data|records|files)|"
     r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
+    r"fine (?:us|you|them|the company|companies|the business|firms)|"
     r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|"
     r"lost (?=[$€£\d]))",
     re.IGNORECASE,
@@ -37,7 +39,9 @@ _NUMBER = re.compile(
 _DOOM = re.compile(
     r"\b(matter of time|not if,? but when|question of if|(?:are|is) coming for|you(?:'re| are) "
     r"next|(?:we|you|they) (?:could|might|will) be next|getting worse|wake-?up call|"
-    r"easiest way in|sitting ducks?|tomorrow'?s headlines?|front pages?|make (?:the )?headlines)\b",
+    r"easiest way in|sitting ducks?|tomorrow'?s headlines?|front pages?|make (?:the )?headlines|"
+    r"(?:the )?next headlines?|(?:may|might|could|would|will) not survive|"
+    r"(?:won't|wouldn't|couldn't|can't) survive|(?:would|will|may|might|could) never recover)\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):
@@ -58,6 +62,12 @@ _TOPIC = re.compile(
     r"drill|tabletop|plan|playbook|policy|insurance|report|reporting|button|quiz|lesson)s?\b",
     re.IGNORECASE,
 )
+# A threat named as what people learn to handle: "learn to spot a fake invoice".
+_SKILL = re.compile(
+    r"\b(?:spot|recogni[sz]e|report|catch|detect|flag|avoid|check for)(?:s|ing)? (?:a |an |the "
+    r"|any |every )?(?:fake|phishing|scam|fraudulent|suspicious|malicious|spoofed)\b",
+    re.IGNORECASE,
+)
 _GOOD_NEWS = re.compile(
     r"\b(won|grew|grow|saved|save|never been (?:breached|hacked)|stopped|blocked|caught|"
     r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
@@ -73,7 +83,7 @@ def fear_sentence(
     `opening`: whether the first sentence is an opening, where a threat alone frightens (a
     reason naming the risk it removes is no opening)."""
     for index, quote in enumerate(sentences):
-        sentence = _without(_TOPIC.sub(" ", quote), known)
+        sentence = _without(_SKILL.sub(" ", _TOPIC.sub(" ", quote)), known)
         threat = _THREAT.search(sentence)
         if _DOOM.search(sentence) or (threat and _RECORD.search(sentence)):
             return "Doom talk puts people on the defensive.", quote

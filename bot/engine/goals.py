@@ -42,6 +42,8 @@ _LEAD_IN = re.compile(
     r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to)\b,?\s*)+", re.IGNORECASE
 )
 _OBJECT_START = frozenset("a an the one two three some more another".split())
+_SUBJECT_PRONOUNS = frozenset("we they you i he she".split())
+_RELATIVE = frozenset("who that which whose whom where".split())
 _CAUSATIVE = frozenset("get gets have has make makes want wants need needs ask let".split())
 _VERBS = frozenset(
     """
@@ -102,7 +104,8 @@ def _split_joined(clause: str) -> list[str]:
     pieces = _AND.split(clause)  # pieces at even positions, the joins between them at odd
     goals = [pieces[0]]
     for join, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if _starts_with_verb(piece) or (_has_own_verb(goals[-1]) and _has_to_verb(piece)):
+        own_verb = _has_own_verb(goals[-1])
+        if _starts_with_verb(piece) or (own_verb and (_has_to_verb(piece) or _is_clause(piece))):
             goals.append(piece)
         else:
             goals[-1] = goals[-1] + join + piece
@@ -131,6 +134,29 @@ def _starts_with_verb(piece: str) -> bool:
     return bool(words) and words[0] in _VERBS
 
 
+def _is_clause(piece: str) -> bool:
+    """A subject and its verb: 'we get budget', 'the VP sponsors the training', 'Sales adopts
+    the manager'. Not 'procurement sign off' after 'finance and' (a compound subject) nor
+    'the manager who leads them' (a relative clause): those are read with what comes before."""
+    words = _words(piece)
+    if len(words) >= 2 and words[0] in _SUBJECT_PRONOUNS and _is_verb(words[1]):
+        return True
+    for size in (1, 2):  # 'Sales adopts', 'the VP sponsors'
+        subject, verb = words[:size], words[size : size + 1]
+        if verb and not _RELATIVE.intersection(subject) and _third_person(verb[0]):
+            return not any(_is_verb(word) for word in subject)
+    return False
+
+
+def _is_verb(word: str) -> bool:
+    return word in _VERBS or _third_person(word)
+
+
+def _third_person(word: str) -> bool:
+    """'sponsors', 'finishes', 'approves': a verb of ours with its third-person ending."""
+    return any(word.endswith(end) and word[: -len(end)] in _VERBS for end in ("es", "s"))
+
+
 def _has_to_verb(piece: str) -> bool:
     """'to' followed by a verb: any word that does not start a noun phrase."""
     words = [word.lower() for word in _WORD.findall(piece)]
@@ -143,7 +169,7 @@ def _has_to_verb(piece: str) -> bool:
 def _has_own_verb(piece: str) -> bool:
     """An action of its own, not only 'get'/'have' waiting for what follows."""
     words = _words(piece)
-    return _has_to_verb(piece) or any(w in _VERBS and w not in _CAUSATIVE for w in words)
+    return _has_to_verb(piece) or any(_is_verb(w) and w not in _CAUSATIVE for w in words)
 
 
 def _tidy(piece: str) -> str:

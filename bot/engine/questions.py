@@ -1,8 +1,9 @@
 """Listening questions and hypotheses at the Feel step, judged as a coach would.
 
 A question is open (invites a story, including invitations such as "Can you walk me
-through…"), closed (yes or no), leading (pushes toward our answer: "surely…", tag questions)
-or accusing (puts their people on trial: "why won't your people…", "how come they keep…").
+through…"), closed (yes, no or a number), leading (pushes toward our answer: "surely…", tag
+questions) or accusing (puts their people on trial: "why won't your people…", "how come they
+keep…").
 A hypothesis that judges people ("they just don't care") is blaming.
 """
 
@@ -27,7 +28,7 @@ _INVITATION = re.compile(
 )
 _CLOSED = re.compile(
     r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
-    r"might|must)\b",
+    r"might|must|how many|how much)\b",
     re.IGNORECASE,
 )
 _LEADING = re.compile(

@@ -25,7 +25,7 @@ MAX_ITEMS = 12
 _QUESTION_TIPS: dict[Verdict, tuple[QuestionKind, str, str]] = {
     Verdict.CLOSED: (
         "closed_question",
-        "This can be answered with a yes or no, which ends the story.",
+        "This can be answered with a yes, a no or a number, which ends the story.",
         "Start with What, How or Tell me about… to invite the real reasons.",
     ),
     Verdict.LEADING: (
