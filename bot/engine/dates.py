@@ -27,6 +27,7 @@ from bot.engine.day_phrases import (
     next_dated,
     next_weekday,
     phrase_day,
+    spelled_right,
     valid_date,
 )
 
@@ -149,10 +150,11 @@ def _read(
 
 def _phrase(text: str) -> str:
     """`text` as a date phrase: lower case, one space, shorthand spelled out ("tmrw", "EOW"),
-    no lead-in ("on", "by") or time of day ("next tuesday at 3pm": the day is what is
-    asked)."""
+    month and day names spelled right ("Jaunary"), no lead-in ("on", "by") or time of day
+    ("next tuesday at 3pm": the day is what is asked)."""
     phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
     phrase = _SHORTHAND.sub(lambda match: _SHORTHANDS[match[0]], phrase)
+    phrase = re.sub(r"[a-z]+", lambda match: spelled_right(match[0]), phrase)
     phrase = _LEAD_IN.sub("", phrase).rstrip(".!?")
     return _TIME_OF_DAY.sub("", phrase)
 
