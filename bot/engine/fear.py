@@ -69,7 +69,8 @@ _SKILL = re.compile(
     re.IGNORECASE,
 )
 _GOOD_NEWS = re.compile(
-    r"\b(won|grew|grow|saved|save|never been (?:breached|hacked)|stopped|blocked|caught|"
+    r"\b(won|grew|grow|saved|saves?|never been (?:breached|hacked)|stop(?:ped|s)?|"
+    r"block(?:ed|s)?|caught|catch(?:es)?|prevent(?:ed|s)?|"
     r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
     re.IGNORECASE,
 )

@@ -58,9 +58,14 @@ _BLAME = re.compile(
     r"whin\w+|entitled|reckless|not interested|stuck in (?:their|its|his|her) ways|"
     r"resist\w* (?:any )?change|couldn't care less|dismissive|obstructive|naive|oblivious|"
     r"indifferent|apathetic|(?:don't|doesn't) want to (?:know|listen|learn)|"
-    r"beneath (?:him|her|them|us)|too good for|think (?:they're|he's|she's) above)\b",
+    r"beneath (?:him|her|them|us)|too good for|think (?:they're|he's|she's) above|"
+    r"rules? (?:don't|doesn't|do not|does not) apply to (?:them|him|her)|cowboys?|greedy|"
+    r"all (?:they|he|she) (?:care|cares|see|sees|think|thinks) (?:about )?is|"
+    r"(?:only|just) in it for|couldn't be bothered)\b",
     re.IGNORECASE,
 )
+# A judgement denied right before it: "not careless", "aren't lazy", "never reckless".
+_DENIED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _WHY_NOT = re.compile(
     r"^\s*why\s+(?:won't|can't|don't|doesn't|wouldn't)\s+(?P<who>.+?)\s+(?:just\s+)?"
     r"(?P<do>(?:finish|follow|use|report|take|do|complete|read|join|come|make|turn|stop|"
@@ -105,5 +110,8 @@ def open_rewording(question: str, verdict: Verdict) -> str | None:
 
 
 def blames(hypothesis: str) -> bool:
-    """True when the hypothesis judges people instead of naming a cause they would recognise."""
-    return bool(_BLAME.search(hypothesis))
+    """True when the hypothesis judges people instead of naming a cause they would recognise
+    ("they're not careless; the process is confusing" denies the judgement)."""
+    return any(
+        not _DENIED.search(hypothesis[: match.start()]) for match in _BLAME.finditer(hypothesis)
+    )

@@ -22,6 +22,7 @@ _DETERMINER_BEFORE = re.compile(
     r"\b(a|an|the|our|your|their|its|this|that|these|those|his|her|my)\s+$", re.IGNORECASE
 )
 _LEADING_DETERMINER = re.compile(r"^(?:a|an|the|one)\s+", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"(?:how|what|when|where|who|why|whether)\b", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 _SHORT_NOUN_PHRASE = 3
 # Words that start what follows a noun phrase's head: "a setting | left in …", "a clue | that …".
@@ -36,7 +37,8 @@ _AFTER_A_NOUN = frozenset(
     and or but so to of in on at for with from by as than then because when if before after
     across into over under about is are was were be been has have had will would can could
     should may might must does do did that which who whose where while until now today
-    too also first again soon here there only just everywhere
+    too also first again soon here there only just everywhere against through via within
+    without during like per across around inside outside toward towards upon onto near
     """.split()
 )
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
@@ -85,8 +87,8 @@ def _fitted(hit: TermHit, before: str) -> str | None:
         plain = _LEADING_DETERMINER.sub("", hit.entry.plain)
     if _is_plural(hit):
         plain = _pluralised(_LEADING_DETERMINER.sub("", hit.entry.plain))
-    if plain is None:
-        return None
+    if plain is None or (_DETERMINER_BEFORE.search(before) and _CLAUSE_START.match(plain)):
+        return None  # "their how quickly…": a clause cannot follow "their"
     if _SENTENCE_START.search(before):
         plain = plain[:1].upper() + plain[1:]
     return plain
@@ -122,7 +124,7 @@ def _pluralised(phrase: str) -> str | None:
     state' -> 'settings left in an unsafe state'); None when no head can be told."""
     words = phrase.split(" ")
     head = next(
-        (at - 1 for at, word in enumerate(words) if at > 0 and word.lower() in _POSTMODIFIER),
+        (at - 1 for at, word in enumerate(words) if at > 0 and _starts_postmodifier(word)),
         len(words) - 1 if len(words) <= _SHORT_NOUN_PHRASE else None,
     )
     if head is None:
@@ -137,6 +139,12 @@ def _pluralised(phrase: str) -> str | None:
     else:
         words[head] = word + "s"
     return " ".join(words)
+
+
+def _starts_postmodifier(word: str) -> bool:
+    """'that', 'with', 'left'…, or a participle ('a sign-in | tied to your device')."""
+    lowered = word.lower()
+    return lowered in _POSTMODIFIER or (len(lowered) >= 4 and lowered.endswith("ed"))
 
 
 def _fix_article(before: str, plain: str) -> str:

@@ -119,6 +119,33 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
 @pytest.mark.parametrize(
     ("stakeholder", "draft"),
     [
+        ("finance", "We can finish the month-end close without the usual scramble."),
+        ("finance", "The approval step pays for itself: one stopped wire transfer covers it."),
+        ("sales", "Reps get back the selling time they now lose to password resets."),
+        ("legal", "It keeps us out of court when a supplier loses our data."),
+        ("engineering", "Nobody gets paged at night for an expired certificate again."),
+        ("executive", "The stores keep trading through an outage instead of closing."),
+        ("frontline", "With shared tills nobody can tell who gave which refund."),
+    ],
+)
+def test_a_pitch_in_the_stakeholders_own_words_ties_to_their_priorities(
+    glossary: GlossaryIndex, library: PlaybookLibrary, stakeholder: str, draft: str
+) -> None:
+    report = check_text(draft, glossary, library.find(stakeholder))
+    assert "priorities" not in [finding.kind for finding in report.findings]
+
+
+def test_a_clause_never_follows_a_possessive_in_the_plainer_version(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "Ransomware hit a rival's site, so their RTO of 4 hours became 9 days."
+    report = check_text(draft, glossary, library.find("board"))
+    assert "their how" not in (report.rewrite or ""), "RTO's plain words are a clause"
+
+
+@pytest.mark.parametrize(
+    ("stakeholder", "draft"),
+    [
         ("finance", "Our SoD checks and ITGCs under COSO keep DSO down and FCF up."),
         ("executive", "NPS and CSAT rose QoQ while COGS fell and CX improved."),
     ],
