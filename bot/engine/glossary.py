@@ -164,8 +164,8 @@ def _plain_abbreviation(token: str) -> bool:
 
 
 def _unfamiliar_word(token: str) -> bool:
-    if any(char.isdigit() for char in token):
-        return vocabulary.is_coded_name(token)
+    if any(char.isdigit() for char in token):  # 'Log4j', also leading a compound: 'Log4j-style'
+        return any(vocabulary.is_coded_name(part) for part in token.split("-"))
     if "/" in token:
         return False
     if token.lower() in vocabulary.EVERYDAY_PRODUCTS:

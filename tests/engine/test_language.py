@@ -448,3 +448,12 @@ def test_a_name_with_a_number_is_a_tool_but_a_period_or_amount_is_not(
     assert found == {"unfamiliar": ["Log4j"], "jargon": ["tokenising"]}
     plain = "The FY24 plan adds 256GB laptops for Q4 and 24x7 support at 3pm calls."
     assert terms_for(plain, "sales", glossary, library) == {}
+
+
+def test_a_name_with_a_number_leading_a_compound_is_still_a_tool(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "A Log4j-style flaw in a supplier's product could stall the launch."
+    assert terms_for(draft, "executive", glossary, library) == {"unfamiliar": ["Log4j-style"]}
+    everyday = "Our FY24-style budget covers 24x7 support and 10-second checks."
+    assert terms_for(everyday, "finance", glossary, library) == {}
