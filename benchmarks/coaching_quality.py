@@ -165,7 +165,7 @@ def score_dates(split: str) -> Score:
             continue
         right = reading is not None and reading.action == case["expect"]
         if right and reading is not None:
-            right = list(reading.options) == sorted(case.get("options", [])) and (
+            right = sorted(reading.options) == sorted(case.get("options", [])) and (
                 reading.day == case.get("date")
             )
         score.hits += right

@@ -29,6 +29,7 @@ from bot.engine.day_phrases import (
     phrase_day,
     spelled_right,
     valid_date,
+    weekday_clash,
 )
 
 MAX_DATE_TEXT = 80
@@ -96,6 +97,9 @@ class DateReading:
     # For an ambiguous numeric date: the order each option was read in, same positions.
     orders: tuple[DateOrder, ...] = ()
     month: int | None = None  # a month named alone
+    # 'Tuesday the 10th' when the 10th is no Tuesday: `options` are the 10th and that
+    # week's Tuesday, to ask which is meant.
+    clash: bool = False
 
 
 def read_date(
@@ -142,6 +146,9 @@ def _read(
         if year and (first > today + timedelta(days=HORIZON_DAYS) or first.year < today.year):
             return DateReading(Action.CONFIRM, day=first)
         return DateReading(Action.ASK, month=month)
+    clash = weekday_clash(phrase, today)
+    if clash is not None:
+        return DateReading(Action.ASK, options=clash, clash=True)
     day = phrase_day(phrase, today)
     if day is None and not in_a_sentence:
         day = _fallback(phrase, today)

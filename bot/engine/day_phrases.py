@@ -67,6 +67,9 @@ _WEEKDAY2 = _WEEKDAY.replace("?P<weekday>", "?P<weekday2>")
 _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+_WEEKDAY_THE_NTH = re.compile(rf"{_WEEKDAY},? (?:the )?{_DAY}")
+# How far ahead 'Thursday the 7th' may be read to the day both name; beyond, it is asked.
+CLASH_HORIZON_DAYS = 62
 
 
 def valid_date(year: int, month: int, day: int) -> date | None:
@@ -142,6 +145,22 @@ def _weekday(match: re.Match[str], today: date) -> date:
     if which == "this":
         return next_weekday(today, weekday, strictly_after=False)
     return next_weekday(today, weekday)
+
+
+def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
+    """'Tuesday the 10th' when the coming 10th is not a Tuesday, nor is one in the next two
+    months: the coming 10th and that week's Tuesday, to ask which is meant (a slip of the
+    weekday, not a day half a year away). None when the phrase is not of that kind, or the
+    two agree soon enough."""
+    match = _WEEKDAY_THE_NTH.fullmatch(phrase)
+    if match is None:
+        return None
+    agreeing = _weekday_the_nth(match, today)
+    numbered = _nth_of_month(match, today)
+    if agreeing is not None and (agreeing - today).days <= CLASH_HORIZON_DAYS:
+        return None
+    named = numbered + timedelta(days=_WEEKDAYS[match["weekday"]] - numbered.weekday())
+    return numbered, named
 
 
 def _weekday_the_nth(match: re.Match[str], today: date) -> date | None:
@@ -291,7 +310,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (rf"{_COUNT} (?P<unit>weeks?|fortnights?) (?:from|on) {_WEEKDAY}", _from_weekday),
     (rf"{_WEEKDAY} week(?P<count>)", _from_weekday),
     (rf"(?:(?P<which>next|this|last|coming) )?{_WEEKDAY}", _weekday),
-    (rf"{_WEEKDAY},? (?:the )?{_DAY}", _weekday_the_nth),
+    (_WEEKDAY_THE_NTH.pattern, _weekday_the_nth),
     (
         rf"(?:{_WEEKDAY} (?:of |in )?next week|next week,? (?:on )?{_WEEKDAY2})",
         _weekday_next_week,

@@ -185,7 +185,10 @@ def _due_day(
         if reading is None:
             continue
         day, problem = _settled_due(reading.action, reading.day, reading.month, today)
-        if reading.options:
+        if reading.clash:
+            problem = "Write the due day with its month's name (e.g. 15 March): that weekday "
+            problem += "and that day of the month fall on different days."
+        elif reading.options:
             problem = "Write the due day with its month's name (e.g. 15 March): 3/4 reads two ways."
         return rest, day, problem
     return text, None, None

@@ -188,6 +188,19 @@ def test_a_holiday_in_the_stakeholders_regions_is_flagged(make_context: ContextF
     assert d.state.suggested_date == date(2027, 6, 2)  # not Tue 1 Jun, the first day back
 
 
+@pytest.mark.parametrize("said", ["Tuesday the 10th", "friday 13th"])
+def test_a_weekday_and_a_day_that_disagree_are_asked_about(
+    make_context: ContextFactory, said: str
+) -> None:
+    d = Dialog.start(make_context(stakeholder="engineering"))
+    through_focus(d)
+    said_back = " ".join(reply.text for reply in d.say(said))
+    assert d.state.planned_date is None and d.state.proposed_date is None
+    assert "Which day do you mean?" in said_back
+    reading = read_date(said, date(2026, 11, 30))
+    assert reading is not None and reading.clash and reading.options[0].day == int(said[-4:-2])
+
+
 def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context(stakeholder="engineering"))
     through_focus(d)
@@ -199,7 +212,7 @@ def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> N
     ("said", "meant"),
     [
         ("Thursday the 7th", date(2027, 1, 7)),  # the next 7th that is a Thursday
-        ("friday 13th", date(2027, 8, 13)),
+        ("Wednesday the 16th", date(2026, 12, 16)),
         ("next Tuesday at 3pm", date(2026, 12, 8)),  # a time of day changes nothing
         ("next Tuesday", date(2026, 12, 8)),
         ("wednesday morning", date(2026, 12, 2)),

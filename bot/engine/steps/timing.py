@@ -119,6 +119,13 @@ class Timing:
                 say(self.step, f"I couldn't read a date in {quoted(text, 60)}."),
                 self.ask(state, ctx),
             )
+        if reading.clash:
+            numbered, named = reading.options
+            text = (
+                f"{day_label(numbered)} is a {numbered:%A}, and that week's {named:%A} is "
+                f"{day_label(named)}. Which day do you mean?"
+            )
+            return stay(state, say(self.step, text), self.ask(state, ctx))
         if reading.options:
             choices = dict(zip(reading.orders, reading.options, strict=True))
             new = state.model_copy(update={"stage": Stage.PICK_DATE, "date_choices": choices})
