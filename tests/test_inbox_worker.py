@@ -52,13 +52,23 @@ async def coach(database_url: str) -> AsyncIterator[Coach]:
         yield ready
 
 
+async def holding_worker(
+    coach: Coach, first: str = "first", clock: Clock | None = None
+) -> tuple[TurnInbox, HeldAnswers]:
+    """A worker answering Slack through a channel that holds its first answer, with ANA's
+    first turn (`first`) stored."""
+    channel = HeldAnswers()
+    worker = TurnInbox(coach, LEASE, clock=clock)
+    worker.serve("slack", channel)
+    await worker.receive(ANA, "event:Ev1", "message", {"text": first})
+    return worker, channel
+
+
 async def test_a_turn_outliving_its_lease_is_not_answered_again_by_the_same_server(
     coach: Coach,
 ) -> None:
-    clock, channel = Clock(), HeldAnswers()
-    worker = TurnInbox(coach, LEASE, clock=clock)
-    worker.serve("slack", channel)
-    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    clock = Clock()
+    worker, channel = await holding_worker(coach, clock=clock)
     draining = asyncio.create_task(worker.drain(ANA))
     await channel.started.wait()
     clock.now += LEASE * 10  # the renewals fell behind: the lease has run out
@@ -72,10 +82,7 @@ async def test_a_turn_outliving_its_lease_is_not_answered_again_by_the_same_serv
 async def test_a_turn_arriving_while_the_persons_turn_is_answered_is_answered_next(
     coach: Coach,
 ) -> None:
-    channel = HeldAnswers()
-    worker = TurnInbox(coach, LEASE)
-    worker.serve("slack", channel)
-    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    worker, channel = await holding_worker(coach)
     draining = asyncio.create_task(worker.drain(ANA))
     await channel.started.wait()
     await worker.receive(ANA, "event:Ev2", "message", {"text": "second"})
@@ -226,10 +233,7 @@ async def test_the_leases_of_turns_being_answered_are_renewed_until_they_are_ans
 async def test_a_stopping_server_lets_a_quick_turn_finish_and_answers_no_more(
     coach: Coach,
 ) -> None:
-    channel = HeldAnswers()
-    worker = TurnInbox(coach, LEASE)
-    worker.serve("slack", channel)
-    await worker.receive(ANA, "event:Ev1", "message", {"text": "first"})
+    worker, channel = await holding_worker(coach)
     worker.drain_soon(ANA)
     await channel.started.wait()
     await worker.receive(ANA, "event:Ev2", "message", {"text": "next"})
@@ -247,10 +251,8 @@ async def test_a_stopping_server_lets_a_quick_turn_finish_and_answers_no_more(
 async def test_a_stopping_server_cuts_a_slow_turn_off_and_keeps_it_for_later(
     coach: Coach,
 ) -> None:
-    channel = HeldAnswers()  # never released: a reply held up for longer than the grace
-    worker = TurnInbox(coach, LEASE)
-    worker.serve("slack", channel)
-    await worker.receive(ANA, "event:Ev1", "message", {"text": "slow"})
+    # The channel is never released: a reply held up for longer than the grace.
+    worker, channel = await holding_worker(coach, "slow")
     worker.drain_soon(ANA)
     await channel.started.wait()
 
