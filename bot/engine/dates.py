@@ -12,6 +12,7 @@ in the past or more than a year away is read, but must be confirmed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -20,6 +21,7 @@ import dateparser
 
 from bot.engine.calendar import FiscalQuarter, fiscal_quarter
 from bot.engine.day_phrases import (
+    DAY_WORDS,
     MONTH,
     MONTHS,
     YEAR,
@@ -33,11 +35,13 @@ from bot.engine.day_phrases import (
 )
 
 MAX_DATE_TEXT = 80
+MAX_DATE_WORDS = 8  # "the first Tuesday after New Year's Day" is 7
 HORIZON_DAYS = 365
 # A time of day after the date: "at 3pm", "3:30 pm", "at 15:00", "in the morning".
 _TIME_OF_DAY = re.compile(
     r",?\s+(?:(?:at|from|around)\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|"
     r"midday)(?:\s*(?:-|to|until)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?$|"
+    r",?\s+(?:at|from|around)\s+\d{1,2}$|"
     r",?\s+(?:in the )?(?:morning|afternoon|evening)$"
 )
 # A fiscal period: "end of Q2", "start of next quarter", "Q3", "quarter-end", "year-end",
@@ -53,6 +57,13 @@ _VAGUE = re.compile(
     r"(?:early |sometime |some time |(?:at )?the start of )?"
     r"next (?:(?P<month>month)|year)|(?:early )?in the new year"
 )
+# Where a clause ends: punctuation, or a dash between spaces ("the 23rd - before Christmas").
+_CLAUSE_BREAK = re.compile(r"\s*[,;:!?()]\s*|\.\s+|\s+[-\u2013\u2014]+\s+")
+# Words that tie a day to an event ("the Friday before the launch").
+_RELATIVE_TO = frozenset({"before", "after", "ahead", "prior", "following", "until", "till"})
+_CUE_WORDS = DAY_WORDS | {"quarter", "year", "close", "q1", "q2", "q3", "q4", "eow", "eom"}
+# Short names of days and months that are also ordinary words.
+_ORDINARY_WORDS = frozenset({"sat", "sun", "wed", "mar", "may"})
 _LEAD_IN = re.compile(r"^(?:(?:on|at|by|for|around|about|maybe|say)\s+)+")
 # Office shorthand for days and ends of periods.
 _SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2moro": "tomorrow",
@@ -111,13 +122,38 @@ def read_date(
     of it is no date."""
     phrase = _phrase(text)
     reading = _read(phrase, today, order, fiscal_year_start_month)
-    words = phrase.split(" ")
-    for start in range(1, len(words)):
+    for span in _spans(phrase):
         if reading is not None:
             break
-        tail = _LEAD_IN.sub("", " ".join(words[start:]))
-        reading = _read(tail, today, order, fiscal_year_start_month, in_a_sentence=True)
+        reading = _read(span, today, order, fiscal_year_start_month, in_a_sentence=True)
     return reading
+
+
+def _spans(phrase: str) -> Iterator[str]:
+    """The runs of words in which a longer text may name its date, in the order they are
+    tried: clause by clause ("Christmas Eve, annoyingly"; "the 23rd - before Christmas"
+    reads the 23rd), and in a clause its longest runs first, leftmost first ("Boxing Day
+    call with the board"; "we're meeting on the 3rd"). Each without lead-in or time of day.
+    Left out: a run followed by something we cannot date ("the Friday before the launch"
+    names no day we know), and a lone short name that is also an ordinary word ("we sat
+    down")."""
+    for clause in _CLAUSE_BREAK.split(phrase):
+        words = clause.split()
+        cues = [_is_cue(word) for word in words]
+        for size in range(min(len(words), MAX_DATE_WORDS), 0, -1):
+            for start in range(len(words) - size + 1):
+                end = start + size
+                span = " ".join(words[start:end])
+                if span == phrase or span in _ORDINARY_WORDS or not any(cues[start:end]):
+                    continue
+                if end == len(words) or words[end] not in _RELATIVE_TO:
+                    yield _TIME_OF_DAY.sub("", _LEAD_IN.sub("", span))
+
+
+def _is_cue(word: str) -> bool:
+    """Whether `word` can be part of what names a day: a number, a day, month or period."""
+    bare = word.strip(".,!?'\"").removesuffix("'s")  # "weeks' time", "new year's"
+    return bare in _CUE_WORDS or any(character.isdigit() for character in word)
 
 
 def _read(
@@ -245,7 +281,7 @@ def _settled(day: date, today: date) -> DateReading:
 
 def _fallback(phrase: str, today: date) -> date | None:
     """Anything else a general date parser reads, such as '12 January 2027'."""
-    if not re.search(r"\d|[a-z]{3,}", phrase):
+    if not any(_is_cue(word) for word in phrase.split()):
         return None
     try:
         parsed = dateparser.parse(
