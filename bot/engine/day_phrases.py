@@ -303,9 +303,10 @@ def _week_after_next(match: re.Match[str], today: date) -> date:
 # Every phrase read here holds one of these words (or a number): a text without one names no
 # day, and needs no reading.
 _NAMED_DAY_WORDS = (word for name in _NAMED_DAYS for word in name.split())
-DAY_WORDS = frozenset({*MONTHS, *_WEEKDAYS, *_NAMED_DAY_WORDS,
-                       "today", "tomorrow", "yesterday", "day", "days", "week", "weeks",
-                       "weekend", "fortnight", "fortnights", "month", "months", "holidays"})  # fmt: skip
+DAY_WORDS = frozenset(
+    {*MONTHS, *_WEEKDAYS, *_NAMED_DAY_WORDS, "today", "tomorrow", "yesterday", "day", "days",
+     "week", "weeks", "weekend", "fortnight", "fortnights", "month", "months", "holidays"}
+)  # fmt: skip
 
 _PARTS = "|".join(["end of", *_PART_OF_MONTH])
 _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
