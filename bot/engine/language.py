@@ -71,19 +71,19 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
                 + "; ".join(playbook.priorities[:3]),
             )
         )
-    rewrite = _plainer(text, hits, glossary, known)
+    rewrite = _plainer(text, hits, glossary, known, target)
     return TextReport(grade, target, tuple(findings), rewrite, graded)
 
 
 def _plainer(
-    text: str, hits: list[TermHit], glossary: GlossaryIndex, known: list[str]
+    text: str, hits: list[TermHit], glossary: GlossaryIndex, known: list[str], target: float
 ) -> str | None:
     """The plainer version, judged by the same checks as the draft."""
 
     def assess(draft: str) -> tuple[int, float]:
         return len(glossary.find(draft, known)), reading_grade(draft, glossary)
 
-    return plain_version(text, hits, assess)
+    return plain_version(text, hits, assess, target)
 
 
 def _term_findings(hits: list[TermHit], who: str) -> list[Finding]:

@@ -1,0 +1,157 @@
+"""What a glossary term does in a draft, and so whether a plain phrase can take its place.
+
+A phrase can stand where a noun phrase ends: not where the term describes the next word
+("DLP pop-ups"), alone or joined to another term that does ("DLP and CASB spend"), nor where
+it owns the next word ("the SOC's budget"). A term that names a kind of a generic noun takes
+the noun with it ("the EDR agent" is the EDR). A term bent into a verb or an adjective
+("quarantined", "backdoored") keeps its place: its plain phrase is a noun. A plain phrase
+naming an activity ("tricking people…") or its doers ("criminals trying…") goes only where
+an activity reads well: not as what is used, found or owned ("attackers use tricking…").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.glossary import TermHit
+from bot.engine.inflection import plural
+
+_PARTICIPLE = ("ed", "en")
+# Words that may follow a noun: after anything else, the term is modifying the next word.
+_AFTER_A_NOUN = frozenset(
+    """
+    and or but so to of in on at for with from by as than then because when if before after
+    across into over under about is are was were be been has have had will would can could
+    should may might must does do did that which who whose where while until now today
+    too also first again soon here there only just everywhere against through via within
+    without during like per across around inside outside toward towards upon onto near
+    """.split()
+)
+# Verbs often said right after a subject that an -ed or -ly ending does not show.
+_VERBS_AFTER_A_NOUN = frozenset(
+    """
+    needs has does means makes takes keeps stops covers runs works gives sends shows catches
+    flags blocks lets helps caught found saw made took sent kept led got gave told said became
+    began broke brought bought built hit let put ran set spent stole won wrote
+    """.split()
+)
+_NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
+# Generic nouns a term names a kind of, which its plain phrase already says: "the EDR agent"
+# is the EDR, "an XSS bug" the XSS.
+_KINDS_OF_THING = frozenset(
+    """
+    agent agents tool tools software platform platforms solution solutions system systems
+    service services provider providers vendor vendors product products bug bugs flaw flaws
+    vulnerability vulnerabilities attack attacks attempt attempts scam scams technology
+    """.split()
+)
+_POSSESSIVE = re.compile(r"['\u2019]s?\b")
+# "DLP and CASB spend": a term joined to another that modifies the noun after both.
+_JOINED = re.compile(r"\s+(?:and|or|&)\s+(\S)")
+# Words an activity ("tricking people…") or its doers ("criminals trying…") cannot follow:
+# a determiner ("any stealing data"), or a verb whose object is a thing or a finding ("used
+# criminals trying…", "we found stealing data"). After a preposition, "be", or most verbs
+# ("should trigger switching off accounts…") it reads well.
+_NOT_BEFORE_AN_ACTIVITY = frozenset(
+    """
+    a an the our your their its this that these those his her my any every each some no
+    use uses used using deploy deploys deployed find finds found see sees saw seen spot
+    spots spotted detect detects detected show shows showed shown buy buys bought install
+    installs installed have has had get gets got flag flags flagged catch catches caught
+    confirm confirms confirmed notice notices noticed report reports reported track tracks
+    tracked observe observes observed investigate investigates investigated
+    """.split()
+)
+_DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
+_CLAUSE_END = re.compile(r"(?:^|[.!?;:,(]\s*|\n\s*)$")
+
+
+def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> tuple[int, bool] | None:
+    """Where the words to replace end, and whether they are plural: the term itself where a
+    noun phrase can stand; the term and a generic noun it names a kind of ("the EDR agent",
+    "our MDR provider": the plain phrase says what the noun is); None where
+    the term describes another noun ("DLP pop-ups") or owns it."""
+    if _stands_as_a_noun(text, hit, hits):
+        return hit.end, _is_plural(hit)
+    kind = _NEXT_WORD.match(text, hit.end)
+    word = (kind.group(1) or "").lower() if kind else ""
+    if kind is None or word not in _KINDS_OF_THING or _POSSESSIVE.match(text, kind.end()):
+        return None
+    after = _NEXT_WORD.match(text, kind.end())
+    if after and after.group(1) and not _may_end_a_noun_phrase(after.group(1)):
+        return None  # "the EDR agent rollout": the pair describes the next word
+    return kind.end(), word.endswith("s")
+
+
+def _stands_as_a_noun(text: str, hit: TermHit, hits: list[TermHit]) -> bool:
+    """Not modifying the next word ("DLP pop-ups"), alone or joined to another term that does
+    ("DLP and CASB spend"), nor owning it ("the SOC's budget"): a phrase can stand only
+    where a noun phrase ends."""
+    if _POSSESSIVE.match(text, hit.end):
+        return False
+    joined = _JOINED.match(text, hit.end)
+    partner = next((other for other in hits if joined and other.start == joined.start(1)), None)
+    verb = partner is not None and partner.entry is not None and bent(partner)  # "and fuzz"
+    if partner is not None and not verb and not _stands_as_a_noun(text, partner, hits):
+        return False
+    following = _NEXT_WORD.match(text, hit.end)
+    word = following.group(1) if following else None
+    return not word or _may_end_a_noun_phrase(word)
+
+
+def _may_end_a_noun_phrase(next_word: str) -> bool:
+    """Whether `next_word` can follow a noun phrase: a word of `_AFTER_A_NOUN`, a verb in
+    the past tense ("our SIEM flagged two emails", "the MDR provider caught it"), or an
+    adverb ("a BEC attempt nearly got through")."""
+    lowered = next_word.lower()
+    return (
+        lowered in _AFTER_A_NOUN
+        or lowered in _VERBS_AFTER_A_NOUN
+        or _past_participle(lowered)
+        or (len(lowered) > 4 and lowered.endswith("ly"))
+    )
+
+
+def _past_participle(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ed")  # not "need"
+
+
+def is_activity(plain: str) -> bool:
+    """A plain phrase naming what is done ("tricking people…") or who does it ("criminals
+    trying…", "an intruder spreading…"), not a thing ("a setting left…")."""
+    first = plain.split(" ", 1)[0].lower()
+    return (first.endswith("ing") and len(first) > 5) or plain.lower().startswith(_DOERS)
+
+
+def may_follow(before: str) -> bool:
+    """Whether an activity reads well after `before` (see `_NOT_BEFORE_AN_ACTIVITY`)."""
+    if _CLAUSE_END.search(before):
+        return True
+    words = re.findall(r"[\w']+", before[-40:].lower())
+    # ... nor a word describing it ("automated installing software fixes")
+    last = words[-1] if words else ""
+    return not last or (last not in _NOT_BEFORE_AN_ACTIVITY and not _past_participle(last))
+
+
+def bent(hit: TermHit) -> bool:
+    """Found in another form than its names or their plurals: a verb ('quarantined',
+    'authenticate'), inside a hyphenated word ('auto-quarantines'), or a participle listed as
+    a name of a term that is a noun ('backdoored' beside 'backdoor')."""
+    assert hit.entry is not None
+    matched = hit.matched.lower()
+    if matched.endswith(_PARTICIPLE) and not hit.entry.term.lower().endswith(_PARTICIPLE):
+        return True
+    return matched not in _names(hit) and not _is_plural(hit)
+
+
+def _is_plural(hit: TermHit) -> bool:
+    """The plural of one of the term's names ('IOCs', 'misconfigurations'), whether or not
+    the glossary also lists it as a name of its own."""
+    matched = hit.matched.lower()
+    names = _names(hit)
+    return any(matched in (plural(name), name + "s") and matched != name for name in names)
+
+
+def _names(hit: TermHit) -> set[str]:
+    assert hit.entry is not None
+    return {name.lower() for name in (hit.entry.term, *hit.entry.variants)}

@@ -1,0 +1,87 @@
+"""The plainer version fits each plain phrase into the sentence: where a noun phrase can
+stand, with the article, number and verb it needs, and an activity only where one reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.engine.glossary import GlossaryIndex
+from bot.engine.language import check_text
+from bot.playbook.library import PlaybookLibrary
+
+Plainer = Callable[[str, str], str | None]
+
+
+@pytest.fixture
+def plainer(glossary: GlossaryIndex, library: PlaybookLibrary) -> Plainer:
+    def rewrite(audience: str, draft: str) -> str | None:
+        return check_text(draft, glossary, library.find(audience)).rewrite
+
+    return rewrite
+
+
+def test_a_term_before_a_verb_is_the_subject_and_is_replaced(plainer: Plainer) -> None:
+    assert plainer("finance", "Our SIEM flagged two spoofed emails asking AP to pay.") == (
+        "Our system that collects and searches our security alerts flagged two spoofed "
+        "emails asking AP to pay."
+    )
+    assert plainer("board", "Our MDR provider caught the intrusion within 11 minutes.") == (
+        "Our outside team that watches for and stops attacks for us caught the intrusion "
+        "within 11 minutes."
+    )
+
+
+def test_a_generic_noun_after_the_term_goes_with_it(plainer: Plainer) -> None:
+    assert plainer("engineering", "The EDR agent needs to run on every build server.") == (
+        "The software that spots and stops attacks on laptops and servers needs to run on "
+        "every build server."
+    )
+
+
+def test_the_article_fits_the_plain_phrase(plainer: Plainer) -> None:
+    # A plural plain phrase after "a" is made singular, its verb with it.
+    assert plainer("finance", "A BEC attempt nearly got a £25k payment approved.") == (
+        "A fake email posing as a boss or supplier to get money sent nearly got a £25k "
+        "payment approved."
+    )
+    # A noun with no plural takes no "a".
+    assert plainer("sales", "Every laptop needs an EDR before it ships to a seller.") == (
+        "Every laptop needs software that spots and stops attacks on laptops and servers "
+        "before it ships to a seller."
+    )
+    # After a word describing the term, the plain phrase loses its own article.
+    common = plainer("sales", "Please keep USB sticks out of laptops; it's a common attack vector.")
+    assert common is not None and "a common route an attacker uses" in common
+
+
+def test_a_plural_keeps_its_verb_in_agreement(plainer: Plainer) -> None:
+    assert plainer("executive", "We need to cut critical vulnerabilities from 340 to 50.") == (
+        "We need to cut critical weaknesses that could be used to break in from 340 to 50."
+    )
+
+
+def test_an_activity_goes_only_where_an_activity_reads(plainer: Plainer) -> None:
+    assert plainer(
+        "frontline", "If a caller asks for a gift card code, that's social engineering."
+    ) == (
+        "If a caller asks for a gift card code, that's tricking people rather than hacking "
+        "computers."
+    )
+    used = plainer("frontline", "Attackers use social engineering over the phone to get codes.")
+    assert used is None or "use tricking" not in used
+
+
+def test_a_term_joined_to_a_modifier_or_owning_a_noun_stays(plainer: Plainer) -> None:
+    joined = plainer("hr", "Recruiters were targeted by smishing and vishing campaigns.")
+    assert joined is None or "smishing and vishing campaigns" in joined
+    owner = plainer("hr", "The IdP's SCIM provisioning fails for contractors.")
+    assert owner is None or "IdP's" in owner
+
+
+def test_a_longer_plain_phrase_may_read_up_to_the_audiences_grade(plainer: Plainer) -> None:
+    assert plainer("executive", "Moving to zero trust will take about 18 months.") == (
+        "Moving to checking every person and device each time they connect will take about "
+        "18 months."
+    )
