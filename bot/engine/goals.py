@@ -21,7 +21,7 @@ _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _COUNTED_LIST = re.compile(
     r"^\s*(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
-    r"priorities|items|points)\s*:\s*",
+    r"priorities|items|points)(?:,?\s+[a-z]+){0,2}\s*:\s*",  # "Two asks, really: …"
     re.IGNORECASE,
 )
 # After "to", these start a noun phrase ("to the tabletop"), not a verb ("to lock").
@@ -39,7 +39,8 @@ _STRONG_JOIN = re.compile(
 _AS_WELL_AS = re.compile(r"\bas well as\b", re.IGNORECASE)
 _AND = re.compile(r"(,?\s+\band\b\s+|,\s+)", re.IGNORECASE)
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to)\b,?\s*)+", re.IGNORECASE
+    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately)\b,?\s*)+",
+    re.IGNORECASE,
 )
 _OBJECT_START = frozenset("a an the one two three some more another".split())
 _SUBJECT_PRONOUNS = frozenset("we they you i he she".split())
@@ -59,7 +60,8 @@ _VERBS = frozenset(
     escalate assign reward recognise recognize include embed integrate automate collect
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
-    respond help explain cancel merge invest
+    respond help explain cancel merge invest record lead host chair film speak champion
+    draft freeze cap ban audit map document label classify define
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
@@ -87,8 +89,9 @@ def goals_in(answer: str) -> list[str]:
 
 def _split_sentence(sentence: str) -> list[str]:
     sentence = _LEAD_IN.sub("", sentence)
-    if not _is_ask(sentence):
-        return []
+    things = [] if _is_ask(_AND.split(sentence)[0]) else _things_asked_for(sentence)
+    if things or not _is_ask(sentence):
+        return things
     parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
     # "Get sign-off on the clause, plus a contact for incidents": after a strong join, an
     # object of its own is an ask of its own, its verb left out ("as well as the managers"
@@ -97,6 +100,16 @@ def _split_sentence(sentence: str) -> list[str]:
     if not (_is_ask(parts[0]) and all(_is_ask(p) or elided(p) for p in parts[1:])):
         parts = [sentence]
     return [piece for part in parts for piece in _split_joined(part)]
+
+
+def _things_asked_for(sentence: str) -> list[str]:
+    """A list of things that starts with no verb ("Approval for the tool, a budget line, and
+    an exec sponsor"): when each thing after the first starts as a noun phrase of its own,
+    each is an ask; else none ("one checklist for HR and IT" is read as a whole)."""
+    pieces = _AND.split(sentence.strip().rstrip("."))[::2]
+    if len(pieces) >= 2 and all(_is_object(piece) for piece in pieces[1:]):
+        return pieces
+    return []
 
 
 def _split_joined(clause: str) -> list[str]:
@@ -123,8 +136,10 @@ def _is_object(piece: str) -> bool:
 
 
 def _is_ask(piece: str) -> bool:
+    """A verb of ours in its base form ("approve the budget"), or a subject doing one
+    ("Engineering turns on the scanner")."""
     words = _words(piece)
-    return len(words) >= 2 and any(word in _VERBS for word in words)
+    return len(words) >= 2 and (any(word in _VERBS for word in words) or _is_clause(piece))
 
 
 def _starts_with_verb(piece: str) -> bool:
