@@ -67,13 +67,18 @@ _NOT_AN_OUTCOME = frozenset(
 )
 _OUTCOMES = (
     "customer customers client clients revenue income growth grow deal deals renewal renewals "
-    "cash payment payments close rework schedule roadmap ship ships faster productive hires "
+    "cash payment payments rework schedule roadmap ship ships faster productive hires "
     "contract contracts shoppers serving patients care promise reputation brand trust "
     "trusting cost costs save saves saved savings market shareholders profit launch "
     "employer partners community orders operations trading release deliver uptime money "
     "pay paid supplier suppliers workload"
 ).split()
 _OUTCOME_PHRASES = ("sales cycle", "on time", "less time", "more time", "keep running")
+# An audit that finds nothing is an outcome finance owns, unlike an audit that demands.
+_CLEAN_AUDIT = re.compile(
+    r"\b(?:clean audits?|audits? (?:stays? |comes? back |is |are )?clean|no (?:audit )?findings)\b",
+    re.IGNORECASE,
+)
 _STOPWORDS = frozenset(
     """
     about above after again their there these those which while would could should where
@@ -94,6 +99,8 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
     with a loss instead of giving a reason."""
     if fear_sentence(split_sentences(why), playbook.known_terms, opening=False) is not None:
         return WhyJudgement(passes=False, weakness=Weakness.FEAR)
+    if _CLEAN_AUDIT.search(why):
+        return WhyJudgement(passes=True)
     rest, found = why, []
     for weakness, pattern in _WEAK_REASONS.items():
         if pattern.search(rest):
@@ -102,7 +109,8 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
     priorities = [term for term in playbook.priority_terms if term not in _NOT_AN_OUTCOME]
     outcomes = {stem(word) for word in [*priorities, *_OUTCOMES, *mission_terms(mission)]}
     said = {stem(word) for word in re.findall(r"[a-z]+", rest.lower())}
-    if said & outcomes or mentions_any(rest, list(_OUTCOME_PHRASES)):
+    phrases = [*_OUTCOME_PHRASES, *(term for term in priorities if " " in term)]
+    if said & outcomes or mentions_any(rest, phrases):  # "new starters", "risk appetite"
         return WhyJudgement(passes=True)
     return WhyJudgement(passes=False, weakness=found[0] if found else Weakness.NO_OUTCOME)
 

@@ -126,6 +126,9 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
         ("engineering", "Nobody gets paged at night for an expired certificate again."),
         ("executive", "The stores keep trading through an outage instead of closing."),
         ("frontline", "With shared tills nobody can tell who gave which refund."),
+        ("board", "It keeps cyber risk inside the appetite you set, at 0.2% of revenue."),
+        ("finance", "Retiring the old scanner would save about £40k a year."),
+        ("hr", "Salary letters stop travelling as attachments to personal inboxes."),
     ],
 )
 def test_a_pitch_in_the_stakeholders_own_words_ties_to_their_priorities(
@@ -133,6 +136,14 @@ def test_a_pitch_in_the_stakeholders_own_words_ties_to_their_priorities(
 ) -> None:
     report = check_text(draft, glossary, library.find(stakeholder))
     assert "priorities" not in [finding.kind for finding in report.findings]
+
+
+def test_naming_the_audience_is_not_naming_what_matters_to_it(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    draft = "Store staff must change their passwords every 60 days from January."
+    report = check_text(draft, glossary, library.find("frontline"))
+    assert "priorities" in [finding.kind for finding in report.findings]
 
 
 def test_a_clause_never_follows_a_possessive_in_the_plainer_version(
