@@ -61,11 +61,17 @@ _BLAME = re.compile(
     r"beneath (?:him|her|them|us)|too good for|think (?:they're|he's|she's) above|"
     r"rules? (?:don't|doesn't|do not|does not) apply to (?:them|him|her)|cowboys?|greedy|"
     r"all (?:they|he|she) (?:care|cares|see|sees|think|thinks) (?:about )?is|"
-    r"(?:only|just) in it for|couldn't be bothered)\b",
+    r"(?:only|just) in it for|couldn't be bothered|(?:don't|doesn't|do not|does not) get it|"
+    r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable) enough|idiots?)\b",
     re.IGNORECASE,
 )
-# A judgement denied right before it: "not careless", "aren't lazy", "never reckless".
-_DENIED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# A judgement denied right before it: "not careless", "aren't lazy", "it's not that they're
+# careless", "I don't think they're lazy".
+_DENIED = re.compile(
+    r"(?:\bnot|n't|\bnever)\s+(?:(?:that|think|say|saying|believe|mean|they're|they|are|"
+    r"he's|she's|it's|really|being|because|just|simply|\w+ly)\s+){0,3}$",
+    re.IGNORECASE,
+)
 _WHY_NOT = re.compile(
     r"^\s*why\s+(?:won't|can't|don't|doesn't|wouldn't)\s+(?P<who>.+?)\s+(?:just\s+)?"
     r"(?P<do>(?:finish|follow|use|report|take|do|complete|read|join|come|make|turn|stop|"
