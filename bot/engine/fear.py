@@ -41,7 +41,9 @@ _DOOM = re.compile(
     r"next|(?:we|you|they) (?:could|might|will) be next|getting worse|wake-?up call|"
     r"easiest way in|sitting ducks?|tomorrow'?s headlines?|front pages?|make (?:the )?headlines|"
     r"(?:the )?next headlines?|(?:may|might|could|would|will) not survive|"
-    r"(?:won't|wouldn't|couldn't|can't) survive|(?:would|will|may|might|could) never recover)\b",
+    r"(?:won't|wouldn't|couldn't|can't) survive|(?:would|will|may|might|could) never recover|"
+    r"imagine (?:(?:having )?to )?(?:explain(?:ing)?|tell(?:ing)?|tell|the headlines?|the "
+    r"(?:call|fallout))|picture (?:the headlines?|explaining))\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):
