@@ -10,6 +10,7 @@ import jinja2
 
 from bot.engine.dates import DateOrder
 from bot.engine.glossary import GlossaryIndex
+from bot.engine.named_holidays import country_of
 from bot.playbook.schema import Playbook
 
 
@@ -25,6 +26,13 @@ class CoachContext:
     time_zone: str = "UTC"
     # How this user writes 3/4 (from an earlier answer, or their Slack locale); None: ask.
     date_order: DateOrder | None = None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Where the holidays a date answer names are looked up: the user's country (from
+        their time zone), then the stakeholder's regions."""
+        own = country_of(self.time_zone)
+        return tuple(dict.fromkeys([own, *self.playbook.regions] if own else self.playbook.regions))
 
     @property
     def today(self) -> date:

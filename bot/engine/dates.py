@@ -12,7 +12,7 @@ in the past or more than a year away is read, but must be confirmed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -33,6 +33,7 @@ from bot.engine.day_phrases import (
     valid_date,
     weekday_clash,
 )
+from bot.engine.named_holidays import with_holidays_dated
 
 MAX_DATE_TEXT = 80
 MAX_DATE_WORDS = 8  # "the first Tuesday after New Year's Day" is 7
@@ -114,13 +115,17 @@ class DateReading:
 
 
 def read_date(
-    text: str, today: date, order: DateOrder | None = None, fiscal_year_start_month: int = 1
+    text: str,
+    today: date,
+    order: DateOrder | None = None,
+    fiscal_year_start_month: int = 1,
+    regions: Sequence[str] = (),
 ) -> DateReading | None:
     """What the user meant by `text`, relative to `today`; None when it holds no date.
 
-    A date at the end of a sentence is read too ("we're meeting on the 3rd"), when the whole
-    of it is no date."""
-    phrase = _phrase(text)
+    A date inside a longer answer is read too ("Boxing Day, annoyingly"; "we're meeting on
+    the 3rd"), and the public holidays of `regions` by name ("the day after MLK Day")."""
+    phrase = with_holidays_dated(_phrase(text), today, regions)
     reading = _read(phrase, today, order, fiscal_year_start_month)
     for span in _spans(phrase):
         if reading is not None:

@@ -245,6 +245,40 @@ def test_holidays_and_days_around_them_are_read_as_meant(said: str, meant: date)
     assert reading is not None and reading.day == meant
 
 
+@pytest.mark.parametrize(
+    ("said", "regions", "meant"),
+    [
+        ("the Tuesday after Thanksgiving", ("US",), date(2026, 12, 1)),  # last week's
+        ("the day after MLK Day", ("US", "GB"), date(2027, 1, 19)),
+        ("Presidents' Day, if she's back", ("US",), date(2027, 2, 15)),
+        ("the Friday before Good Friday", ("GB",), date(2027, 3, 19)),
+        ("Easter Monday", ("GB", "AU"), date(2027, 3, 29)),
+        ("Labour Day", ("US", "DE"), date(2027, 9, 6)),  # the first region's
+        ("Labour Day", ("DE", "US"), date(2027, 5, 1)),
+    ],
+)
+def test_public_holidays_of_the_talks_countries_are_read_by_name(
+    said: str, regions: tuple[str, ...], meant: date
+) -> None:
+    reading = read_date(said, date(2026, 11, 30), regions=regions)
+    assert reading is not None and reading.day == meant
+
+
+def test_a_holiday_is_looked_up_in_the_users_country_first(make_context: ContextFactory) -> None:
+    for zone, month in (("America/Chicago", 9), ("Europe/Berlin", 5)):  # Labor Day, Tag der Arbeit
+        ctx = make_context(stakeholder="engineering", time_zone=zone)
+        reading = read_date("Labor Day", ctx.today, regions=ctx.regions)
+        assert reading is not None and reading.day is not None and reading.day.month == month
+    assert read_date("Thanksgiving", date(2026, 11, 30)) is None  # no country: not guessed
+
+
+def test_a_holiday_named_at_the_slow_down_step_is_its_day(make_context: ContextFactory) -> None:
+    d = Dialog.start(make_context(stakeholder="engineering", time_zone="America/New_York"))
+    through_focus(d)
+    d.say("the Tuesday after Presidents' Day")
+    assert date(2027, 2, 16) in (d.state.planned_date, d.state.proposed_date)
+
+
 def test_a_day_around_something_that_is_no_date_is_not_read() -> None:
     assert read_date("the Friday before the launch", date(2026, 11, 30)) is None
 

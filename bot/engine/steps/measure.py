@@ -155,7 +155,7 @@ def _follow_up(state: PrepState, text: str, ctx: CoachContext, close: Close) -> 
     outcome = state.outcome
     if outcome is None:  # not reached: FOLLOW_UP is entered with an outcome
         return stay(state, ask(state.model_copy(update={"stage": Stage.MEASURE})))
-    reading = read_date(text, ctx.today, ctx.date_order, ctx.fiscal_year_start_month)
+    reading = read_date(text, ctx.today, ctx.date_order, ctx.fiscal_year_start_month, ctx.regions)
     if reading is None or reading.day is None:
         hint = "Give one day, e.g. 15 March, 2027-03-15 or in 6 weeks."
         return stay(state, say(Step.DEBRIEF, f"I couldn't read one day there. {hint}"), ask(state))

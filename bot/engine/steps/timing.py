@@ -112,7 +112,7 @@ class Timing:
 
     def on_text(self, state: PrepState, text: str, ctx: CoachContext) -> Turn:
         order = state.date_order or ctx.date_order
-        reading = read_date(text, ctx.today, order, ctx.fiscal_year_start_month)
+        reading = read_date(text, ctx.today, order, ctx.fiscal_year_start_month, ctx.regions)
         if reading is None:
             return stay(
                 state,
