@@ -35,7 +35,8 @@ from bot.engine.day_phrases import (
 )
 from bot.engine.named_holidays import with_holidays_dated
 
-MAX_DATE_TEXT = 80
+MAX_DATE_TEXT = 400  # a rambling answer names its date late
+MAX_PARSED_TEXT = 80  # what the general date parser is given (it reads days into words)
 MAX_DATE_WORDS = 8  # "the first Tuesday after New Year's Day" is 7
 HORIZON_DAYS = 365
 # A time of day after the date: "at 3pm", "3:30 pm", "at 15:00", "in the morning".
@@ -43,7 +44,7 @@ _TIME_OF_DAY = re.compile(
     r",?\s+(?:(?:at|from|around)\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|"
     r"midday)(?:\s*(?:-|to|until)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?$|"
     r",?\s+(?:at|from|around)\s+\d{1,2}$|"
-    r",?\s+(?:in the )?(?:morning|afternoon|evening)$"
+    r"(?<!this),?\s+(?:in the )?(?:morning|afternoon|evening)$"
 )
 # A fiscal period: "end of Q2", "start of next quarter", "Q3", "quarter-end", "year-end",
 # "after the close", "the end of the fiscal year".
@@ -63,6 +64,7 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;:!?()]\s*|\.\s+|\s+[-\u2013\u2014]+\s+")
 # Words that tie a day to an event ("the Friday before the launch").
 _RELATIVE_TO = frozenset({"before", "after", "ahead", "prior", "following", "until", "till"})
 _CUE_WORDS = DAY_WORDS | {"quarter", "year", "close", "q1", "q2", "q3", "q4", "eow", "eom"}
+_TIMES_OF_DAY = frozenset("lunch lunchtime noon midday breakfast work hours standup".split())
 # Short names of days and months that are also ordinary words.
 _ORDINARY_WORDS = frozenset({"sat", "sun", "wed", "mar", "may"})
 _LEAD_IN = re.compile(r"^(?:(?:on|at|by|for|around|about|maybe|say)\s+)+")
@@ -151,8 +153,16 @@ def _spans(phrase: str) -> Iterator[str]:
                 span = " ".join(words[start:end])
                 if span == phrase or span in _ORDINARY_WORDS or not any(cues[start:end]):
                     continue
-                if end == len(words) or words[end] not in _RELATIVE_TO:
+                if not _tied_to_an_event(words, end):
                     yield _TIME_OF_DAY.sub("", _LEAD_IN.sub("", span))
+
+
+def _tied_to_an_event(words: list[str], end: int) -> bool:
+    """Whether the words from `end` tie the day before them to an event ("before the
+    launch"), not to a time of day ("after lunch")."""
+    if end >= len(words) or words[end] not in _RELATIVE_TO:
+        return False
+    return end + 1 >= len(words) or words[end + 1] not in _TIMES_OF_DAY
 
 
 def _is_cue(word: str) -> bool:
@@ -200,7 +210,7 @@ def _phrase(text: str) -> str:
     """`text` as a date phrase: lower case, one space, shorthand spelled out ("tmrw", "EOW"),
     month and day names spelled right ("Jaunary"), no lead-in ("on", "by") or time of day
     ("next tuesday at 3pm": the day is what is asked)."""
-    phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower())
+    phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower().replace("@", " at "))
     phrase = _SHORTHAND.sub(lambda match: _SHORTHANDS[match[0]], phrase)
     phrase = re.sub(r"[a-z]+", lambda match: spelled_right(match[0]), phrase)
     phrase = _LEAD_IN.sub("", phrase).rstrip(".!?")
@@ -286,7 +296,7 @@ def _settled(day: date, today: date) -> DateReading:
 
 def _fallback(phrase: str, today: date) -> date | None:
     """Anything else a general date parser reads, such as '12 January 2027'."""
-    if not any(_is_cue(word) for word in phrase.split()):
+    if len(phrase) > MAX_PARSED_TEXT or not any(_is_cue(word) for word in phrase.split()):
         return None
     try:
         parsed = dateparser.parse(
@@ -301,4 +311,6 @@ def _fallback(phrase: str, today: date) -> date | None:
         )
     except (ValueError, OverflowError, TypeError):
         return None
-    return parsed.date() if parsed else None
+    if parsed is None or (parsed.year > today.year + 1 and str(parsed.year) not in phrase):
+        return None  # "12/18 at 3" is no day in 2118
+    return parsed.date()

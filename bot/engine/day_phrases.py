@@ -29,12 +29,14 @@ _WEEKDAYS = {
 _DAY_NAMES = [
     *(month_calendar.month_name[number].lower() for number in range(1, 13)),
     *(month_calendar.day_name[number].lower() for number in range(7)),
+    "tomorrow",
 ]
 
 
 def spelled_right(word: str) -> str:
-    """A month or weekday name with a slip of the keys put right ("Jaunary", "Wendesday",
-    "Febuary"); any other word as it is. Only long words, starting with the right letter."""
+    """A month or weekday name, or "tomorrow", with a slip of the keys put right ("Jaunary",
+    "Wendesday", "tomorow"); any other word as it is. Only long words, starting with the
+    right letter."""
     if len(word) < 5 or not word.isalpha() or word in MONTHS or word in _WEEKDAYS:
         return word
     if word.removesuffix("s") in _DAY_NAMES or word.removesuffix("es") in _DAY_NAMES:
@@ -68,6 +70,12 @@ _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _WEEKDAY_THE_NTH = re.compile(rf"{_WEEKDAY},? (?:the )?{_DAY}")
+# A weekday and a date with its month: "thursday 11th dec", "thu, december 11".
+_A_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY_AND_DATE = re.compile(
+    rf"{_WEEKDAY},? (?P<date>(?:the )?\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_A_MONTH}(?: \d{{4}})?|"
+    rf"{_A_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?)"
+)
 # How far ahead 'Thursday the 7th' may be read to the day both name; beyond, it is asked.
 CLASH_HORIZON_DAYS = 62
 
@@ -130,6 +138,14 @@ def _in_span(match: re.Match[str], today: date) -> date:
     return today + timedelta(days=count * days)
 
 
+def _from_today(match: re.Match[str], today: date) -> date:
+    """'A fortnight today', 'a week tomorrow', 'tomorrow week': weeks on from that day."""
+    base = today + timedelta(days=1 if "tomorrow" in (match["base"], match["base2"]) else 0)
+    unit = match["unit"] or match["unit2"]
+    count = _count(match) if match["unit"] else 1
+    return base + timedelta(weeks=count * (2 if unit.startswith("f") else 1))
+
+
 def _from_weekday(match: re.Match[str], today: date) -> date:
     weeks = _count(match) * (2 if (match.groupdict().get("unit") or "").startswith("f") else 1)
     return next_weekday(today, _WEEKDAYS[match["weekday"]]) + timedelta(weeks=weeks)
@@ -152,6 +168,13 @@ def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
     months: the coming 10th and that week's Tuesday, to ask which is meant (a slip of the
     weekday, not a day half a year away). None when the phrase is not of that kind, or the
     two agree soon enough."""
+    dated = _WEEKDAY_AND_DATE.fullmatch(phrase)
+    if dated is not None:  # "Thursday 11th Dec", "thu, december 11": the month is named
+        day = phrase_day(dated["date"], today)
+        weekday = _WEEKDAYS[dated["weekday"]]
+        if day is None or day.weekday() == weekday:
+            return None
+        return day, day + timedelta(days=weekday - day.weekday())
     match = _WEEKDAY_THE_NTH.fullmatch(phrase)
     if match is None:
         return None
@@ -305,12 +328,18 @@ def _week_after_next(match: re.Match[str], today: date) -> date:
 _NAMED_DAY_WORDS = (word for name in _NAMED_DAYS for word in name.split())
 DAY_WORDS = frozenset(
     {*MONTHS, *_WEEKDAYS, *_NAMED_DAY_WORDS, "today", "tomorrow", "yesterday", "day", "days",
-     "week", "weeks", "weekend", "fortnight", "fortnights", "month", "months", "holidays"}
+     "week", "weeks", "weekend", "fortnight", "fortnights", "month", "months", "holidays",
+     "tonight", "morning", "afternoon", "evening"}
 )  # fmt: skip
 
 _PARTS = "|".join(["end of", *_PART_OF_MONTH])
 _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
-    (r"today", lambda m, today: today),
+    (r"(?:later )?(?:today|tonight|this (?:morning|afternoon|evening))", lambda m, today: today),
+    (
+        rf"(?:{_COUNT} (?P<unit>weeks?|fortnights?) (?:from |on )?(?P<base>today|tomorrow)|"
+        r"(?P<base2>today|tomorrow) (?P<unit2>week|fortnight))",
+        _from_today,
+    ),
     (r"tomorrow", lambda m, today: today + timedelta(days=1)),
     (r"yesterday", lambda m, today: today - timedelta(days=1)),
     (rf"in {_COUNT} (?P<unit>days?|weeks?|fortnights?|months?)", _in_span),
