@@ -43,7 +43,9 @@ _DOOM = re.compile(
     r"(?:the )?next headlines?|(?:may|might|could|would|will) not survive|"
     r"(?:won't|wouldn't|couldn't|can't) survive|(?:would|will|may|might|could) never recover|"
     r"imagine (?:(?:having )?to )?(?:explain(?:ing)?|tell(?:ing)?|tell|the headlines?|the "
-    r"(?:call|fallout))|picture (?:the headlines?|explaining))\b",
+    r"(?:call|fallout))|picture (?:the headlines?|explaining)|(?:is|are|be|we're) toast|"
+    r"wipe (?:us|the company|the business) out|(?:ticking )?time ?bombs?|"
+    r"los(?:e|t|ing) everything|(?:do not|don't) want to be the)\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):
@@ -72,6 +74,7 @@ _SKILL = re.compile(
 )
 _GOOD_NEWS = re.compile(
     r"\b(won|grew|grow|saved|saves?|never been (?:breached|hacked)|stop(?:ped|s)?|"
+    r"keep(?:s|ing)? (?:\w+ ){0,3}(?:running|open|trading|selling|working|online)|"
     r"block(?:ed|s)?|caught|catch(?:es)?|prevent(?:ed|s)?|"
     r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
     re.IGNORECASE,

@@ -16,6 +16,9 @@ from datetime import date
 from bot.engine.dates import period_end, read_date
 
 MAX_GOALS = 6
+_SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
+_FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", re.IGNORECASE)
+_MODALS = frozenset("will would can could should must shall may might".split())
 _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -89,7 +92,10 @@ def goals_in(answer: str) -> list[str]:
 
 def _split_sentence(sentence: str) -> list[str]:
     sentence = _LEAD_IN.sub("", sentence)
-    things = [] if _is_ask(_AND.split(sentence)[0]) else _things_asked_for(sentence)
+    pieces = _AND.split(sentence.strip().rstrip("."))[::2]
+    if _short_list(pieces):
+        return pieces  # "budget approved, headcount +1, exec sponsor named"
+    things = [] if _is_ask(pieces[0]) else _things_asked_for(sentence)
     if things or not _is_ask(sentence):
         return things
     parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
@@ -107,9 +113,24 @@ def _things_asked_for(sentence: str) -> list[str]:
     an exec sponsor"): when each thing after the first starts as a noun phrase of its own,
     each is an ask; else none ("one checklist for HR and IT" is read as a whole)."""
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
+    if _FOR_PEOPLE_TO.match(sentence):
+        return []  # "for the CFO and the COO to co-sponsor it": one ask of two people
     if len(pieces) >= 2 and all(_is_object(piece) for piece in pieces[1:]):
         return pieces
     return []
+
+
+def _short_list(pieces: list[str]) -> bool:
+    """Three or more short items, none an instruction of its own ("get HR", "to agree"):
+    each is an ask, whatever its grammar ("sign-off given, budget approved, owner named")."""
+    if len(pieces) < _SHORT_LIST:
+        return False
+    for piece in pieces:
+        words = _words(piece)
+        imperative = bool(words) and words[0] in _VERBS and "-" not in words[0]
+        if not words or len(words) > _SHORT_ITEM or imperative or _has_to_verb(piece):
+            return False
+    return True
 
 
 def _split_joined(clause: str) -> list[str]:
@@ -154,11 +175,15 @@ def _is_clause(piece: str) -> bool:
     the manager'. Not 'procurement sign off' after 'finance and' (a compound subject) nor
     'the manager who leads them' (a relative clause): those are read with what comes before."""
     words = _words(piece)
+    words = words[1:] if words[:1] == ["that"] else words  # "… and that managers will tell"
     if len(words) >= 2 and words[0] in _SUBJECT_PRONOUNS and _is_verb(words[1]):
         return True
-    for size in (1, 2):  # 'Sales adopts', 'the VP sponsors'
+    for size in (1, 2):  # 'Sales adopts', 'the VP sponsors', 'store managers will tell'
         subject, verb = words[:size], words[size : size + 1]
-        if verb and not _RELATIVE.intersection(subject) and _third_person(verb[0]):
+        if not verb or _RELATIVE.intersection(subject):
+            continue
+        modal = verb[0] in _MODALS and words[size + 1 : size + 2] and _is_verb(words[size + 1])
+        if modal or _third_person(verb[0]):
             return not any(_is_verb(word) for word in subject)
     return False
 

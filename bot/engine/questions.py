@@ -62,14 +62,21 @@ _BLAME = re.compile(
     r"rules? (?:don't|doesn't|do not|does not) apply to (?:them|him|her)|cowboys?|greedy|"
     r"all (?:they|he|she) (?:care|cares|see|sees|think|thinks) (?:about )?is|"
     r"(?:only|just) in it for|couldn't be bothered|(?:don't|doesn't|do not|does not) get it|"
-    r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable) enough|idiots?)\b",
+    r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable|technical|savvy) "
+    r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
+    r"only wakes? up)\b",
+    re.IGNORECASE,
+)
+# Contractions typed fast: "dont", "doesnt", "cant".
+_APOSTROPHE_LEFT_OUT = re.compile(
+    r"\b(don|doesn|didn|can|won|isn|aren|wasn|weren|couldn|wouldn|shouldn|haven|hasn)(t)\b",
     re.IGNORECASE,
 )
 # A judgement denied right before it: "not careless", "aren't lazy", "it's not that they're
 # careless", "I don't think they're lazy".
 _DENIED = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:(?:that|think|say|saying|believe|mean|they're|they|are|"
-    r"he's|she's|it's|really|being|because|just|simply|\w+ly)\s+){0,3}$",
+    r"he's|she's|it's|really|being|because|just|simply|\w+ly)\s+){0,4}$",
     re.IGNORECASE,
 )
 _WHY_NOT = re.compile(
@@ -118,6 +125,7 @@ def open_rewording(question: str, verdict: Verdict) -> str | None:
 def blames(hypothesis: str) -> bool:
     """True when the hypothesis judges people instead of naming a cause they would recognise
     ("they're not careless; the process is confusing" denies the judgement)."""
+    hypothesis = _APOSTROPHE_LEFT_OUT.sub(r"\1'\2", hypothesis)
     return any(
         not _DENIED.search(hypothesis[: match.start()]) for match in _BLAME.finditer(hypothesis)
     )

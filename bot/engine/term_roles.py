@@ -25,12 +25,14 @@ _AFTER_A_NOUN = frozenset(
     should may might must does do did that which who whose where while until now today
     too also first again soon here there only just everywhere against through via within
     without during like per across around inside outside toward towards upon onto near
+    we they you i he she it
     """.split()
 )
 # Verbs often said right after a subject that an -ed or -ly ending does not show.
 _VERBS_AFTER_A_NOUN = frozenset(
     """
     needs has does means makes takes keeps stops covers runs works gives sends shows catches
+    watches checks finds spots sees
     flags blocks lets helps caught found saw made took sent kept led got gave told said became
     began broke brought bought built hit let put ran set spent stole won wrote
     """.split()
@@ -43,6 +45,7 @@ _KINDS_OF_THING = frozenset(
     agent agents tool tools software platform platforms solution solutions system systems
     service services provider providers vendor vendors product products bug bugs flaw flaws
     vulnerability vulnerabilities attack attacks attempt attempts scam scams technology
+    partner partners firm firms token tokens code codes
     """.split()
 )
 _POSSESSIVE = re.compile(r"['\u2019]s?\b")

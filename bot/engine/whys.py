@@ -73,7 +73,10 @@ _OUTCOMES = (
     "employer partners community orders operations trading release deliver uptime money "
     "pay paid supplier suppliers workload"
 ).split()
-_OUTCOME_PHRASES = ("sales cycle", "on time", "less time", "more time", "keep running")
+_OUTCOME_PHRASES = (
+    "sales cycle", "on time", "less time", "more time", "keep running", "our sales",
+    "online sales", "store sales",
+)  # fmt: skip
 # An audit that finds nothing is an outcome finance owns, unlike an audit that demands.
 _CLEAN_AUDIT = re.compile(
     r"\b(?:clean audits?|audits? (?:stays? |comes? back |is |are )?clean|no (?:audit )?findings)\b",
