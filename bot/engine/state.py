@@ -79,6 +79,8 @@ class PrepState(BaseModel):
     suggested_date: date | None = None
     # An ambiguous short date ("3/4") read both ways, and the order the user then chose.
     date_choices: dict[DateOrder, date] = Field(default_factory=dict)
+    # "Tuesday the 10th" when the 10th is a Thursday: the 10th, and that week's Tuesday.
+    day_choices: list[date] = Field(default_factory=list)
     date_order: DateOrder | None = None
     opening: str | None = None
     opening_grade: float | None = None

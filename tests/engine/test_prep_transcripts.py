@@ -201,6 +201,20 @@ def test_a_weekday_and_a_day_that_disagree_are_asked_about(
     assert reading is not None and reading.clash and reading.options[0].day == int(said[-4:-2])
 
 
+def test_a_weekday_that_is_not_the_days_is_settled_with_a_button(
+    make_context: ContextFactory,
+) -> None:
+    d = Dialog.start(make_context(stakeholder="engineering"))  # Friday 27 November
+    through_focus(d)
+    d.say("Tuesday the 10th")  # the 10th is a Thursday
+    labels = [choice.label for choice in d.last.choices]
+    assert d.choices()[:2] == ["numbered_day", "named_day"]
+    assert labels[:2] == ["Thu 10 Dec 2026", "Tue 8 Dec 2026"]
+    d.pick("named_day")
+    assert date(2026, 12, 8) in (d.state.planned_date, d.state.proposed_date)
+    assert d.state.day_choices == []
+
+
 def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context(stakeholder="engineering"))
     through_focus(d)

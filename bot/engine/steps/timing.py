@@ -35,6 +35,8 @@ KEEP = "keep"
 # Choices for an ambiguous short date such as 3/4.
 ORDER_CHOICES = {DateOrder.DMY: "day_month", DateOrder.MDY: "month_day"}
 ORDER_LABELS = {DateOrder.DMY: "day/month", DateOrder.MDY: "month/day"}
+# Choices for a weekday that is not the day's ("Tuesday the 10th"): the numbered day, the named.
+DAY_CHOICES = ("numbered_day", "named_day")
 
 
 def day_label(day: date) -> str:
@@ -76,6 +78,12 @@ class Timing:
         return [say(self.step, "\n".join(lines), *findings), self.ask(state, ctx)]
 
     def ask(self, state: PrepState, ctx: CoachContext) -> Reply:
+        if state.stage is Stage.PICK_DATE and len(state.day_choices) == len(DAY_CHOICES):
+            options = [
+                choice(value, day_label(day))
+                for value, day in zip(DAY_CHOICES, state.day_choices, strict=True)
+            ]
+            return ask_text(self.step, "Which day do you mean?", *options, BACK_CHOICE)
         if state.stage is Stage.PICK_DATE and state.date_choices:
             options = [
                 choice(ORDER_CHOICES[order], f"{day_label(day)} ({ORDER_LABELS[order]})")
@@ -123,9 +131,12 @@ class Timing:
             numbered, named = reading.options
             text = (
                 f"{day_label(numbered)} is a {numbered:%A}, and that week's {named:%A} is "
-                f"{day_label(named)}. Which day do you mean?"
+                f"{day_label(named)}."
             )
-            return stay(state, say(self.step, text), self.ask(state, ctx))
+            new = state.model_copy(
+                update={"stage": Stage.PICK_DATE, "day_choices": [numbered, named]}
+            )
+            return Turn(new, [say(self.step, text), self.ask(new, ctx)])
         if reading.options:
             choices = dict(zip(reading.orders, reading.options, strict=True))
             new = state.model_copy(update={"stage": Stage.PICK_DATE, "date_choices": choices})
@@ -222,6 +233,7 @@ class Timing:
                 "proposed_date": None,
                 "suggested_date": None,
                 "date_choices": {},
+                "day_choices": [],
                 "stage": Stage.GATHER,
             }
         )
@@ -253,6 +265,11 @@ class Timing:
             reading = read_date(state.date_choices[picked].isoformat(), ctx.today)
             assert reading is not None
             return self._vet(new, reading, ctx)
+        if value in DAY_CHOICES and len(state.day_choices) == len(DAY_CHOICES):
+            day = state.day_choices[DAY_CHOICES.index(value)]
+            reading = read_date(day.isoformat(), ctx.today)
+            assert reading is not None
+            return self._vet(state.model_copy(update={"day_choices": []}), reading, ctx)
         if value == USE_SUGGESTED and state.suggested_date:
             return self._accept(state, state.suggested_date, ctx)
         if value == KEEP and state.proposed_date:
