@@ -103,6 +103,18 @@ def test_one_ask_stays_on_the_goal(make_context: ContextFactory, said: str) -> N
     assert shows(make_context, said, Move.ONE_GOAL)
 
 
+def test_security_measures_asked_for_together_are_quoted_one_by_one(
+    make_context: ContextFactory,
+) -> None:
+    check = check_reply("I need you to roll out MFA, EDR and DLP this quarter.", ALL_MOVES,
+                        make_context())  # fmt: skip
+    assert check.asks == (
+        "I need you to roll out MFA this quarter",
+        "I need you to roll out EDR this quarter",
+        "I need you to roll out DLP this quarter",
+    )
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -111,6 +123,7 @@ def test_one_ask_stays_on_the_goal(make_context: ContextFactory, said: str) -> N
         "Can we get the training done and also turn on the new sign-in and fix the CRM access?",
         "Please finish the course. Also, turn on the second sign-in step.",
         "It's mandatory, so your people have to do it. We also need a second sign-in step.",
+        "We need MFA and EDR on every laptop before the kickoff.",
     ],
 )
 def test_several_asks_in_one_reply_leave_the_goal(make_context: ContextFactory, said: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.engine.context import CoachContext
 from bot.engine.findings import Finding, PrioritiesFinding
+from bot.engine.glossary import GlossaryIndex
 from bot.engine.goals import goals_in
 from bot.engine.language import check_text, split_sentences
 from bot.engine.messages import COACHING_STEPS, Step
@@ -66,6 +67,7 @@ _LIGHTER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_JOINING = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*", re.IGNORECASE)
 _QUESTION = re.compile(r"[^.!?\n]*\?")
 # A sentence that asks for something (not an offer, not a question back).
 _ASKING = re.compile(
@@ -120,7 +122,7 @@ def check_reply(said: str, expected: tuple[Move, ...], ctx: CoachContext) -> Rep
     sentences = split_sentences(said)
     questions = [q.strip() for q in _QUESTION.findall(said) if q.strip(" ?")]
     verdicts = [(q, question_verdict(q)) for q in questions]
-    asks = _asks(said, [q for q, v in verdicts if v is Verdict.OPEN])
+    asks = _asks(said, [q for q, v in verdicts if v is Verdict.OPEN], ctx)
     arguing = next((s for s in sentences if _ARGUING.search(s)), None)
     shown = {
         move
@@ -145,15 +147,33 @@ def check_reply(said: str, expected: tuple[Move, ...], ctx: CoachContext) -> Rep
     )
 
 
-def _asks(said: str, asked_back: list[str]) -> tuple[str, ...]:
+def _asks(said: str, asked_back: list[str], ctx: CoachContext) -> tuple[str, ...]:
     """The separate asks in a reply: what its asking sentences request (goals), leaving out
-    the questions asked back and the offers that lighten the load."""
+    the questions asked back and the offers that lighten the load. Security measures asked
+    for together are asks of their own ("roll out MFA and EDR": MFA, and EDR)."""
     rest = said
     for question in asked_back:
         rest = rest.replace(question, " ")
     sentences = [s for s in _SENTENCE.split(rest) if _ASKING.search(s)]
     pieces = [piece for s in sentences for piece in goals_in(s) if not _LIGHTER.search(piece)]
-    return tuple(pieces)
+    known = ctx.playbook.known_terms
+    return tuple(ask for piece in pieces for ask in _each_measure(piece, ctx.glossary, known))
+
+
+def _each_measure(piece: str, glossary: GlossaryIndex, known: list[str]) -> list[str]:
+    """`piece` once per security measure it joins with "and"/"or"/a comma ("we need MFA and
+    EDR on every laptop": "we need MFA on every laptop", "we need EDR on every laptop")."""
+    hits = [hit for hit in glossary.find(piece, known) if hit.entry is not None]
+    run = hits[:1]
+    for hit in hits[1:]:
+        if _JOINING.fullmatch(piece[run[-1].end : hit.start]) and hit.entry != run[-1].entry:
+            run.append(hit)
+        elif len(run) < 2:
+            run = [hit]
+    if len(run) < 2:
+        return [piece]
+    head, tail = piece[: run[0].start], piece[run[-1].end :]
+    return [head + hit.matched + tail for hit in run]
 
 
 def _acknowledges(first: str) -> bool:
