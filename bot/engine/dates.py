@@ -37,6 +37,7 @@ from bot.engine.named_holidays import with_holidays_dated
 
 MAX_DATE_TEXT = 400  # a rambling answer names its date late
 MAX_PARSED_TEXT = 80  # what the general date parser is given (it reads days into words)
+MAX_SPANS = 120  # runs of words read in one answer, at most
 MAX_DATE_WORDS = 8  # "the first Tuesday after New Year's Day" is 7
 HORIZON_DAYS = 365
 # A time of day after the date: "at 3pm", "3:30 pm", "at 15:00", "in the morning".
@@ -144,6 +145,7 @@ def _spans(phrase: str) -> Iterator[str]:
     Left out: a run followed by something we cannot date ("the Friday before the launch"
     names no day we know), and a lone short name that is also an ordinary word ("we sat
     down")."""
+    tried = 0
     for clause in _CLAUSE_BREAK.split(phrase):
         words = clause.split()
         cues = [_is_cue(word) for word in words]
@@ -151,10 +153,19 @@ def _spans(phrase: str) -> Iterator[str]:
             for start in range(len(words) - size + 1):
                 end = start + size
                 span = " ".join(words[start:end])
-                if span == phrase or span in _ORDINARY_WORDS or not any(cues[start:end]):
+                if span == phrase or span in _ORDINARY_WORDS or not _ends_a_date(words, cues, end):
                     continue
                 if not _tied_to_an_event(words, end):
+                    tried += 1
+                    if tried > MAX_SPANS:
+                        return  # text made of day words, not an answer: enough tried
                     yield _TIME_OF_DAY.sub("", _LEAD_IN.sub("", span))
+
+
+def _ends_a_date(words: list[str], cues: list[bool], end: int) -> bool:
+    """Whether a run of words ending before `end` can be a date: it ends on a day word or a
+    number ("on the 3rd", "next week"), or on "next" ("the week after next")."""
+    return cues[end - 1] or words[end - 1] == "next"
 
 
 def _tied_to_an_event(words: list[str], end: int) -> bool:
@@ -168,7 +179,8 @@ def _tied_to_an_event(words: list[str], end: int) -> bool:
 def _is_cue(word: str) -> bool:
     """Whether `word` can be part of what names a day: a number, a day, month or period."""
     bare = word.strip(".,!?'\"").removesuffix("'s")  # "weeks' time", "new year's"
-    return bare in _CUE_WORDS or any(character.isdigit() for character in word)
+    parts = bare.split("-")  # "mid-january"
+    return any(part in _CUE_WORDS for part in parts) or any(c.isdigit() for c in word)
 
 
 def _read(

@@ -316,6 +316,13 @@ def _end_of_week(match: re.Match[str], today: date) -> date:
     return friday + timedelta(weeks=1 if match["next"] else 0)
 
 
+def _next_week(match: re.Match[str], today: date) -> date:
+    """'Next week' (its Monday, as 'the week after next' is read), 'later next week' (its
+    Thursday)."""
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    return monday + timedelta(days=3 if match["late"] else 0)
+
+
 def _week_after_next(match: re.Match[str], today: date) -> date:
     """'The week after next' (its Monday), 'the Friday after next': in the week after the
     coming one, as 'next Friday' is in the coming one."""
@@ -366,6 +373,11 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (r"after (?:the )?(?:holidays|christmas|new year'?s?|the new year)", _after_the_holidays),
     (_NAMED_DAY, _named_day),
     (rf"(?:the )?(?:week|{_WEEKDAY}) after next", _week_after_next),
+    (
+        r"(?:(?P<late>late|later)|early|sometime|some time|(?:at )?the start of)?,? ?"
+        r"(?:the )?next week(?: sometime)?",
+        _next_week,
+    ),
     (r"(?:the )?end of (?:the |this )?(?P<next>next )?(?:work ?)?week", _end_of_week),
     (r"(?:the )?day (?P<side>before|after) (?P<anchor>.+)", _day_around),
     (r"(?:the )?week (?:of|starting|beginning) (?P<anchor>.+)", _week_of),
