@@ -7,7 +7,9 @@ The rule, in order:
      `resume 12`, `notes #3`, `nudges off`, `prep sales`, `forget`;
    - any of those with a slash: `/history`, `/sales`, `/check We need MFA`;
    - a request in the user's own words: "Prepare a talk with Sales", "prep for my talk with
-     the CFO", "check my draft: …", "rehearse my last prep", "show my history".
+     the CFO", "can you help me get ready for a meeting with finance?", "getting ready for
+     a chat with HR tomorrow", "check my draft: …", "rehearse my last prep", "show my
+     history".
 2. Everything else goes to the prep in progress as an answer. A sentence that starts with a
    command word ("list the three risks", "check the data first") is an answer, and so is a
    lone stakeholder name or alias ("sales", "privacy", "people" are real one-word answers
@@ -33,6 +35,7 @@ from bot.commands import (
     prep_number,
     run_command,
 )
+from bot.engine.dates import read_date
 from bot.engine.messages import Inbound
 from bot.users import UserRef
 
@@ -48,8 +51,14 @@ _FILLER = re.compile(r"^(?:(?:my|the|a|an|me|our)\s+)+")
 _LATEST = re.compile(r"^(?:(?:my|the|last|latest|most recent|previous|current)\s+)*(?:prep|talk)$")
 _NUMBERED = re.compile(r"^(?:prep\s+)?#?\s*(\d{1,9})$")
 _TALK = r"(?:talk|conversation|meeting|call|chat|1:1|one-on-one)"
+# Asking to be prepared: "prepare", "prep me", "get ready", "getting ready", "coach me".
+_READY = (
+    r"(?:i'm |i am )?(?:prepare|preparing|prep|prepping|get(?:ting)?(?: me)? ready|ready me|"
+    r"coach me|help me (?:prepare|prep|get ready))"
+)
+_TALK_KIND = re.compile(rf"{_TALK}s?|team|sync|catch-up|review|(?:{_TALK}|team) {_TALK}s?")
 _PREPARE = re.compile(
-    rf"^(?:prepare|prep)(?:\s+me)?(?:(?:\s+(?:for|a|an|my|the|our))*\s+{_TALK})?"
+    rf"^{_READY}(?:\s+me)?(?:(?:\s+(?:for|a|an|my|the|our))*\s+{_TALK})?"
     r"\s+(?:with|for)\s+(?P<who>.+)$"
 )
 _ABOUT = re.compile(
@@ -125,13 +134,19 @@ def _in_own_words(text: str, coach: Coach) -> UserCommand | None:
 
 
 def _stakeholder(who: str, coach: Coach) -> str | None:
-    """The playbook id named by "the CFO", "my VP of Sales", "sales": the whole name, its
-    hyphenated form, or its last word."""
-    who = _FILLER.sub("", who.strip())
-    for name in (who, who.replace(" ", "-"), who.rsplit(" ", 1)[-1]):
-        book = coach.playbooks.find(name)
-        if book is not None:
-            return book.id
+    """The playbook id named by "the CFO", "my VP of Sales", "sales", and with what may
+    follow a name in a request: when ("HR tomorrow", "the CTO on Friday") or what kind of
+    talk ("the board meeting"). Each candidate: the name, its hyphenated form, its last word."""
+    words, today = _FILLER.sub("", who.strip()).split(), coach.clock().date()
+    for end in range(len(words), 0, -1):
+        rest = " ".join(words[end:])
+        if rest and not (_TALK_KIND.fullmatch(rest) or read_date(rest, today) is not None):
+            continue  # "Sales about the training": more than a name; an answer
+        name = " ".join(words[:end])
+        for candidate in (name, name.replace(" ", "-"), words[end - 1]):
+            book = coach.playbooks.find(candidate)
+            if book is not None:
+                return book.id
     return None
 
 

@@ -44,6 +44,17 @@ async def coach(database_url: str) -> AsyncIterator[Coach]:
         ("Please prepare a conversation with the VP of Sales.", UserCommand(Word.START, "sales")),
         ("prepare for the board", UserCommand(Word.START, "board")),
         (
+            "can you help me get ready for a meeting with finance?",
+            UserCommand(Word.START, "finance"),
+        ),
+        ("Getting ready for a chat with HR tomorrow", UserCommand(Word.START, "hr")),
+        ("let's prepare for the board meeting", UserCommand(Word.START, "board")),
+        (
+            "I'm prepping for a call with the VP of Sales on Friday",
+            UserCommand(Word.START, "sales"),
+        ),
+        ("coach me for my 1:1 with the CTO", UserCommand(Word.START, "engineering")),
+        (
             "check my draft: We need MFA on every laptop",
             UserCommand(Word.CHECK, "We need MFA on every laptop"),
         ),
@@ -84,6 +95,8 @@ def test_requests_are_commands_whatever_the_dialog_waits_for(
         "check the numbers before the call",
         "The history",
         "Prepare a talk with Sales about the training",
+        "get ready for the holidays",
+        "prepare the slides for finance",
         "They think the course is generic",
     ],
 )
