@@ -8,6 +8,7 @@ typed words take the same path.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,6 +22,7 @@ from bot.engine.prep_numbers import prep_number as prep_number  # re-exported fo
 from bot.engine.steps.simplify import plainer_version, report_summary
 from bot.engine.turn import choice, say
 from bot.exports import prep_markdown
+from bot.playbook.schema import Playbook
 from bot.users import UserRef
 
 COMMAND_CHOICE = "cmd:"
@@ -88,6 +90,42 @@ def did_you_mean(text: str, coach: Coach, prefix: str) -> list[Reply]:
     close = difflib.get_close_matches(head, names, n=1, cutoff=0.6)
     guess = f"Did you mean {prefix}{close[0]}? " if close else ""
     return [say(Step.INFO, f"I don't know “{head[:40]}”. {guess}\n{help_text(prefix, coach)}")]
+
+
+# Aliases that are everyday words too ("people don't finish it"): never taken as a name in
+# a sentence, only as a name on their own.
+_EVERYDAY_ALIASES = frozenset(
+    "people managers operations revenue privacy compliance leadership talent dev directors "
+    "developers sellers".split()
+)
+
+
+def stakeholders_named(text: str, coach: Coach) -> list[Playbook]:
+    """The playbooks a sentence names ("I need to talk to the VP of Sales", "our CFO"), in
+    the order named; a word that is also an everyday word does not count."""
+    words = re.findall(r"[a-z0-9&]+(?:[-'][a-z]+)*", text.lower())
+    found: dict[str, Playbook] = {}
+    for start in range(len(words)):
+        for size in (3, 2, 1):  # "the audit committee" before "audit"
+            name = "-".join(words[start : start + size])
+            book = None if name in _EVERYDAY_ALIASES else coach.playbooks.find(name)
+            if book is not None:
+                found.setdefault(book.id, book)
+                break
+    return list(found.values())
+
+
+def offer_to_prepare(books: list[Playbook]) -> Reply:
+    """No prep in progress, and the words name a stakeholder: offer to prepare that talk."""
+    names = " or ".join(book.name for book in books[:3])
+    return say(Step.INFO, f"You have no prep in progress. Prepare a talk with {names}?").model_copy(
+        update={
+            "choices": tuple(
+                choice(command_choice(f"prep {book.id}"), f"Prepare: {book.name}")
+                for book in books[:3]
+            )
+        }
+    )
 
 
 async def run_command(coach: Coach, user: UserRef, command: UserCommand, prefix: str) -> Answer:

@@ -16,7 +16,9 @@ The rule, in order:
    while a step waits for text); `help` and the navigation words (next, back, pause) are the
    prep's own.
 3. With no prep in progress the words are read loosely again: a stakeholder name starts that
-   prep, `help` or `check TEXT` run, and an unknown single word gets "did you mean".
+   prep, `help` or `check TEXT` run, an unknown single word gets "did you mean", and a
+   sentence that names a stakeholder ("I need to talk to the VP of Sales") is offered that
+   prep with a button.
 
 Every `Word` of `bot.commands` is a command here, with no second list to keep.
 """
@@ -31,9 +33,11 @@ from bot.commands import (
     UserCommand,
     Word,
     did_you_mean,
+    offer_to_prepare,
     parse_command,
     prep_number,
     run_command,
+    stakeholders_named,
 )
 from bot.engine.dates import read_date
 from bot.engine.messages import Inbound
@@ -164,7 +168,8 @@ async def answer_text(coach: Coach, user: UserRef, text: str, prefix: str) -> An
         return await run_command(coach, user, loose, prefix)
     if len(text.split()) == 1:
         return Answer(None, did_you_mean(text, coach, prefix))
-    return answer
+    named = stakeholders_named(text, coach)  # "I need to talk to the VP of Sales next week"
+    return Answer(None, [offer_to_prepare(named)]) if named else answer
 
 
 async def answer_inbound(coach: Coach, user: UserRef, inbound: Inbound, prefix: str) -> Answer:

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.coach import Coach
-from bot.commands import UserCommand, Word
+from bot.commands import UserCommand, Word, command_choice
 from bot.engine.messages import Inbound
 from bot.routing import answer_choice, answer_text, explicit_command
 from bot.runtime import open_coach
 from bot.settings import Settings
+from bot.users import UserRef
 from tests.test_coach import ALICE, NOW
 
 
@@ -126,6 +127,19 @@ async def test_a_stakeholder_name_is_an_answer_mid_prep_and_a_start_otherwise(
     switched = await answer_text(coach, ALICE, "Prepare a talk with the CFO", "")
     assert switched.prep_id != started.prep_id
     assert "the CFO" in switched.replies[0].text
+
+
+async def test_with_no_prep_a_sentence_naming_a_stakeholder_offers_that_prep(
+    coach: Coach,
+) -> None:
+    offer = await answer_text(coach, ALICE, "I need to talk to the VP of Sales next week", "")
+    assert offer.prep_id is None
+    assert [c.value for c in offer.replies[0].choices] == [command_choice("prep sales")]
+    started = await answer_choice(coach, ALICE, Inbound(choice=command_choice("prep sales")), "")
+    assert started.prep_id is not None
+    bob = UserRef("local", "t", "bob")
+    everyday = await answer_text(coach, bob, "people never finish the course", "")
+    assert not everyday.replies[0].choices and "no prep in progress" in everyday.replies[0].text
 
 
 async def test_commands_mid_prep_leave_the_prep_where_it_was(coach: Coach) -> None:
