@@ -65,6 +65,13 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;:!?()]\s*|\.\s+|\s+[-\u2013\u2014]+\s+")
 # Words that tie a day to an event ("the Friday before the launch").
 _RELATIVE_TO = frozenset({"before", "after", "ahead", "prior", "following", "until", "till"})
 _CUE_WORDS = DAY_WORDS | {"quarter", "year", "close", "q1", "q2", "q3", "q4", "eow", "eom"}
+_DETERMINERS = frozenset("the a an other first second third fourth last".split())
+_ROUND_THE_CLOCK = frozenset({"24/7", "24x7", "24/7/365"})
+_PERIOD_WORDS = frozenset({"q1", "q2", "q3", "q4", "quarter", "year", "month", "quarter's"})
+_FIGURES = frozenset(
+    "numbers results earnings figures report reports plan plans planning budget budgets "
+    "targets target forecast forecasts roadmap okrs goals review".split()
+)
 _TIMES_OF_DAY = frozenset("lunch lunchtime noon midday breakfast work hours standup".split())
 # Short names of days and months that are also ordinary words.
 _ORDINARY_WORDS = frozenset({"sat", "sun", "wed", "mar", "may"})
@@ -143,8 +150,8 @@ def _spans(phrase: str) -> Iterator[str]:
     reads the 23rd), and in a clause its longest runs first, leftmost first ("Boxing Day
     call with the board"; "we're meeting on the 3rd"). Each without lead-in or time of day.
     Left out: a run followed by something we cannot date ("the Friday before the launch"
-    names no day we know), and a lone short name that is also an ordinary word ("we sat
-    down")."""
+    names no day we know), a lone short name that is also an ordinary word ("we sat
+    down"), and numbers and days that name no meeting day (`_not_a_meeting_day`)."""
     tried = 0
     for clause in _CLAUSE_BREAK.split(phrase):
         words = clause.split()
@@ -155,11 +162,28 @@ def _spans(phrase: str) -> Iterator[str]:
                 span = " ".join(words[start:end])
                 if span == phrase or span in _ORDINARY_WORDS or not _ends_a_date(words, cues, end):
                     continue
-                if not _tied_to_an_event(words, end):
+                if not _tied_to_an_event(words, end) and not _not_a_meeting_day(words, start, end):
                     tried += 1
                     if tried > MAX_SPANS:
                         return  # text made of day words, not an answer: enough tried
                     yield _TIME_OF_DAY.sub("", _LEAD_IN.sub("", span))
+
+
+def _not_a_meeting_day(words: list[str], start: int, end: int) -> bool:
+    """A run that names no day to meet: a recurring day ("every 2nd Tuesday"), a limit
+    ("booked solid till the new year"), a share ("3/4 of the managers"), round the clock
+    ("24/7"), or a period's figures ("after the Q4 numbers")."""
+    at = start - 1
+    while at >= 0 and (words[at] in _DETERMINERS or re.fullmatch(r"\d+(?:st|nd|rd|th)", words[at])):
+        at -= 1  # "every 2nd Tuesday", "till the new year": the word before the noun phrase
+    before = words[at] if at >= 0 else ""
+    after = words[end] if end < len(words) else ""
+    run = words[start:end]
+    if before in ("every", "each", "till", "until", "til") or run[-1] in _ROUND_THE_CLOCK:
+        return True
+    if _NUMERIC.fullmatch(run[-1]) and after == "of":
+        return True
+    return run[-1] in _PERIOD_WORDS and after in _FIGURES
 
 
 def _ends_a_date(words: list[str], cues: list[bool], end: int) -> bool:

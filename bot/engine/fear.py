@@ -45,7 +45,9 @@ _DOOM = re.compile(
     r"imagine (?:(?:having )?to )?(?:explain(?:ing)?|tell(?:ing)?|tell|the headlines?|the "
     r"(?:call|fallout))|picture (?:the headlines?|explaining)|(?:is|are|be|we're) toast|"
     r"wipe (?:us|the company|the business) out|(?:ticking )?time ?bombs?|"
-    r"los(?:e|t|ing) everything|(?:do not|don't) want to be the)\b",
+    r"los(?:e|t|ing) everything|(?:do not|don't) want to be the|"
+    r"los(?:e|t|ing) (?:their|our|your) jobs|shut (?:down )?for (?:weeks|months)|"
+    r"(?:we're|we are|you're|you are) (?:finished|done for|doomed))\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):

@@ -18,6 +18,7 @@ from bot.engine.dates import period_end, read_date
 MAX_GOALS = 6
 _SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
 _FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", re.IGNORECASE)
+_REMARK_START = frozenset("that this it they we i you he she there here so yes no ok".split())
 _MODALS = frozenset("will would can could should must shall may might".split())
 _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
@@ -42,7 +43,8 @@ _STRONG_JOIN = re.compile(
 _AS_WELL_AS = re.compile(r"\bas well as\b", re.IGNORECASE)
 _AND = re.compile(r"(,?\s+\band\b\s+|,\s+)", re.IGNORECASE)
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately)\b,?\s*)+",
+    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately|plus)\b,?"
+    r"\s*)+",
     re.IGNORECASE,
 )
 _OBJECT_START = frozenset("a an the one two three some more another".split())
@@ -63,8 +65,7 @@ _VERBS = frozenset(
     escalate assign reward recognise recognize include embed integrate automate collect
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
-    respond help explain cancel merge invest record lead host chair film speak champion
-    draft freeze cap ban audit map document label classify define
+    respond help explain cancel merge invest record speak freeze classify define brief
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
@@ -96,6 +97,8 @@ def _split_sentence(sentence: str) -> list[str]:
     if _short_list(pieces):
         return pieces  # "budget approved, headcount +1, exec sponsor named"
     things = [] if _is_ask(pieces[0]) else _things_asked_for(sentence)
+    if not things and not _is_ask(sentence) and _a_thing(sentence):
+        return [sentence]  # "Budget. Headcount. And a decision by Friday."
     if things or not _is_ask(sentence):
         return things
     parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
@@ -118,6 +121,16 @@ def _things_asked_for(sentence: str) -> list[str]:
     if len(pieces) >= 2 and all(_is_object(piece) for piece in pieces[1:]):
         return pieces
     return []
+
+
+def _a_thing(sentence: str) -> bool:
+    """A sentence that only names a thing asked for: a noun phrase ("A decision on the
+    outsourcing question by Friday") or a word or few ("Budget."); not a remark ("That's
+    it", "We'll see")."""
+    words = _words(sentence)
+    if not words or words[0] in _REMARK_START or any("'" in word for word in words):
+        return False
+    return _is_object(sentence) or len(words) <= _SHORT_ITEM
 
 
 def _short_list(pieces: list[str]) -> bool:

@@ -23,7 +23,7 @@ class Verdict(StrEnum):
 _INVITATION = re.compile(
     r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:walk|talk|take|tell|describe|"
     r"share|explain|help me understand|give me a sense|say more|show)\b|"
-    r"^\s*would you mind\s+\w+ing\b",
+    r"^\s*would you mind\s+\w+ing\b|^\s*do (?:tell|walk|talk) me\b",
     re.IGNORECASE,
 )
 _CLOSED = re.compile(
@@ -64,7 +64,7 @@ _BLAME = re.compile(
     r"(?:only|just) in it for|couldn't be bothered|(?:don't|doesn't|do not|does not) get it|"
     r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable|technical|savvy) "
     r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
-    r"only wakes? up)\b",
+    r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".

@@ -31,7 +31,8 @@ class Weakness(StrEnum):
 _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
     Weakness.FRAMEWORK: re.compile(
         r"\b(?:NIST(?: CSF)?|ISO(?:/IEC)? ?27001|SOC ?2(?: Type (?:II|2))?|CIS|PCI(?: DSS)?|GDPR|"
-        r"HIPAA|NIS ?2|DORA|SOX|CMMC|FedRAMP|frameworks?)\b",
+        r"HIPAA|NIS ?2|DORA|SOX|CMMC|FedRAMP|frameworks?|zero trust|industry (?:direction|"
+        r"standard|trend|norm))\b",
         re.IGNORECASE,
     ),
     Weakness.COMPLIANCE: re.compile(
