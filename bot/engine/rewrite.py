@@ -24,7 +24,14 @@ from bot.engine.noun_phrases import (
     pluralised,
     uncountable,
 )
-from bot.engine.term_roles import bent, is_activity, may_follow, replaced_span
+from bot.engine.term_roles import (
+    Slot,
+    bent,
+    is_activity,
+    may_follow,
+    preposition_for,
+    replaced_span,
+)
 
 _DETERMINER_BEFORE = re.compile(
     r"(?:\b(?:a|an|the|our|your|their|its|this|that|these|those|his|her|my)|\w['\u2019]s)\s+$",
@@ -65,18 +72,20 @@ def plain_version(
     for hit in sorted(hits, key=lambda item: item.start):
         if hit.entry is None or bent(hit):
             continue
-        span = replaced_span(text, hit, hits)
-        if span is None:
+        slot = replaced_span(text, hit, hits)
+        if slot is None:
             continue
-        stop, plural = span
-        start, end = hit.start + cursor_shift, stop + cursor_shift
+        plural = slot.plural
+        start, end = hit.start + cursor_shift, slot.end + cursor_shift
         before = version[:start]
-        plain = _fitted(hit, before, plural)
+        plain = _fitted(hit, before, plural) if slot.described is None else _after(slot, hit)
         if plain is None or (_listed(text, hit) and _LIST_MARK.search(plain)):
             continue  # no plural to give it; or an "and" inside a list would blur the list
         after = version[end:]
         activity = is_activity(hit.entry.plain)
-        if activity and (plural or not may_follow(before) or _OF.match(after)):
+        if slot.described is not None:
+            plural = True  # the noun described keeps its own number and verb
+        elif activity and (plural or not may_follow(before) or _OF.match(after)):
             continue  # "attackers use tricking people…", "stealing data out of … of 2 GB"
         if "," in plain and not _CLAUSE_GOES_ON.match(after):
             continue  # "checking …, wherever they are will take…": its comma misleads
@@ -88,6 +97,17 @@ def plain_version(
             cursor_shift += len(candidate) - len(version)
             version, terms_left, changed = candidate, terms, True
     return version if changed else None
+
+
+def _after(slot: Slot, hit: TermHit) -> str | None:
+    """The noun a term described, then its plain phrase: "the SIEM renewal" -> "the renewal
+    of the system that…"; None where the phrase cannot follow a preposition ("logs from
+    stealing data…") or has a comma of its own."""
+    assert hit.entry is not None and slot.described is not None
+    preposition, plain = preposition_for(slot.described), hit.entry.plain
+    if "," in plain or (preposition == "from" and is_activity(plain)):
+        return None
+    return f"{slot.described} {preposition} {plain}"
 
 
 def _listed(text: str, hit: TermHit) -> bool:

@@ -12,6 +12,7 @@ an activity reads well: not as what is used, found or owned ("attackers use tric
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.engine.glossary import TermHit
 from bot.engine.inflection import plural
@@ -25,7 +26,7 @@ _AFTER_A_NOUN = frozenset(
     should may might must does do did that which who whose where while until now today
     too also first again soon here there only just everywhere against through via within
     without during like per across around inside outside toward towards upon onto near
-    we they you i he she it
+    we they you i he she it ahead
     """.split()
 )
 # Verbs often said right after a subject that an -ed or -ly ending does not show.
@@ -35,6 +36,7 @@ _VERBS_AFTER_A_NOUN = frozenset(
     watches checks finds spots sees
     flags blocks lets helps caught found saw made took sent kept led got gave told said became
     began broke brought bought built hit let put ran set spent stole won wrote
+    stop need run cover block make keep help show mean take give protect catch flag send
     """.split()
 )
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
@@ -65,25 +67,72 @@ _NOT_BEFORE_AN_ACTIVITY = frozenset(
     tracked observe observes observed investigate investigates investigated
     """.split()
 )
+# Nouns a security term often describes, that can come first with its plain phrase after
+# ("the SIEM renewal": "the renewal of the system that…"). Only these: a word after a term
+# may as well be a verb ("the disk images matters") or anything else.
+_DESCRIBED_NOUNS = frozenset(
+    """
+    renewal renewals licence license licences licenses budget budgets spend cost costs
+    rollout rollouts deployment migration project projects programme programmes program
+    programs roadmap plan plans policy policies rule rules setting settings profile profiles
+    report reports log logs alert alerts review reviews training exercise exercises test
+    tests backlog dashboard dashboards ticket tickets checklist checklists requirement
+    requirements questionnaire questionnaires strategy model
+    """.split()
+)
+_JOINED_BEFORE = re.compile(r"\S\s+(?:and|or|&)\s+$")
+# Nouns a term described that take its plain phrase with "from" or "of"; others with "for".
+_FROM = frozenset("log alert report finding event ticket telemetry signal".split())
+_OF = frozenset(
+    "renewal cost price licence license contract rollout deployment migration upgrade "
+    "replacement review".split()
+)
 _DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
 _CLAUSE_END = re.compile(r"(?:^|[.!?;:,(]\s*|\n\s*)$")
 
 
-def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> tuple[int, bool] | None:
-    """Where the words to replace end, and whether they are plural: the term itself where a
-    noun phrase can stand; the term and a generic noun it names a kind of ("the EDR agent",
-    "our MDR provider": the plain phrase says what the noun is); None where
-    the term describes another noun ("DLP pop-ups") or owns it."""
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where a plain phrase goes for a term: the words up to `end` are replaced; `plural`:
+    they were a plural; `described`: the noun the term described ("renewal" in "the SIEM
+    renewal"), kept ahead of the plain phrase ("the renewal of the system that…")."""
+
+    end: int
+    plural: bool
+    described: str | None = None
+
+
+def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
+    """Where the plain phrase for `hit` goes: the term itself where a noun phrase can stand;
+    the term and a generic noun it names a kind of ("the EDR agent", "our MDR provider": the
+    plain phrase says what the noun is); the term and the noun it describes ("the SIEM
+    renewal", "our EDR logs"); None where the term owns the next word ("the SOC's budget"),
+    joins another that describes it ("DLP and CASB spend"), or describes a term."""
     if _stands_as_a_noun(text, hit, hits):
-        return hit.end, _is_plural(hit)
-    kind = _NEXT_WORD.match(text, hit.end)
-    word = (kind.group(1) or "").lower() if kind else ""
-    if kind is None or word not in _KINDS_OF_THING or _POSSESSIVE.match(text, kind.end()):
+        return Slot(hit.end, _is_plural(hit))
+    noun = _NEXT_WORD.match(text, hit.end)
+    word = (noun.group(1) or "") if noun else ""
+    if noun is None or not word or _POSSESSIVE.match(text, noun.end()):
         return None
-    after = _NEXT_WORD.match(text, kind.end())
+    if _JOINED.match(text, hit.end) or any(other.start == noun.start(1) for other in hits):
+        return None
+    after = _NEXT_WORD.match(text, noun.end())
     if after and after.group(1) and not _may_end_a_noun_phrase(after.group(1)):
         return None  # "the EDR agent rollout": the pair describes the next word
-    return kind.end(), word.endswith("s")
+    if word.lower() in _KINDS_OF_THING:
+        return Slot(noun.end(), word.lower().endswith("s"))
+    if word not in _DESCRIBED_NOUNS or _JOINED_BEFORE.search(text, 0, hit.start):
+        return None  # not a noun we know a term describes; or "DLP and CASB spend"
+    return Slot(noun.end(), word.endswith("s"), described=word)
+
+
+def preposition_for(described: str) -> str:
+    """How a noun a term described takes the plain phrase: "logs from…", "the renewal
+    of…", "a programme for…"."""
+    singular = described.lower().removesuffix("s")
+    if singular in _FROM:
+        return "from"
+    return "of" if singular in _OF else "for"
 
 
 def _stands_as_a_noun(text: str, hit: TermHit, hits: list[TermHit]) -> bool:

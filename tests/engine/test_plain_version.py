@@ -85,3 +85,17 @@ def test_a_longer_plain_phrase_may_read_up_to_the_audiences_grade(plainer: Plain
         "Moving to checking every person and device each time they connect will take about "
         "18 months."
     )
+
+
+def test_the_noun_a_term_describes_comes_first(plainer: Plainer) -> None:
+    assert plainer("finance", "The SIEM renewal is £90k of opex next year.") == (
+        "The renewal of the system that collects and searches our security alerts is £90k of "
+        "opex next year."
+    )
+    profile = plainer("frontline", "Every handheld needs an MDM profile before the rush.")
+    assert profile is not None and profile.startswith("Every handheld needs a profile for ")
+    # Only a noun a term is known to describe: "images matters" is a noun and a verb.
+    assert plainer("legal", "Chain of custody on the disk images matters.") in (
+        None,
+        "A record of who handled the evidence on the disk images matters.",
+    )
