@@ -41,6 +41,7 @@ from bot.commands import (
 )
 from bot.engine.dates import read_date
 from bot.engine.messages import Inbound
+from bot.engine.typed import straight_quotes
 from bot.users import UserRef
 
 _WORDS = tuple(word.value for word in Word)
@@ -112,7 +113,7 @@ def _exact(text: str, coach: Coach) -> UserCommand | None:
 
 def _in_own_words(text: str, coach: Coach) -> UserCommand | None:
     """A request in the user's words: "Prepare a talk with Sales", "rehearse my last prep"."""
-    lowered = " ".join(text.lower().rstrip(" .!?").split())
+    lowered = " ".join(straight_quotes(text).lower().rstrip(" .!?").split())
     polite = _POLITE.match(lowered)
     words = _FILLER.sub("", lowered[polite.end() if polite else 0 :])
     prepare = _PREPARE.match(words)

@@ -55,6 +55,7 @@ async def coach(database_url: str) -> AsyncIterator[Coach]:
             UserCommand(Word.START, "sales"),
         ),
         ("coach me for my 1:1 with the CTO", UserCommand(Word.START, "engineering")),
+        ("I\u2019m prepping for a call with the CFO", UserCommand(Word.START, "finance")),
         (
             "check my draft: We need MFA on every laptop",
             UserCommand(Word.CHECK, "We need MFA on every laptop"),

@@ -34,6 +34,7 @@ from bot.engine.day_phrases import (
     weekday_clash,
 )
 from bot.engine.named_holidays import with_holidays_dated
+from bot.engine.typed import straight_quotes
 
 MAX_DATE_TEXT = 400  # a rambling answer names its date late
 MAX_PARSED_TEXT = 80  # what the general date parser is given (it reads days into words)
@@ -246,7 +247,8 @@ def _phrase(text: str) -> str:
     """`text` as a date phrase: lower case, one space, shorthand spelled out ("tmrw", "EOW"),
     month and day names spelled right ("Jaunary"), no lead-in ("on", "by") or time of day
     ("next tuesday at 3pm": the day is what is asked)."""
-    phrase = re.sub(r"\s+", " ", text.strip()[:MAX_DATE_TEXT].lower().replace("@", " at "))
+    phrase = straight_quotes(text.strip()[:MAX_DATE_TEXT].lower().replace("@", " at "))
+    phrase = re.sub(r"\s+", " ", phrase)
     phrase = _SHORTHAND.sub(lambda match: _SHORTHANDS[match[0]], phrase)
     phrase = re.sub(r"[a-z]+", lambda match: spelled_right(match[0]), phrase)
     phrase = _LEAD_IN.sub("", phrase).rstrip(".!?")

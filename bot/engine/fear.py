@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.engine.typed import straight_quotes
+
 _THREAT = re.compile(
     r"\b(breach(?:es|ed)?|hack(?:ed|ers?|ing)?|(?:cyber-?)?attack(?:s|ed|ers?)?|ransomware|"
     r"catastroph\w*|devastat\w*|disaster\w*|nightmare\w*|fined|fines|lawsuits?|bankrupt\w*|"
@@ -91,7 +93,7 @@ def fear_sentence(
     `opening`: whether the first sentence is an opening, where a threat alone frightens (a
     reason naming the risk it removes is no opening)."""
     for index, quote in enumerate(sentences):
-        sentence = _without(_SKILL.sub(" ", _TOPIC.sub(" ", quote)), known)
+        sentence = _without(_SKILL.sub(" ", _TOPIC.sub(" ", straight_quotes(quote))), known)
         threat = _THREAT.search(sentence)
         if _DOOM.search(sentence) or (threat and _RECORD.search(sentence)):
             return "Doom talk puts people on the defensive.", quote

@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from bot.engine.dates import period_end, read_date
+from bot.engine.typed import straight_quotes
 
 MAX_GOALS = 6
 _SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
@@ -76,7 +77,7 @@ _DEADLINE = re.compile(
 
 def goals_in(answer: str) -> list[str]:
     """The separate asks in an outcome statement; one item when it carries a single goal."""
-    text = answer.strip()
+    text = straight_quotes(answer).strip()
     counted = _COUNTED_LIST.match(text)
     if counted:
         items = _AND.split(text[counted.end() :].rstrip("."))[::2]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.engine.typed import straight_quotes
+
 
 class Verdict(StrEnum):
     OPEN = "open"
@@ -97,6 +99,7 @@ _YES_NO_DO = re.compile(
 
 def question_verdict(question: str) -> Verdict:
     """How a listening question lands with the stakeholder."""
+    question = straight_quotes(question)
     opener = _ACCUSING_OPENER.search(question) and not _CURIOUS_WHY.search(question)
     if opener and _LOADED.search(question):
         return Verdict.ACCUSING
@@ -109,7 +112,7 @@ def question_verdict(question: str) -> Verdict:
 
 def open_rewording(question: str, verdict: Verdict) -> str | None:
     """The same question asked openly, for the shapes where that can be done faithfully."""
-    body = question.strip()
+    body = straight_quotes(question).strip()
     if verdict is Verdict.ACCUSING and (match := _WHY_NOT.match(body)):
         return f"What makes it hard for {match['who']} to {match['do']}?"
     if verdict is Verdict.LEADING and (match := _SURELY.match(body)):
@@ -125,7 +128,7 @@ def open_rewording(question: str, verdict: Verdict) -> str | None:
 def blames(hypothesis: str) -> bool:
     """True when the hypothesis judges people instead of naming a cause they would recognise
     ("they're not careless; the process is confusing" denies the judgement)."""
-    hypothesis = _APOSTROPHE_LEFT_OUT.sub(r"\1'\2", hypothesis)
+    hypothesis = _APOSTROPHE_LEFT_OUT.sub(r"\1'\2", straight_quotes(hypothesis))
     return any(
         not _DENIED.search(hypothesis[: match.start()]) for match in _BLAME.finditer(hypothesis)
     )

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from bot.engine.fear import fear_sentence
 from bot.engine.language import mentions_any, split_sentences
+from bot.engine.typed import straight_quotes
 from bot.playbook.schema import Playbook
 
 
@@ -101,6 +102,7 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
     """Whether the why names their outcome, and if not, what kind of weak reason it is. A
     why made of fear ("fines can reach 4% of revenue") fails whatever it names: it pushes
     with a loss instead of giving a reason."""
+    why = straight_quotes(why)
     if fear_sentence(split_sentences(why), playbook.known_terms, opening=False) is not None:
         return WhyJudgement(passes=False, weakness=Weakness.FEAR)
     if _CLEAN_AUDIT.search(why):
