@@ -52,9 +52,11 @@ _TIME_OF_DAY = re.compile(
 # "after the close", "the end of the fiscal year".
 _QUARTER = r"(?:(?P<q>q[1-4])|(?P<next>next) quarter|quarter|(?P<year>(?:fiscal |financial )?year))"
 _PERIOD = re.compile(
-    r"(?:in |during |some ?time in |(?P<after>after) )?(?:the )?"
+    r"(?:in |during |some ?time in |(?P<after>after|once|when) )?(?:the )?"
     r"(?:(?P<edge>end|start|beginning|middle) of )?(?:the |this )?"
-    rf"(?:{_QUARTER}(?:[- ](?P<closing>end|close))?|(?P<bare>close))(?: \d{{4}})?"
+    rf"(?:{_QUARTER}(?:[- ](?P<closing>end|close)|"
+    r" (?P<closes>closes|ends|is over|wraps up|is closed|is done))?|(?P<bare>close))"
+    r"(?: \d{4})?"
 )
 # A month or a year named loosely, with no day in it: asked, not guessed.
 _VAGUE = re.compile(
@@ -180,6 +182,8 @@ def _not_a_meeting_day(words: list[str], start: int, end: int) -> bool:
     before = words[at] if at >= 0 else ""
     after = words[end] if end < len(words) else ""
     run = words[start:end]
+    if start > 0 and words[start - 1] in ("before", "after", "since"):
+        return True  # the day a phrase we could not read is counted from ("the week before X")
     if before in ("every", "each", "till", "until", "til") or run[-1] in _ROUND_THE_CLOCK:
         return True
     if _NUMERIC.fullmatch(run[-1]) and after == "of":
@@ -268,12 +272,14 @@ def _fiscal_reading(phrase: str, today: date, start_month: int) -> DateReading |
     """A meeting day from a fiscal period: its end, its start, or the first working week
     after its close; a quarter named alone is a question (which day in it?)."""
     match = _PERIOD.fullmatch(phrase)
-    if match is None or (match["year"] and not (match["edge"] or match["closing"])):
+    if match is None or (
+        match["year"] and not (match["edge"] or match["closing"] or match["closes"])
+    ):
         return None  # "this year" names no day of it
     period = _period_named(match, today, start_month)
     if match["year"] and match["edge"] in ("start", "beginning"):
         period = _following(period, start_month)  # the next fiscal year's first quarter
-    if match["after"]:
+    if match["after"] or match["closes"]:  # "after the close", "once the quarter closes"
         return _settled(next_weekday(period.end, 0), today)  # the Monday after the close
     if match["edge"] in ("start", "beginning"):
         return _settled(period.start, today)
@@ -281,7 +287,7 @@ def _fiscal_reading(phrase: str, today: date, start_month: int) -> DateReading |
         return _settled(period.end, today)
     if match["edge"] == "middle":
         return _settled(period.start + (period.end - period.start) / 2, today)
-    return DateReading(Action.ASK, month=period.start.month)
+    return DateReading(Action.ASK, month=max(period.start, today).month)  # not a past month
 
 
 def _period_named(match: re.Match[str], today: date, start_month: int) -> FiscalQuarter:

@@ -310,6 +310,27 @@ def _week_of(match: re.Match[str], today: date) -> date | None:
     return anchor - timedelta(days=anchor.weekday()) if anchor is not None else None
 
 
+def _week_around(match: re.Match[str], today: date) -> date | None:
+    """'The week before Christmas' (the Monday of the week it ends), 'the week after Boxing
+    Day' (the Monday after it)."""
+    anchor = phrase_day(match["anchor"], today)
+    if anchor is None:
+        return None
+    if match["side"] == "after":
+        return next_weekday(anchor, 0)
+    eve = anchor - timedelta(days=1)
+    return eve - timedelta(days=eve.weekday())
+
+
+def _days_around(match: re.Match[str], today: date) -> date | None:
+    """'Two days before Christmas', 'a week after MLK Day'."""
+    anchor = phrase_day(match["anchor"], today)
+    if anchor is None:
+        return None
+    days = _count(match) * (7 if match["unit"].startswith("week") else 1)
+    return anchor + timedelta(days=days if match["side"] == "after" else -days)
+
+
 def _end_of_week(match: re.Match[str], today: date) -> date:
     """'End of the week' (its Friday), 'end of next week'."""
     friday = today - timedelta(days=today.weekday()) + timedelta(days=4)
@@ -381,6 +402,8 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (r"(?:the )?end of (?:the |this )?(?P<next>next )?(?:work ?)?week", _end_of_week),
     (r"(?:the )?day (?P<side>before|after) (?P<anchor>.+)", _day_around),
     (r"(?:the )?week (?:of|starting|beginning) (?P<anchor>.+)", _week_of),
+    (r"(?:the )?week (?P<side>before|after) (?P<anchor>.+)", _week_around),
+    (rf"{_COUNT} (?P<unit>days?|weeks?) (?P<side>before|after) (?P<anchor>.+)", _days_around),
     (
         rf"(?:the )?(?:(?:last|first|next) )?{_WEEKDAY} (?P<side>before|after) (?P<anchor>.+)",
         _weekday_around,

@@ -293,6 +293,11 @@ def test_a_holiday_named_at_the_slow_down_step_is_its_day(make_context: ContextF
     assert date(2027, 2, 16) in (d.state.planned_date, d.state.proposed_date)
 
 
+def test_the_quarter_under_way_asks_about_its_days_to_come() -> None:
+    reading = read_date("sometime this quarter", date(2026, 12, 1))
+    assert reading is not None and reading.month == 12  # not October, gone
+
+
 def test_a_day_around_something_that_is_no_date_is_not_read() -> None:
     assert read_date("the Friday before the launch", date(2026, 11, 30)) is None
 
