@@ -24,6 +24,7 @@ from bot.engine.day_phrases import (
     DAY_WORDS,
     MONTH,
     MONTHS,
+    WEEKDAYS,
     YEAR,
     month_start,
     next_dated,
@@ -84,6 +85,10 @@ _SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2moro"
                "eow": "end of the week", "eom": "end of the month",
                "eoq": "end of the quarter", "eoy": "end of the year"}  # fmt: skip
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_SHORTHANDS) + r")\b")
+_WEEKDAY_AND_NUMBERS = re.compile(
+    r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r"),? "
+    r"(?P<numbers>\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)"
+)
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
 
@@ -227,6 +232,9 @@ def _read(
         return fiscal
     if _NUMERIC.fullmatch(phrase):
         return _numeric(phrase, today, order)
+    dated = _WEEKDAY_AND_NUMBERS.fullmatch(phrase)
+    if dated:  # "tuesday 12/22": the date, asked about when the weekday is not its own
+        return _with_weekday(_numeric(dated["numbers"], today, order), dated["weekday"])
     vague = _VAGUE.fullmatch(phrase)
     if vague:  # a month or a year named loosely: which day in it?
         return DateReading(Action.ASK, month=today.month % 12 + 1 if vague["month"] else 1)
@@ -331,6 +339,22 @@ def _numeric(phrase: str, today: date, order: DateOrder | None) -> DateReading |
     return DateReading(
         Action.ASK, options=tuple(day for _, day in pairs), orders=tuple(o for o, _ in pairs)
     )
+
+
+def _with_weekday(reading: DateReading | None, weekday: str) -> DateReading | None:
+    """A numeric date said with a weekday: as read when it is that weekday; read two ways
+    ("friday 12/2"), the way that falls on it; else a question between the date and that
+    week's weekday."""
+    named = WEEKDAYS[weekday]
+    if reading is not None and reading.options and not reading.clash:
+        on_it = [day for day in reading.options if day.weekday() == named]
+        return DateReading(Action.ACCEPT, day=on_it[0]) if len(on_it) == 1 else reading
+    if reading is None or reading.day is None:
+        return reading
+    if reading.day.weekday() == named:
+        return reading
+    week_day = reading.day + timedelta(days=named - reading.day.weekday())
+    return DateReading(Action.ASK, options=(reading.day, week_day), clash=True)
 
 
 def _settled(day: date, today: date) -> DateReading:

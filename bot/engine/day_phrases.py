@@ -21,7 +21,7 @@ MONTHS = {
     for number in range(1, 13)
     for name in (month_calendar.month_name[number], month_calendar.month_abbr[number])
 } | {"sept": 9}
-_WEEKDAYS = {
+WEEKDAYS = {
     name.lower(): number
     for number in range(7)
     for name in (month_calendar.day_name[number], month_calendar.day_abbr[number])
@@ -37,7 +37,7 @@ def spelled_right(word: str) -> str:
     """A month or weekday name, or "tomorrow", with a slip of the keys put right ("Jaunary",
     "Wendesday", "tomorow"); any other word as it is. Only long words, starting with the
     right letter."""
-    if len(word) < 5 or not word.isalpha() or word in MONTHS or word in _WEEKDAYS:
+    if len(word) < 5 or not word.isalpha() or word in MONTHS or word in WEEKDAYS:
         return word
     if word.removesuffix("s") in _DAY_NAMES or word.removesuffix("es") in _DAY_NAMES:
         return word  # a plural ("Mondays", "marches") is no misspelt day
@@ -64,7 +64,7 @@ _NUMBERS = {
 }
 _ORDINAL_WEEKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
+_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 _WEEKDAY2 = _WEEKDAY.replace("?P<weekday>", "?P<weekday2>")
 _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -148,11 +148,11 @@ def _from_today(match: re.Match[str], today: date) -> date:
 
 def _from_weekday(match: re.Match[str], today: date) -> date:
     weeks = _count(match) * (2 if (match.groupdict().get("unit") or "").startswith("f") else 1)
-    return next_weekday(today, _WEEKDAYS[match["weekday"]]) + timedelta(weeks=weeks)
+    return next_weekday(today, WEEKDAYS[match["weekday"]]) + timedelta(weeks=weeks)
 
 
 def _weekday(match: re.Match[str], today: date) -> date:
-    weekday, which = _WEEKDAYS[match["weekday"]], match["which"]
+    weekday, which = WEEKDAYS[match["weekday"]], match["which"]
     if which == "last":
         return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
     if which == "next":
@@ -171,7 +171,7 @@ def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
     dated = _WEEKDAY_AND_DATE.fullmatch(phrase)
     if dated is not None:  # "Thursday 11th Dec", "thu, december 11": the month is named
         day = phrase_day(dated["date"], today)
-        weekday = _WEEKDAYS[dated["weekday"]]
+        weekday = WEEKDAYS[dated["weekday"]]
         if day is None or day.weekday() == weekday:
             return None
         return day, day + timedelta(days=weekday - day.weekday())
@@ -182,14 +182,14 @@ def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
     numbered = _nth_of_month(match, today)
     if agreeing is not None and (agreeing - today).days <= CLASH_HORIZON_DAYS:
         return None
-    named = numbered + timedelta(days=_WEEKDAYS[match["weekday"]] - numbered.weekday())
+    named = numbered + timedelta(days=WEEKDAYS[match["weekday"]] - numbered.weekday())
     return numbered, named
 
 
 def _weekday_the_nth(match: re.Match[str], today: date) -> date | None:
     """'Thursday the 7th': the next day numbered so that falls on that weekday (within a
     year and a half: a 7th is a Thursday in one month or another every year)."""
-    weekday, day = _WEEKDAYS[match["weekday"]], int(match["day"])
+    weekday, day = WEEKDAYS[match["weekday"]], int(match["day"])
     for months_ahead in range(18):
         index = today.month - 1 + months_ahead
         candidate = valid_date(today.year + index // 12, index % 12 + 1, day)
@@ -200,7 +200,7 @@ def _weekday_the_nth(match: re.Match[str], today: date) -> date | None:
 
 def _weekday_next_week(match: re.Match[str], today: date) -> date:
     """'Tuesday next week', 'next week on Tuesday': that weekday of the coming week."""
-    weekday = _WEEKDAYS[match["weekday"] or match["weekday2"]]
+    weekday = WEEKDAYS[match["weekday"] or match["weekday2"]]
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
     return monday + timedelta(days=weekday)
 
@@ -209,7 +209,7 @@ def _nth_weekday_of_month(match: re.Match[str], today: date) -> date:
     """'The first Monday in February', 'the last Friday of March 2027'."""
     year = int(match["year"]) if match["year"] else None
     first = month_start(MONTHS[match["month"]], year, today)
-    weekday, nth = _WEEKDAYS[match["weekday"]], _ORDINAL_WEEKS[match["nth"]]
+    weekday, nth = WEEKDAYS[match["weekday"]], _ORDINAL_WEEKS[match["nth"]]
     if nth > 0:
         return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
     last = month_start(first.month, first.year, today, last_day=31)
@@ -290,7 +290,7 @@ def _weekday_around(match: re.Match[str], today: date) -> date | None:
     anchor = phrase_day(match["anchor"], today)
     if anchor is None:
         return None
-    weekday = _WEEKDAYS[match["weekday"]]
+    weekday = WEEKDAYS[match["weekday"]]
     if match["side"] == "before":
         return anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or 7)
     return next_weekday(anchor, weekday)
@@ -348,14 +348,14 @@ def _week_after_next(match: re.Match[str], today: date) -> date:
     """'The week after next' (its Monday), 'the Friday after next': in the week after the
     coming one, as 'next Friday' is in the coming one."""
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=2)
-    return monday + timedelta(days=_WEEKDAYS[match["weekday"]] if match["weekday"] else 0)
+    return monday + timedelta(days=WEEKDAYS[match["weekday"]] if match["weekday"] else 0)
 
 
 # Every phrase read here holds one of these words (or a number): a text without one names no
 # day, and needs no reading.
 _NAMED_DAY_WORDS = (word for name in _NAMED_DAYS for word in name.split())
 DAY_WORDS = frozenset(
-    {*MONTHS, *_WEEKDAYS, *_NAMED_DAY_WORDS, "today", "tomorrow", "yesterday", "day", "days",
+    {*MONTHS, *WEEKDAYS, *_NAMED_DAY_WORDS, "today", "tomorrow", "yesterday", "day", "days",
      "week", "weeks", "weekend", "fortnight", "fortnights", "month", "months", "holidays",
      "tonight", "morning", "afternoon", "evening"}
 )  # fmt: skip
@@ -385,6 +385,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
         _nth_weekday_of_month,
     ),
     (rf"the {_DAY}", _nth_of_month),
+    (r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)", _nth_of_month),  # "on 10th", as some write it
     (rf"{MONTH} {_DAY}{YEAR}", _month_day),
     (rf"(?:the )?{_DAY}(?: of)? {MONTH}{YEAR}", _month_day),
     (rf"(?P<part>{_PARTS})[- ]?{MONTH}{YEAR}", _part_of_month),

@@ -49,7 +49,8 @@ _DOOM = re.compile(
     r"wipe (?:us|the company|the business) out|(?:ticking )?time ?bombs?|"
     r"los(?:e|t|ing) everything|(?:do not|don't) want to be the|"
     r"los(?:e|t|ing) (?:their|our|your) jobs|shut (?:down )?for (?:weeks|months)|"
-    r"(?:we're|we are|you're|you are) (?:finished|done for|doomed))\b",
+    r"(?:we're|we are|you're|you are|(?:could|will|would|might) be) (?:finished|done for|doomed)|"
+    r"crucify us|(?:goes|go|going|will go) dark)\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):

@@ -25,7 +25,8 @@ _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _COUNTED_LIST = re.compile(
-    r"^\s*(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
+    r"^\s*(?:(?:i |we )?(?:need|want|have|would like|'d like)\s+)?"
+    r"(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
     r"priorities|items|points)(?:,?\s+[a-z]+){0,2}\s*:\s*",  # "Two asks, really: …"
     re.IGNORECASE,
 )
@@ -42,7 +43,7 @@ _STRONG_JOIN = re.compile(
     re.IGNORECASE,
 )
 _AS_WELL_AS = re.compile(r"\bas well as\b", re.IGNORECASE)
-_AND = re.compile(r"(,?\s+\band\b\s+|,\s+)", re.IGNORECASE)
+_AND = re.compile(r"(,?\s+(?:\band\b|\+|&)\s+|,\s+)", re.IGNORECASE)
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately|plus)\b,?"
     r"\s*)+",
@@ -67,6 +68,7 @@ _VERBS = frozenset(
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
     respond help explain cancel merge invest record speak freeze classify define brief
+    release issue extend renew
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet

@@ -30,9 +30,12 @@ _INVITATION = re.compile(
 )
 _CLOSED = re.compile(
     r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
-    r"might|must|how many|how much)\b",
+    r"might|must|how many|how much|any (?:objections?|concerns?|issues?|problems?|questions?))\b",
     re.IGNORECASE,
 )
+# Chat shorthand for the words a question starts with: "r u ok with…?", "ur team".
+_SHORTHAND = {"r": "are", "u": "you", "ur": "your", "cn": "can", "wd": "would"}
+_SHORT_WORD = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b", re.IGNORECASE)
 _LEADING = re.compile(
     r"^\s*(?:surely|obviously|clearly|of course)\b|^\s*(?:isn't|aren't|don't|doesn't|wouldn't|"
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
@@ -66,7 +69,9 @@ _BLAME = re.compile(
     r"(?:only|just) in it for|couldn't be bothered|(?:don't|doesn't|do not|does not) get it|"
     r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable|technical|savvy) "
     r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
-    r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse)\b",
+    r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse|too (?:dumb|stupid|"
+    r"lazy|slow|thick) to|stingy|tight-?fisted|likes? saying no|loves? saying no|"
+    r"(?:don't|doesn't) (?:understand|know) anything)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".
@@ -99,7 +104,7 @@ _YES_NO_DO = re.compile(
 
 def question_verdict(question: str) -> Verdict:
     """How a listening question lands with the stakeholder."""
-    question = straight_quotes(question)
+    question = _SHORT_WORD.sub(lambda m: _SHORTHAND[m[0].lower()], straight_quotes(question))
     opener = _ACCUSING_OPENER.search(question) and not _CURIOUS_WHY.search(question)
     if opener and _LOADED.search(question):
         return Verdict.ACCUSING

@@ -37,6 +37,7 @@ _VERBS_AFTER_A_NOUN = frozenset(
     flags blocks lets helps caught found saw made took sent kept led got gave told said became
     began broke brought bought built hit let put ran set spent stole won wrote
     stop need run cover block make keep help show mean take give protect catch flag send
+    goes gets comes
     """.split()
 )
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
