@@ -18,6 +18,7 @@ from bot.engine.typed import straight_quotes
 
 MAX_GOALS = 6
 _SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
+_A_WORD_OR_TWO = 2
 _FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", re.IGNORECASE)
 _REMARK_START = frozenset("that this it they we i you he she there here so yes no ok".split())
 _MODALS = frozenset("will would can could should must shall may might".split())
@@ -128,12 +129,12 @@ def _things_asked_for(sentence: str) -> list[str]:
 
 def _a_thing(sentence: str) -> bool:
     """A sentence that only names a thing asked for: a noun phrase ("A decision on the
-    outsourcing question by Friday") or a word or few ("Budget."); not a remark ("That's
-    it", "We'll see")."""
+    outsourcing question by Friday") or a word or two ("Budget.", "Exec sponsor."); not a
+    remark ("That's it", "We'll see") nor a clause ("Deals stay safe")."""
     words = _words(sentence)
     if not words or words[0] in _REMARK_START or any("'" in word for word in words):
         return False
-    return _is_object(sentence) or len(words) <= _SHORT_ITEM
+    return _is_object(sentence) or len(words) <= _A_WORD_OR_TWO
 
 
 def _short_list(pieces: list[str]) -> bool:

@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.channels.teams.cards import turn_card
+from bot.engine.messages import Reply, Step
+from bot.engine.turn import choice
 from tests.support.browser import launch_chromium
 from tests.support.missing_tool import missing_tool
 from tests.support.prep_script import DEBRIEF, REHEARSAL
@@ -101,3 +104,23 @@ async def test_no_action_title_is_cut_in_any_card_of_a_prep_rehearsal_and_debrie
             assert cut == [], f"card {number}: cut short: {cut}"
             seen += len(shown["titles"])
         assert seen > len(cards)  # the buttons were there to measure
+
+
+async def test_many_medium_buttons_wrap_into_rows_rather_than_being_cut() -> None:
+    renderer_available()
+    labels = ["Sales finish the course", "Managers ask about it", "Deals stay safe", "Back"]
+    reply = Reply(
+        step=Step.FOCUS,
+        text="Which one outcome?",
+        choices=tuple(
+            choice("back" if label == "Back" else f"g{n}", label) for n, label in enumerate(labels)
+        ),
+    )
+    card = turn_card([reply], 7)
+    async with launch_chromium() as browser:
+        page = await browser.new_page(viewport={"width": CHAT_WIDTH, "height": 900})
+        await page.set_content(PAGE)
+        await page.add_script_tag(path=str(RENDERER))
+        shown = await page.evaluate(MEASURE, card)
+    assert [t["title"] for t in shown["titles"]] == labels
+    assert [t["title"] for t in shown["titles"] if t["cut"]] == []

@@ -36,6 +36,9 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 BUTTONS_PER_ROW = 5  # Teams shows at most 6 actions in one ActionSet; more go in new rows
+# Characters of button titles (with each button's padding, in characters) that fit one row
+# of a Teams chat column on a laptop (480 px) uncut; measured in the browser test.
+ROW_CHARACTERS, BUTTON_PADDING = 44, 5
 ADD_TICKED = "Add the ticked ones"
 USE_PICKED = "Use the one picked"
 
@@ -127,10 +130,23 @@ def _reply_container(reply: Reply, prep_id: int | None) -> Element:
     choices = layout(reply)
     if choices.listed:
         items += _checklist(choices, reply.step, prep_id)
-    for row in range(0, len(choices.buttons), BUTTONS_PER_ROW):
-        buttons = choices.buttons[row : row + BUTTONS_PER_ROW]
+    for buttons in _rows(choices.buttons):
         items.append(_buttons(buttons, reply.step, prep_id))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _rows(buttons: tuple[Choice, ...]) -> list[tuple[Choice, ...]]:
+    """Buttons in rows that fit a chat column: a new row when the titles would be cut short
+    (about ROW_CHARACTERS of title and padding) or after BUTTONS_PER_ROW."""
+    rows: list[tuple[Choice, ...]] = []
+    row: tuple[Choice, ...] = ()
+    for button in buttons:
+        width = sum(len(b.label) + BUTTON_PADDING for b in (*row, button))
+        if row and (width > ROW_CHARACTERS or len(row) == BUTTONS_PER_ROW):
+            rows.append(row)
+            row = ()
+        row = (*row, button)
+    return [*rows, row] if row else rows
 
 
 def _checklist(choices: ChoiceLayout, step: Step, prep_id: int | None) -> list[Element]:
