@@ -3,10 +3,12 @@
 A phrase can stand where a noun phrase ends: not where the term describes the next word
 ("DLP pop-ups"), alone or joined to another term that does ("DLP and CASB spend"), nor where
 it owns the next word ("the SOC's budget"). A term that names a kind of a generic noun takes
-the noun with it ("the EDR agent" is the EDR). A term bent into a verb or an adjective
-("quarantined", "backdoored") keeps its place: its plain phrase is a noun. A plain phrase
-naming an activity ("tricking people…") or its doers ("criminals trying…") goes only where
-an activity reads well: not as what is used, found or owned ("attackers use tricking…").
+the noun with it ("the EDR agent" is the EDR); one that describes a noun it is known to
+describe puts that noun first ("the SIEM renewal": "the renewal of the system that…"). A
+term bent into a verb or an adjective ("quarantined", "backdoored") keeps its place: its
+plain phrase is a noun. A plain phrase naming an activity ("tricking people…") or its doers
+("criminals trying…") goes only where an activity reads well: not as what is used, found
+or owned ("attackers use tricking…").
 """
 
 from __future__ import annotations
@@ -33,11 +35,10 @@ _AFTER_A_NOUN = frozenset(
 _VERBS_AFTER_A_NOUN = frozenset(
     """
     needs has does means makes takes keeps stops covers runs works gives sends shows catches
-    watches checks finds spots sees
-    flags blocks lets helps caught found saw made took sent kept led got gave told said became
-    began broke brought bought built hit let put ran set spent stole won wrote
+    watches checks finds spots sees flags blocks lets helps goes gets comes
+    caught found saw made took sent kept led got gave told said became began broke brought
+    bought built hit let put ran set spent stole won wrote
     stop need run cover block make keep help show mean take give protect catch flag send
-    goes gets comes
     """.split()
 )
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
