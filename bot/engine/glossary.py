@@ -68,6 +68,8 @@ class GlossaryIndex:
         spelled_out += [
             (short, entry) for form, entry in spelled_out if (short := inflection.clipped(form))
         ]
+        for form, entry in spelled_out:  # a form that is a term of its own is that term
+            self._jargon.setdefault(form, entry)  # ("pivoted", not "pivoting" bent)
         for form, entry in spelled_out:
             for inflected in _inflections(form, entry.security_sense):
                 self._jargon.setdefault(inflected, entry)

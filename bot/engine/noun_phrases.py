@@ -29,7 +29,7 @@ def joined(before: str, plain: str) -> str:
     capital = match.group(1)[0].isupper()
     if uncountable(plain):
         return before[: match.start()] + (plain[:1].upper() + plain[1:] if capital else plain)
-    plain = _singularised(plain) if plural_head(plain) else plain
+    plain = singularised(plain) if plural_head(plain) else plain
     article = "an" if plain[0].lower() in "aeiou" else "a"
     article = article.capitalize() if capital else article
     return before[: match.start()] + article + " " + plain
@@ -56,7 +56,7 @@ def plural_head(plain: str) -> bool:
     )
 
 
-def _singularised(plain: str) -> str:
+def singularised(plain: str) -> str:
     """'fake emails posing as…' -> 'fake email posing as…'; 'devices that copy' -> 'device
     that copies'."""
     words = plain.split(" ")

@@ -71,7 +71,8 @@ _BLAME = re.compile(
     r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
     r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse|too (?:dumb|stupid|"
     r"lazy|slow|thick) to|stingy|tight-?fisted|likes? saying no|loves? saying no|"
-    r"(?:don't|doesn't) (?:understand|know) anything)\b",
+    r"(?:don't|doesn't) (?:understand|know) anything|(?:is|are|she's|he's|they're|being) "
+    r"(?:difficult|impossible|a pain)|(?:doesn't|don't|never) respect)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".

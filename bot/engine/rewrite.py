@@ -22,6 +22,7 @@ from bot.engine.noun_phrases import (
     joined,
     plural_head,
     pluralised,
+    singularised,
     uncountable,
 )
 from bot.engine.term_roles import (
@@ -31,6 +32,7 @@ from bot.engine.term_roles import (
     may_follow,
     preposition_for,
     replaced_span,
+    singular_of_a_plural,
 )
 
 _DETERMINER_BEFORE = re.compile(
@@ -127,6 +129,8 @@ def _fitted(hit: TermHit, before: str, plural: bool) -> str | None:
         plain = LEADING_DETERMINER.sub("", hit.entry.plain)
     if plural:
         plain = pluralised(LEADING_DETERMINER.sub("", hit.entry.plain))
+    elif plain is not None and singular_of_a_plural(hit) and plural_head(plain):
+        plain = singularised(plain)  # "an expired cert": "certificate", not "certificates"
     if plain is None or (
         (_DETERMINER_BEFORE.search(before) or described) and _CLAUSE_START.match(plain)
     ):

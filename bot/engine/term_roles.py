@@ -110,7 +110,7 @@ def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     plain phrase says what the noun is); the term and the noun it describes ("the SIEM
     renewal", "our EDR logs"); None where the term owns the next word ("the SOC's budget"),
     joins another that describes it ("DLP and CASB spend"), or describes a term."""
-    if _stands_as_a_noun(text, hit, hits):
+    if _stands_as_a_noun(text, hit, hits) or _a_verb_of_its_own(hit):
         return Slot(hit.end, _is_plural(hit))
     noun = _NEXT_WORD.match(text, hit.end)
     word = (noun.group(1) or "") if noun else ""
@@ -204,6 +204,21 @@ def _is_plural(hit: TermHit) -> bool:
     matched = hit.matched.lower()
     names = _names(hit)
     return any(matched in (plural(name), name + "s") and matched != name for name in names)
+
+
+def _a_verb_of_its_own(hit: TermHit) -> bool:
+    """A term that is itself a participle ("pentested", "phished"), found as written: its
+    plain words are a verb too ("had outside testers attack"), whatever follows."""
+    assert hit.entry is not None
+    term = hit.entry.term.lower()
+    return term.endswith(_PARTICIPLE) and hit.matched.lower() == term
+
+
+def singular_of_a_plural(hit: TermHit) -> bool:
+    """Found in the singular where the term is a plural ("cert" of "certs")."""
+    assert hit.entry is not None
+    term = hit.entry.term.lower()
+    return plural(hit.matched.lower()) == term or hit.matched.lower() + "s" == term
 
 
 def _names(hit: TermHit) -> set[str]:

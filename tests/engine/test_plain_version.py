@@ -99,3 +99,20 @@ def test_the_noun_a_term_describes_comes_first(plainer: Plainer) -> None:
         None,
         "A record of who handled the evidence on the disk images matters.",
     )
+
+
+def test_a_verb_of_the_glossary_gets_plain_verbs(plainer: Plainer) -> None:
+    assert plainer("sales", "The attacker pivoted from the CRM into the billing system.") == (
+        "The attacker moved on from the CRM into the billing system."
+    )
+    assert plainer("sales", "We pentested the new checkout flow before launch.") == (
+        "We had outside testers attack the new checkout flow before launch."
+    )
+    assert plainer("legal", "The attackers exfiltrated 2 GB of contracts.") == (
+        "The attackers stole 2 GB of contracts."
+    )
+
+
+def test_a_term_found_in_the_singular_gets_a_singular_plain_phrase(plainer: Plainer) -> None:
+    said = plainer("engineering", "Nobody gets paged at 3am for an expired cert again.")
+    assert said == "Nobody gets paged at 3am for an expired certificate again."
