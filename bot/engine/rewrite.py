@@ -36,7 +36,8 @@ from bot.engine.term_roles import (
 )
 
 _DETERMINER_BEFORE = re.compile(
-    r"(?:\b(?:a|an|the|our|your|their|its|this|that|these|those|his|her|my)|\w['\u2019]s)\s+$",
+    r"(?:\b(?:a|an|the|our|your|their|its|this|that|these|those|his|her|my|any|every|each|no)"
+    r"|\w['\u2019]s)\s+$",
     re.IGNORECASE,
 )
 # A determiner and a word describing the term: "a common attack vector", "a known infostealer".
@@ -54,6 +55,12 @@ GRADE_ALLOWANCE = 2.0
 _LIST_MARK = re.compile(r",| and | or ")
 _OF = re.compile(r"\s+of\b")
 _SINGULAR_VERB = re.compile(r"\s+(?:is|has|was|does|needs|means|makes|covers|takes|keeps)\b")
+# A comma in a plain phrase that sets off an aside ("…, wherever they are"), not one in a
+# list ("laptops, email and cloud"): such a phrase may go only at the end of a clause.
+_ASIDE = re.compile(
+    r",(?:(?=\s*(?:by|for|in|on|with|to|from|at|of|wherever|whenever|when|where|which|who)\b)"
+    r"|(?![^,]*\b(?:and|or)\b))"
+)
 # Where a plain phrase with a comma of its own may go: at the end of a clause.
 _CLAUSE_GOES_ON = re.compile(r"\s*(?:[.,;:!?)\u2013\u2014-]|$)")
 
@@ -81,15 +88,15 @@ def plain_version(
         start, end = hit.start + cursor_shift, slot.end + cursor_shift
         before = version[:start]
         plain = _fitted(hit, before, plural) if slot.described is None else _after(slot, hit)
-        if plain is None or (_listed(text, hit) and _LIST_MARK.search(plain)):
-            continue  # no plural to give it; or an "and" inside a list would blur the list
+        if plain is None or _blurs_a_list(text, hit, plain):
+            continue  # no plural to give it; or a list inside a list
         after = version[end:]
         activity = is_activity(hit.entry.plain)
         if slot.described is not None:
             plural = True  # the noun described keeps its own number and verb
         elif activity and (plural or not may_follow(before) or _OF.match(after)):
             continue  # "attackers use tricking people…", "stealing data out of … of 2 GB"
-        if "," in plain and not _CLAUSE_GOES_ON.match(after):
+        if _ASIDE.search(plain) and not _CLAUSE_GOES_ON.match(after):
             continue  # "checking …, wherever they are will take…": its comma misleads
         if plural_head(plain) and not plural and _SINGULAR_VERB.match(after):
             continue  # "the standard security settings covers…"
@@ -107,14 +114,19 @@ def _after(slot: Slot, hit: TermHit) -> str | None:
     stealing data…") or has a comma of its own."""
     assert hit.entry is not None and slot.described is not None
     preposition, plain = preposition_for(slot.described), hit.entry.plain
-    if "," in plain or (preposition == "from" and is_activity(plain)):
+    if _ASIDE.search(plain) or (preposition == "from" and is_activity(plain)):
         return None
     return f"{slot.described} {preposition} {plain}"
 
 
-def _listed(text: str, hit: TermHit) -> bool:
-    """An item of a list: a comma right before or after it ("DLP, CASB and XDR")."""
-    return text[: hit.start].rstrip().endswith(",") or text[hit.end :].lstrip().startswith(",")
+def _blurs_a_list(text: str, hit: TermHit, plain: str) -> bool:
+    """A plain phrase with a list of its own for an item of a list: one with "and" in it
+    after a comma ("DLP, CASB and XDR"), one with a comma beside "and" or "or" ("XDR and a
+    24x7 MDR service": "laptops, email and cloud and a…")."""
+    before, after = text[: hit.start].rstrip().lower(), text[hit.end :].lstrip().lower()
+    if before.endswith(",") or after.startswith(","):
+        return _LIST_MARK.search(plain) is not None
+    return "," in plain and (before.endswith((" and", " or")) or after.startswith(("and ", "or ")))
 
 
 def _fitted(hit: TermHit, before: str, plural: bool) -> str | None:
@@ -123,8 +135,8 @@ def _fitted(hit: TermHit, before: str, plural: bool) -> str | None:
     assert hit.entry is not None
     plain: str | None = hit.entry.plain
     described = _DESCRIBED_BEFORE.search(before) is not None
-    if described and uncountable(hit.entry.plain):
-        return None  # "a known software that…"
+    if described and (uncountable(hit.entry.plain) or "," in hit.entry.plain):
+        return None  # "a known software that…", "a metadata laptop, phone or server"
     if _DETERMINER_BEFORE.search(before) or described:
         plain = LEADING_DETERMINER.sub("", hit.entry.plain)
     if plural:

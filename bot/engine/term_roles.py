@@ -37,7 +37,8 @@ _VERBS_AFTER_A_NOUN = frozenset(
     needs has does means makes takes keeps stops covers runs works gives sends shows catches
     watches checks finds spots sees flags blocks lets helps goes gets comes
     caught found saw made took sent kept led got gave told said became began broke brought
-    bought built hit let put ran set spent stole won wrote
+    bought built hit let put ran set spent stole won wrote fell rose grew went came
+    finishes starts ends begins renews
     stop need run cover block make keep help show mean take give protect catch flag send
     """.split()
 )

@@ -116,3 +116,11 @@ def test_a_verb_of_the_glossary_gets_plain_verbs(plainer: Plainer) -> None:
 def test_a_term_found_in_the_singular_gets_a_singular_plain_phrase(plainer: Plainer) -> None:
     said = plainer("engineering", "Nobody gets paged at 3am for an expired cert again.")
     assert said == "Nobody gets paged at 3am for an expired certificate again."
+
+
+def test_a_plain_phrase_with_a_list_of_its_own_fits_mid_sentence(plainer: Plainer) -> None:
+    assert plainer("frontline", "Please restart any endpoint that shows the warning.") == (
+        "Please restart any laptop, phone or server that shows the warning."
+    )
+    joined = plainer("board", "We've deployed XDR and a new MDR service.")
+    assert joined is None or "laptops, email and cloud and" not in joined
