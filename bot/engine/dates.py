@@ -30,12 +30,11 @@ from bot.engine.day_phrases import (
     next_dated,
     next_weekday,
     phrase_day,
-    spelled_right,
     valid_date,
     weekday_clash,
 )
 from bot.engine.named_holidays import with_holidays_dated
-from bot.engine.typed import straight_quotes
+from bot.engine.typed import spelled_right, straight_quotes
 
 MAX_DATE_TEXT = 400  # a rambling answer names its date late
 MAX_PARSED_TEXT = 80  # what the general date parser is given (it reads days into words)

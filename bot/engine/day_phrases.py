@@ -11,7 +11,6 @@ import calendar as month_calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
-from difflib import get_close_matches
 
 # Where in a month "early", "mid" and "late" land.
 _PART_OF_MONTH = {"early": 5, "beginning of": 5, "start of": 5, "mid": 15, "middle of": 15}
@@ -26,25 +25,6 @@ WEEKDAYS = {
     for number in range(7)
     for name in (month_calendar.day_name[number], month_calendar.day_abbr[number])
 } | {"tues": 1, "thur": 3, "thurs": 3}
-_DAY_NAMES = [
-    *(month_calendar.month_name[number].lower() for number in range(1, 13)),
-    *(month_calendar.day_name[number].lower() for number in range(7)),
-    "tomorrow",
-]
-
-
-def spelled_right(word: str) -> str:
-    """A month or weekday name, or "tomorrow", with a slip of the keys put right ("Jaunary",
-    "Wendesday", "tomorow"); any other word as it is. Only long words, starting with the
-    right letter."""
-    if len(word) < 5 or not word.isalpha() or word in MONTHS or word in WEEKDAYS:
-        return word
-    if word.removesuffix("s") in _DAY_NAMES or word.removesuffix("es") in _DAY_NAMES:
-        return word  # a plural ("Mondays", "marches") is no misspelt day
-    close = get_close_matches(word, _DAY_NAMES, n=1, cutoff=0.8)
-    return close[0] if close and close[0][0] == word[0] else word
-
-
 _NUMBERS = {
     "a": 1,
     "an": 1,
