@@ -21,6 +21,16 @@ _SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
 _A_WORD_OR_TWO = 2
 _FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", re.IGNORECASE)
 _REMARK_START = frozenset("that this it they we i you he she there here so yes no ok".split())
+_NO_ASK = re.compile(
+    r"\b(?:nothing (?:specific|in particular|really)|no (?:specific |particular |real )?"
+    r"(?:ask|agenda|goal)|not asking for anything|just (?:want to |wanna |to )?(?:listen|"
+    r"introduce myself|say hello|say hi|get to know|build (?:a )?relationship|meet (?:her|him|"
+    r"them)|learn about)|just (?:listening|getting to know))\b",
+    re.IGNORECASE,
+)
+_GETTING_TO_KNOW = frozenset(
+    "listen meet learn get know want say hear talk chat have has do am is are be".split()
+)
 _MODALS = frozenset("will would can could should must shall may might".split())
 _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
@@ -233,6 +243,17 @@ def _tidy(piece: str) -> str:
     cleaned = _LEAD_IN.sub("", _BULLET.sub("", _NUMBERING.sub(" ", piece)))
     cleaned = cleaned.strip().strip(".;,:—–- ").strip()  # "Approve the budget —": no dash left
     return cleaned[:1].upper() + cleaned[1:]
+
+
+def asks_nothing(goal: str) -> bool:
+    """An outcome statement that says there is no ask: "nothing specific, I just want to
+    introduce myself and listen", "no agenda, just getting to know her"; not one that asks
+    for something besides ("I just want to listen, then agree a pilot")."""
+    text = straight_quotes(goal)
+    if _NO_ASK.search(text) is None:
+        return False
+    rest = [w for w in _words(_NO_ASK.sub(" ", text)) if w not in _GETTING_TO_KNOW]
+    return not any(word in _VERBS or _third_person(word) for word in rest)
 
 
 def deadline_in(goal: str, today: date, fiscal_year_start_month: int) -> date | None:

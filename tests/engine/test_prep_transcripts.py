@@ -137,6 +137,26 @@ def test_goals_split_at_a_dash_keep_no_dash(make_context: ContextFactory) -> Non
     assert [goal[-1] for goal in finding["goals"]] == ["s", "h"]  # "…laptops", "…March"
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Nothing specific - I just want to introduce myself and listen.",
+        "no agenda really, just getting to know her",
+    ],
+)
+def test_a_talk_with_no_ask_is_asked_for_one_small_outcome(
+    make_context: ContextFactory, said: str
+) -> None:
+    d = Dialog.start(make_context())
+    through_feel(d)
+    d.say(said)
+    assert "Still name one small thing to leave with" in d.text
+    d2 = Dialog.start(make_context())
+    through_feel(d2)
+    d2.say("Sales finish the training so deals keep moving")
+    assert "Still name one small thing" not in d2.text
+
+
 def test_a_list_of_goals_counts_as_several(make_context: ContextFactory) -> None:
     d = Dialog.start(make_context())
     through_feel(d)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.engine import calendar
 from bot.engine.context import CoachContext
 from bot.engine.findings import CrunchPeriodFinding, MultipleGoalsFinding, PrioritiesFinding
-from bot.engine.goals import deadline_in, goals_in
+from bot.engine.goals import asks_nothing, deadline_in, goals_in
 from bot.engine.language import mentions_any
 from bot.engine.messages import Reply, Step
 from bot.engine.state import PrepState, Stage
@@ -22,6 +22,13 @@ from bot.engine.turn import (
     quoted,
     say,
     stay,
+)
+
+# A first talk only to listen: good, and still worth one small outcome to leave with.
+NO_ASK_TIP = (
+    "Tip: listening first is a good start — the Feel step is for that. Still name one small "
+    "thing to leave with, so the talk moves something for {team}: a second meeting, a person "
+    "to work with, or a date to look at the numbers together."
 )
 
 
@@ -82,7 +89,9 @@ class Focus:
     def _set_goal(self, state: PrepState, goal: str, ctx: CoachContext) -> Turn:
         new = state.model_copy(update={"goal": goal, "goal_options": [], "stage": Stage.GOAL})
         replies: list[Reply] = []
-        if not mentions_any(goal, ctx.playbook.priority_terms):
+        if asks_nothing(goal):
+            replies.append(say(self.step, NO_ASK_TIP.format(team=ctx.playbook.team)))
+        elif not mentions_any(goal, ctx.playbook.priority_terms):
             replies.append(
                 say(
                     self.step,
