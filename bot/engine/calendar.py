@@ -152,6 +152,15 @@ def _holidays_of(region: str, year: int) -> dict[date, str]:
     return dict(holidays.country_holidays(region, years=year).items())
 
 
+def holidays_in(region: str, year: int) -> dict[date, str]:
+    """`region`'s public holidays in `year`, by day; none for a country the holidays
+    package does not know."""
+    try:
+        return _holidays_of(region, year)
+    except NotImplementedError:
+        return {}
+
+
 def holiday_on(day: date, regions: list[str]) -> Holiday | None:
     """A public holiday on `day` in any of the stakeholder's regions."""
     for region in regions:

@@ -24,12 +24,14 @@ from bot.engine.day_phrases import (
     DAY_WORDS,
     MONTH,
     MONTHS,
+    WEEKDAY,
     WEEKDAYS,
     YEAR,
     month_start,
     next_dated,
     next_weekday,
     phrase_day,
+    that_weeks,
     valid_date,
     weekday_clash,
 )
@@ -85,8 +87,7 @@ _SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2moro"
                "eoq": "end of the quarter", "eoy": "end of the year"}  # fmt: skip
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_SHORTHANDS) + r")\b")
 _WEEKDAY_AND_NUMBERS = re.compile(
-    r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r"),? "
-    r"(?P<numbers>\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)"
+    rf"{WEEKDAY},? (?P<numbers>\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?)"
 )
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
@@ -352,7 +353,7 @@ def _with_weekday(reading: DateReading | None, weekday: str) -> DateReading | No
         return reading
     if reading.day.weekday() == named:
         return reading
-    week_day = reading.day + timedelta(days=named - reading.day.weekday())
+    week_day = that_weeks(reading.day, named)
     return DateReading(Action.ASK, options=(reading.day, week_day), clash=True)
 
 

@@ -43,15 +43,17 @@ _NUMBERS = {
     "a couple of": 2,
 }
 _ORDINAL_WEEKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
-MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
+WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
+_WEEKDAY = WEEKDAY
 _WEEKDAY2 = _WEEKDAY.replace("?P<weekday>", "?P<weekday2>")
 _COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _WEEKDAY_THE_NTH = re.compile(rf"{_WEEKDAY},? (?:the )?{_DAY}")
 # A weekday and a date with its month: "thursday 11th dec", "thu, december 11".
-_A_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_A_MONTH = rf"(?:{_MONTH_NAMES})\.?"
 _WEEKDAY_AND_DATE = re.compile(
     rf"{_WEEKDAY},? (?P<date>(?:the )?\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_A_MONTH}(?: \d{{4}})?|"
     rf"{_A_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?)"
@@ -143,6 +145,11 @@ def _weekday(match: re.Match[str], today: date) -> date:
     return next_weekday(today, weekday)
 
 
+def that_weeks(day: date, weekday: int) -> date:
+    """The given weekday of the week `day` falls in (Monday to Sunday)."""
+    return day + timedelta(days=weekday - day.weekday())
+
+
 def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
     """'Tuesday the 10th' when the coming 10th is not a Tuesday, nor is one in the next two
     months: the coming 10th and that week's Tuesday, to ask which is meant (a slip of the
@@ -154,7 +161,7 @@ def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
         weekday = WEEKDAYS[dated["weekday"]]
         if day is None or day.weekday() == weekday:
             return None
-        return day, day + timedelta(days=weekday - day.weekday())
+        return day, that_weeks(day, weekday)
     match = _WEEKDAY_THE_NTH.fullmatch(phrase)
     if match is None:
         return None
@@ -162,7 +169,7 @@ def weekday_clash(phrase: str, today: date) -> tuple[date, date] | None:
     numbered = _nth_of_month(match, today)
     if agreeing is not None and (agreeing - today).days <= CLASH_HORIZON_DAYS:
         return None
-    named = numbered + timedelta(days=WEEKDAYS[match["weekday"]] - numbered.weekday())
+    named = that_weeks(numbered, WEEKDAYS[match["weekday"]])
     return numbered, named
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib.resources import files
 
-import holidays
+from bot.engine.calendar import holidays_in
 
 # A holiday a few days past still names this year's ("the Tuesday after Thanksgiving", said
 # on the Monday after it).
@@ -81,13 +81,9 @@ def _holiday_names(
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])"), dated
 
 
-@lru_cache(maxsize=64)
-def _calendar(region: str, year: int) -> tuple[tuple[date, str], ...]:
-    try:
-        found = holidays.country_holidays(region, years=[year, year + 1])
-    except NotImplementedError:
-        return ()
-    return tuple(sorted(found.items()))
+def _calendar(region: str, year: int) -> list[tuple[date, str]]:
+    """`region`'s holidays in `year` and the next, in order."""
+    return sorted({**holidays_in(region, year), **holidays_in(region, year + 1)}.items())
 
 
 def _names(listed: str) -> list[str]:

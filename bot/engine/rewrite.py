@@ -84,21 +84,18 @@ def plain_version(
         slot = replaced_span(text, hit, hits)
         if slot is None:
             continue
-        plural = slot.plural
         start, end = hit.start + cursor_shift, slot.end + cursor_shift
-        before = version[:start]
-        plain = _fitted(hit, before, plural) if slot.described is None else _after(slot, hit)
+        before, after = version[:start], version[end:]
+        described = slot.described is not None  # that noun keeps its own number and verb
+        plain = _after(slot, hit) if described else _fitted(hit, before, slot.plural)
         if plain is None or _blurs_a_list(text, hit, plain):
             continue  # no plural to give it; or a list inside a list
-        after = version[end:]
-        activity = is_activity(hit.entry.plain)
-        if slot.described is not None:
-            plural = True  # the noun described keeps its own number and verb
-        elif activity and (plural or not may_follow(before) or _OF.match(after)):
+        misplaced = slot.plural or not may_follow(before) or _OF.match(after)
+        if not described and is_activity(hit.entry.plain) and misplaced:
             continue  # "attackers use tricking people…", "stealing data out of … of 2 GB"
         if _ASIDE.search(plain) and not _CLAUSE_GOES_ON.match(after):
             continue  # "checking …, wherever they are will take…": its comma misleads
-        if plural_head(plain) and not plural and _SINGULAR_VERB.match(after):
+        if plural_head(plain) and not (slot.plural or described) and _SINGULAR_VERB.match(after):
             continue  # "the standard security settings covers…"
         candidate = joined(before, plain) + after
         terms, grade = assess(candidate)
