@@ -1,8 +1,11 @@
 """The coach service: the one place that loads a prep, advances the engine and saves it.
 
-Every channel (Slack, Teams, terminal, web) calls `Coach.handle`. Each turn runs in one
-database transaction; a concurrent turn on the same prep is detected by the dialog state's
-version and the turn is replayed on fresh state (the engine is pure, so replay is safe).
+Every channel (Slack, Teams, terminal, web) calls `Coach.handle`. A turn reads what it
+needs, and what it changed is written in one transaction shared with the other turns that
+end at the same moment (`bot.storage.turn_writes`: one commit for all of them); a turn that
+creates a person or a prep runs in one transaction of its own. Either way a concurrent turn
+on the same prep is detected by the dialog state's version, nothing of the turn is kept and
+it is replayed on fresh state (the engine is pure, so replay is safe).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from bot.engine.warm import warm_up
 from bot.outcome_views import OutcomeView, outcome_views
 from bot.playbook.library import PlaybookLibrary
 from bot.playbook.schema import Playbook
+from bot.storage.batches import TransactionBatches
 from bot.storage.crypto import KEYS_VARIABLE, NoteCipher, NoteKeyError
 from bot.storage.db import session_factory
 from bot.storage.prep_store import (
@@ -42,7 +46,8 @@ from bot.storage.prep_store import (
     StoredPrep,
 )
 from bot.storage.tenants import TenantSettings, configure_tenant
-from bot.storage.transactions import transaction
+from bot.storage.transactions import reading, transaction
+from bot.storage.turn_writes import OwnTransactionNeeded, TurnWrites
 from bot.templates import BriefTemplates
 from bot.users import UserRef
 from bot.voice import StakeholderVoice
@@ -145,6 +150,7 @@ class Coach:
         self.clock = clock
         self.observer = observer
         self.voice = voice  # a model saying the stakeholder's rehearsal lines, when configured
+        self._writes = TransactionBatches(engine, _write_turn)
 
     @cached_property
     def glossary(self) -> GlossaryIndex:
@@ -162,9 +168,9 @@ class Coach:
     async def answer(self, user: UserRef, inbound: Inbound) -> Answer:
         """Like `handle`, also naming the prep the replies belong to (for buttons).
 
-        Inside `recording(record)`, `record` runs in the turn's own transaction with its
-        answer: a channel stores the answer with the inbound turn it answers, so that a turn
-        taken up again after a crash is delivered, not coached a second time."""
+        Inside `recording(record)`, `record` runs in the transaction that writes the turn,
+        with its answer: a channel stores the answer with the inbound turn it answers, so
+        that a turn taken up again after a crash is delivered, not coached a second time."""
         started = time.perf_counter()
         try:
             answer = await self._answer(user, inbound)
@@ -181,8 +187,14 @@ class Coach:
     async def _answer(self, user: UserRef, inbound: Inbound) -> Answer:
         record = _TURN_RECORD.get()
         lines = LinesAhead(self.voice) if self.voice is not None else None
+        shared = inbound.command is not Command.START  # a start writes a new prep at once
         for _attempt in range(TURN_ATTEMPTS):
             try:
+                if shared:
+                    try:
+                        return await self._shared_turn(user, inbound, lines, record)
+                    except OwnTransactionNeeded:
+                        shared = False
                 async with transaction(self.engine) as connection:
                     answer = await self._turn(self._store(connection, user), inbound, lines)
                     if record is not None:
@@ -342,6 +354,20 @@ class Coach:
     def _store(self, connection: AsyncConnection, user: UserRef) -> PrepStore:
         return PrepStore(connection, user, self.cipher)
 
+    async def _shared_turn(
+        self, user: UserRef, inbound: Inbound, lines: LinesAhead | None, record: RecordAnswer | None
+    ) -> Answer:
+        """The turn on what it reads now, its writes in a transaction shared with others'."""
+        writes = TurnWrites()
+        async with reading(self.engine) as connection:
+            store = PrepStore(connection, user, self.cipher, gather=writes)
+            answer = await self._turn(store, inbound, lines)
+        if record is not None:
+            writes.after.append(lambda connection: record(connection, answer))
+        if writes and not await self._writes.submit(writes):
+            raise ConcurrentTurn(f"the prep of {user} changed meanwhile")
+        return answer
+
     async def _turn(self, store: PrepStore, inbound: Inbound, lines: LinesAhead | None) -> Answer:
         person, active = await store.open_turn()
         if inbound.command is Command.START:
@@ -476,6 +502,10 @@ class Coach:
     def _nothing_active(self) -> str:
         listed = ", ".join(book.id for book in self.playbooks.all())
         return f"You have no prep in progress. Start one with a stakeholder: {listed}."
+
+
+async def _write_turn(connection: AsyncConnection, writes: TurnWrites) -> bool:
+    return await writes.apply(connection)
 
 
 async def _voiced(turn: Turn, person: PersonSettings, lines: LinesAhead | None) -> Turn:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.coach import Coach
 from bot.engine.messages import Command, Expects, Inbound, Step
@@ -139,6 +139,34 @@ async def test_concurrent_turns_are_applied_or_refused_never_lost(coach: Coach) 
     assert applied, "at least the first writer wins"
     for n in range(6):
         assert (f"hypothesis {n}" in detail.notes[0].text) == (n in applied)
+
+
+async def test_turns_that_end_together_are_written_in_one_commit(coach: Coach) -> None:
+    people = [UserRef("slack", "T1", f"U{n}") for n in range(2, 8)]
+    for person in people:
+        await run(coach, person, start())
+    commits: list[object] = []
+    count = commits.append
+    event.listen(coach.engine.sync_engine, "commit", count)
+    try:
+        answers = await asyncio.gather(
+            *(coach.handle(person, says(f"worry of {person.user}")) for person in people)
+        )
+    finally:
+        event.remove(coach.engine.sync_engine, "commit", count)
+    assert all("try again" not in replies[-1].text for replies in answers)
+    assert 1 <= len(commits) < len(people), "the turns' writes share commits"
+    for person in people:  # and each turn's writes are all there
+        [prep] = await coach.preps(person)
+        detail = await coach.prep(person, prep.id)
+        assert detail is not None and f"worry of {person.user}" in detail.notes[0].text
+
+
+async def test_a_first_message_from_someone_new_creates_them_and_answers(coach: Coach) -> None:
+    newcomer = UserRef("slack", "T9", "U9")
+    replies = await coach.handle(newcomer, says("hello there"))
+    assert replies and replies[0].step is Step.INFO
+    assert await coach.known_settings(newcomer) is not None
 
 
 async def test_forget_deletes_only_this_users_data(coach: Coach) -> None:

@@ -4,7 +4,9 @@ A `PrepStore` is built for one turn and one person, on a connection (SQLAlchemy 
 statements are in `bot.storage.prep_statements`; rows come back as plain frozen records,
 `StoredPrep` and `StoredDialog`, not ORM objects). Every query it runs filters on that
 person's platform, tenant and user, so another person's conversation id is simply not found.
-The store never commits: the caller owns the transaction (one per turn).
+The store never commits: the caller owns the transaction. Given a `TurnWrites`, the store
+writes nothing itself: its writes are gathered there, to be written after the turn in a
+transaction shared with other turns (`bot.storage.turn_writes`).
 Everything the user wrote (dialog state, goal, notes) is sealed on the way in and opened on
 the way out with the person's `NoteCipher` (the columns are listed in `bot.storage.sealed`).
 """
@@ -36,6 +38,7 @@ from bot.storage.models import (
 )
 from bot.storage.nudge_models import Nudge
 from bot.storage.outcome_models import TrackedOutcome
+from bot.storage.turn_writes import OwnTransactionNeeded, TurnWrites
 from bot.users import UserRef
 
 NOTE_STEP_ORDER = ("feel", "focus", "timing", "simplify", "why", "brief", "debrief")
@@ -101,10 +104,17 @@ class NoteView:
 class PrepStore:
     """The queries one person's turn needs, all scoped to that person."""
 
-    def __init__(self, connection: AsyncConnection, user: UserRef, cipher: NoteCipher) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        user: UserRef,
+        cipher: NoteCipher,
+        gather: TurnWrites | None = None,
+    ) -> None:
         self._connection = connection
         self._user = user
         self._cipher = cipher
+        self._gathered = gather  # where the writes go instead, when given
         self._owner = {"platform": user.platform, "tenant_id": user.tenant, "user_id": user.user}
         # The owner as the parameters of the statements built once (prep_statements).
         self._owner_params = {f"of_{column}": value for column, value in self._owner.items()}
@@ -117,6 +127,7 @@ class PrepStore:
         settings = await self.known_settings()
         if settings is not None:
             return settings
+        self._writing_now("a new person")
         dialect = dialect_of(self._connection)
         tenant = {"platform": self._user.platform, "tenant_id": self._user.tenant}
         await self._connection.execute(sql.NEW_TENANT[dialect], tenant)
@@ -145,6 +156,7 @@ class PrepStore:
         the conversation comes back as written."""
         _check_length(stakeholder, STAKEHOLDER_LENGTH, "stakeholder")
         _check_length(step, STEP_LENGTH, "step")
+        self._writing_now("a new prep")
         now = utcnow()
         written = {**self._owner, "stakeholder": stakeholder, "goal_encrypted": False,
                    "status": ConversationStatus.IN_PROGRESS.value,
@@ -183,7 +195,7 @@ class PrepStore:
 
     async def pause_others(self, keep_id: int) -> None:
         """Pause this person's other conversations in progress (`updated_at` is kept)."""
-        await self._run(sql.PAUSE_OTHERS, keep=keep_id)
+        await self._write(sql.PAUSE_OTHERS, {**self._owner_params, "keep": keep_id})
 
     async def get_conversation(self, conversation_id: int) -> StoredPrep | None:
         found = (await self._run(sql.CONVERSATION, conversation=conversation_id)).first()
@@ -220,19 +232,22 @@ class PrepStore:
         document, encrypted = self._seal_document(data)
         saved_state = {"step": step, "document": document, "encrypted": encrypted,
                        "version": state_row.version + 1, "updated_at": now}  # fmt: skip
-        saved = await self._run(
-            sql.SAVE_STATE, **sql.new(saved_state),
-            conversation=conversation_id, seen_version=state_row.version,
-        )  # fmt: skip
-        if not cast(CursorResult[Any], saved).rowcount:
-            raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
+        guarded = {**self._owner_params, **sql.new(saved_state),
+                   "conversation": conversation_id, "seen_version": state_row.version}  # fmt: skip
+        if self._gathered is not None:
+            self._gathered.guard(sql.SAVE_STATE, guarded)
+        else:
+            saved = await self._connection.execute(sql.SAVE_STATE, guarded)
+            if not cast(CursorResult[Any], saved).rowcount:
+                raise ConcurrentTurn(f"conversation {conversation_id} changed meanwhile")
         sealed_goal, goal_encrypted = self._cipher.seal_optional(goal)
         saved_conversation = {
             "status": ConversationStatus(status).value, "goal": sealed_goal,
             "goal_encrypted": goal_encrypted, "planned_date": planned_date, "updated_at": now,
         }  # fmt: skip
-        await self._run(
-            sql.SAVE_CONVERSATION, **sql.new(saved_conversation), conversation=conversation_id
+        await self._write(
+            sql.SAVE_CONVERSATION,
+            {**self._owner_params, **sql.new(saved_conversation), "conversation": conversation_id},
         )
         for note_step, text in notes.items():
             await self._put_note(conversation_id, note_step, text, now)
@@ -280,7 +295,7 @@ class PrepStore:
         `follow_up_on`; a `status` of None: it has none (any earlier record goes)."""
         owned = and_(self._owned(TrackedOutcome), TrackedOutcome.conversation_id == conversation_id)
         if status is None:
-            await self._connection.execute(delete(TrackedOutcome).where(owned))
+            await self._write(delete(TrackedOutcome).where(owned), {})
             return
         _check_length(status, STEP_LENGTH, "outcome status")
         table, now = sql.table(TrackedOutcome), utcnow()
@@ -288,8 +303,9 @@ class PrepStore:
         statement = insert_into(self._connection, table).values(
             conversation_id=conversation_id, **self._owner, **values
         )
-        await self._connection.execute(
-            statement.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values)
+        await self._write(
+            statement.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values),
+            {},
         )
 
     async def tracked_outcomes(self) -> list[tuple[StoredPrep, StoredDialog]]:
@@ -330,19 +346,33 @@ class PrepStore:
         await self._update_user(time_zone=tz)
 
     async def _run(self, statement: Executable, **parameters: Any) -> Result[Any]:
-        """Run one of the statements built once, for this person."""
+        """Run one of the reads built once, for this person."""
         return await self._connection.execute(statement, {**self._owner_params, **parameters})
 
     async def _update_user(self, **values: object) -> None:
         """Set columns of the person's user row (callers have ensured the person first)."""
-        await self._run(sql.user_update(tuple(sorted(values))), **sql.new(values))
+        await self._write(
+            sql.user_update(tuple(sorted(values))), {**self._owner_params, **sql.new(values)}
+        )
 
     async def _put_note(self, conversation_id: int, step: str, text: str, now: datetime) -> None:
         """Write the step's note, or rewrite it (one statement either way)."""
         body, encrypted = self._cipher.seal(text)
         note = {"conversation_id": conversation_id, **self._owner, "step": step, "body": body,
                 "encrypted": encrypted, "created_at": now, "updated_at": now}  # fmt: skip
-        await self._connection.execute(sql.PUT_NOTE[dialect_of(self._connection)], note)
+        await self._write(sql.PUT_NOTE[dialect_of(self._connection)], note)
+
+    async def _write(self, statement: Executable, parameters: dict[str, Any]) -> None:
+        """Run a write now, or gather it for after the turn."""
+        if self._gathered is None:
+            await self._connection.execute(statement, parameters)
+        else:
+            self._gathered.writes.append((statement, parameters))
+
+    def _writing_now(self, what: str) -> None:
+        """Refuse, when writes are gathered, a write the turn must read back at once."""
+        if self._gathered is not None:
+            raise OwnTransactionNeeded(what)
 
     def _check_turn(
         self,

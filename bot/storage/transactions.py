@@ -33,6 +33,18 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     await _to_completion(_commit_and_close(connection))
 
 
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads, with no transaction to end. On PostgreSQL each statement is
+    its own transaction (AUTOCOMMIT: no BEGIN and COMMIT round trips around a turn's read);
+    on SQLite a read never begins one (the driver begins a transaction at the first write),
+    and SQLite's AUTOCOMMIT would send every statement to the driver's thread."""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
 async def _commit_and_close(connection: AsyncConnection) -> None:
     try:
         await connection.commit()
