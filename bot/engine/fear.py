@@ -27,7 +27,7 @@ _THREAT = re.compile(
     r"los(?:e|es|ing|t) (?:(?:their|our|your|its|the|customer|client) )*(?:data|records|files)|"
     r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
     r"fine (?:us|you|them|the company|companies|the business|firms)|"
-    r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|"
+    r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|sue (?:us|the \w+)|"
     r"lost (?=[$€£\d]))",
     re.IGNORECASE,
 )
@@ -50,7 +50,29 @@ _DOOM = re.compile(
     r"los(?:e|t|ing) everything|(?:do not|don't) want to be the|"
     r"los(?:e|t|ing) (?:their|our|your) jobs|shut (?:down )?for (?:weeks|months)|"
     r"(?:we're|we are|you're|you are|(?:could|will|would|might) be) (?:finished|done for|doomed)|"
-    r"crucify us|(?:goes|go|going|will go) dark)\b",
+    r"crucify us|(?:goes|go|going|will go) dark|"
+    r"(?:would|will|could|might) be (?:catastrophic|devastating|a disaster|a nightmare|fatal))\b",
+    re.IGNORECASE,
+)
+# A sentence told in the past tense, and words that say it is not only that.
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|got|came|went|took|stole|hit|made|found|saw|sent|"
+    r"(?!(?:scar|terrifi|worri|frighten|concern|petrifi)ed\b)\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+# The present, the future, a supposition ("imagine…", "if…"), or a feeling now ("I'm…").
+_NOT_PAST = re.compile(
+    r"\b(?:is|are|am|will|would|could|can|may|might|shall|must|going to|imagine|if|suppose|"
+    r"won'?t|can'?t|don'?t|doesn'?t|isn'?t|aren'?t|i'?m)\b|'(?:ll|re)\b",
+    re.IGNORECASE,
+)
+# Another organisation as the one harmed: its incident is a warning to us, told to frighten.
+_OTHER_VICTIMS = re.compile(
+    r"\b(?:competitors?|rivals?|peers?|another|others|other (?:\w+ )?(?:companies|firms|"
+    r"businesses|organi[sz]ations|hospitals|banks|retailers|universities|schools|councils)|"
+    r"(?:a|an|one|two|three|several|many|some) (?:\w+ ){0,2}(?:company|companies|firms?|"
+    r"hospitals?|banks?|retailers?|universit(?:y|ies)|schools?|councils?|businesses|"
+    r"suppliers?|vendors?|organi[sz]ations?|insurers?|manufacturers?))\b",
     re.IGNORECASE,
 )
 # Doom only when it is the threat that is at a record ("attacks are at an all-time high"):
@@ -102,9 +124,20 @@ def fear_sentence(
             continue
         if _NUMBER.search(_HOW_LONG.sub(" ", sentence)):
             return "A frightening statistic puts people on the defensive.", quote
-        if index == 0 and opening:
+        if index == 0 and opening and not _our_past_incident(sentence):
             return "The opening leads with threat and breach talk.", quote
     return None
+
+
+def _our_past_incident(sentence: str) -> bool:
+    """A calm report of something that happened to us ("Last March we had an outage caused
+    by a phishing email"): told in the past tense, naming no other victim ("hackers hit a
+    competitor last month" still leads with fear)."""
+    return (
+        _PAST.search(sentence) is not None
+        and _NOT_PAST.search(sentence) is None
+        and _OTHER_VICTIMS.search(sentence) is None
+    )
 
 
 def _without(sentence: str, known: Sequence[str]) -> str:

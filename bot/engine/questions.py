@@ -71,8 +71,11 @@ _BLAME = re.compile(
     r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
     r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse|too (?:dumb|stupid|"
     r"lazy|slow|thick) to|stingy|tight-?fisted|likes? saying no|loves? saying no|"
-    r"(?:don't|doesn't) (?:understand|know) anything|(?:is|are|she's|he's|they're|being) "
-    r"(?:difficult|impossible|a pain)|(?:doesn't|don't|never) respect)\b",
+    r"(?:don't|doesn't) (?:understand|know) anything|(?:she's|he's|they're|being) "
+    r"(?:difficult|impossible|a pain)|(?:is|are) (?:difficult|impossible|a pain)(?! (?:for|to)\b)|"
+    r"(?:doesn't|don't|never) respect|(?:don't|doesn't|do not|does not|never) give a "
+    r"(?:damn|toss|hoot|monkey's|shit|crap|fig)|(?:rules|policies) (?:are|is) for "
+    r"(?:other people|everyone else|others|the rest of us))\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".
