@@ -37,9 +37,10 @@ def joined(before: str, plain: str) -> str:
 
 def uncountable(plain: str) -> bool:
     """A plain phrase about a noun with no plural ("software that…", "hidden software…")."""
-    return not LEADING_DETERMINER.match(plain) and bool(
-        set(plain.lower().split(" ")[:2]) & _UNCOUNTABLE
-    )
+    words = plain.lower().split(" ")
+    head = _head_index(words)
+    nouns = words[head : head + 1] if head is not None else words[:2]
+    return not LEADING_DETERMINER.match(plain) and bool(set(nouns) & _UNCOUNTABLE)
 
 
 def plural_head(plain: str) -> bool:
@@ -115,7 +116,11 @@ def _head_index(words: list[str]) -> int | None:
     """Where the head noun of a noun phrase is: before what follows it ("a setting | left
     in…"), or its last word when short; None when it cannot be told."""
     return next(
-        (at - 1 for at, word in enumerate(words) if at > 0 and _starts_postmodifier(word)),
+        (
+            at - 1
+            for at, word in enumerate(words)
+            if at > 0 and _starts_postmodifier(word, words[at - 1])
+        ),
         len(words) - 1 if len(words) <= _SHORT_NOUN_PHRASE else None,
     )
 
@@ -134,10 +139,13 @@ def _agreeing_with_plural(verb: str) -> str:
     return verb
 
 
-def _starts_postmodifier(word: str) -> bool:
-    """'that', 'with', 'left'…, or a participle ('a sign-in | tied to your device')."""
-    lowered = word.lower()
-    return lowered in _POSTMODIFIER or (
-        (len(lowered) >= 4 and lowered.endswith("ed"))
-        or (len(lowered) >= 5 and lowered.endswith("ing"))  # "fake emails | posing as…"
+def _starts_postmodifier(word: str, before: str) -> bool:
+    """'that', 'with', 'left'…, or a participle ('a sign-in | tied to your device'), unless
+    it describes the noun after it ('a publicly listed flaw', 'a listed flaw')."""
+    lowered, previous = word.lower(), before.lower()
+    if lowered in _POSTMODIFIER:
+        return True
+    participle = (len(lowered) >= 4 and lowered.endswith("ed")) or (
+        len(lowered) >= 5 and lowered.endswith("ing")  # "fake emails | posing as…"
     )
+    return participle and not previous.endswith("ly") and previous not in ("a", "an", "the")

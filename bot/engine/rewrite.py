@@ -87,13 +87,14 @@ def plain_version(
         start, end = hit.start + cursor_shift, slot.end + cursor_shift
         before, after = version[:start], version[end:]
         described = slot.described is not None  # that noun keeps its own number and verb
-        plain = _after(slot, hit) if described else _fitted(hit, before, slot.plural)
+        plain = _after(slot, hit, before) if described else _fitted(hit, before, slot.plural)
         if plain is None or _blurs_a_list(text, hit, plain):
             continue  # no plural to give it; or a list inside a list
-        misplaced = slot.plural or not may_follow(before) or _OF.match(after)
+        misplaced = slot.plural or not may_follow(before, hit.entry.plain) or _OF.match(after)
         if not described and is_activity(hit.entry.plain) and misplaced:
             continue  # "attackers use tricking people…", "stealing data out of … of 2 GB"
-        if _ASIDE.search(plain) and not _CLAUSE_GOES_ON.match(after):
+        comma = _ASIDE.search(plain) or (described and "," in plain)
+        if comma and not _CLAUSE_GOES_ON.match(after):
             continue  # "checking …, wherever they are will take…": its comma misleads
         if plural_head(plain) and not (slot.plural or described) and _SINGULAR_VERB.match(after):
             continue  # "the standard security settings covers…"
@@ -105,15 +106,19 @@ def plain_version(
     return version if changed else None
 
 
-def _after(slot: Slot, hit: TermHit) -> str | None:
+def _after(slot: Slot, hit: TermHit, before: str) -> str | None:
     """The noun a term described, then its plain phrase: "the SIEM renewal" -> "the renewal
-    of the system that…"; None where the phrase cannot follow a preposition ("logs from
-    stealing data…") or has a comma of its own."""
+    of the system that…", "SAST findings are…" -> "Findings from automated checks…"; None
+    where the phrase cannot follow a preposition ("logs from stealing data…") or has a comma
+    of its own."""
     assert hit.entry is not None and slot.described is not None
     preposition, plain = preposition_for(slot.described), hit.entry.plain
     if _ASIDE.search(plain) or (preposition == "from" and is_activity(plain)):
         return None
-    return f"{slot.described} {preposition} {plain}"
+    noun = slot.described
+    if _SENTENCE_START.search(before):
+        noun = noun[:1].upper() + noun[1:]
+    return f"{noun} {preposition} {plain}"
 
 
 def _blurs_a_list(text: str, hit: TermHit, plain: str) -> bool:

@@ -28,7 +28,7 @@ _AFTER_A_NOUN = frozenset(
     should may might must does do did that which who whose where while until now today
     too also first again soon here there only just everywhere against through via within
     without during like per across around inside outside toward towards upon onto near
-    we they you i he she it ahead
+    we they you i he she it ahead aloud off away every each once twice yet already still
     """.split()
 )
 # Verbs often said right after a subject that an -ed or -ly ending does not show.
@@ -80,17 +80,30 @@ _DESCRIBED_NOUNS = frozenset(
     programs roadmap plan plans policy policies rule rules setting settings profile profiles
     report reports log logs alert alerts review reviews training exercise exercises test
     tests backlog dashboard dashboards ticket tickets checklist checklists requirement
-    requirements questionnaire questionnaires strategy model
+    requirements questionnaire questionnaires strategy model coverage prompt prompts process
+    processes finding findings feed feeds automation upgrade upgrades replacement contract
+    contracts price evidence readiness request requests
     """.split()
+)
+# Verbs that may follow such a noun: "the EDR licences cost $90k".
+_VERBS_AFTER_A_DESCRIBED_NOUN = frozenset(
+    "cost costs expire expires include includes require requires fire fires appear appears "
+    "pop pops".split()
 )
 _JOINED_BEFORE = re.compile(r"\S\s+(?:and|or|&)\s+$")
 # Nouns a term described that take its plain phrase with "from" or "of"; others with "for".
-_FROM = frozenset("log alert report finding event ticket telemetry signal".split())
+_FROM = frozenset("log alert report finding event ticket telemetry signal coverage".split())
 _OF = frozenset(
-    "renewal cost price licence license contract rollout deployment migration upgrade "
-    "replacement review".split()
+    "renewal cost price contract rollout deployment migration upgrade replacement review".split()
 )
 _DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
+# Verbs whose object may be doers at work: "we saw an intruder spreading…".
+_SEEING = frozenset(
+    """
+    see sees saw seen spot spots spotted detect detects detected find finds found notice
+    notices noticed observe observes observed catch catches caught
+    """.split()
+)
 _CLAUSE_END = re.compile(r"(?:^|[.!?;:,(]\s*|\n\s*)$")
 
 
@@ -120,13 +133,22 @@ def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     if _JOINED.match(text, hit.end) or any(other.start == noun.start(1) for other in hits):
         return None
     after = _NEXT_WORD.match(text, noun.end())
-    if after and after.group(1) and not _may_end_a_noun_phrase(after.group(1)):
-        return None  # "the EDR agent rollout": the pair describes the next word
+    following = after.group(1) if after else None
+    if following and not _may_end_a_noun_phrase(following) and not _verb_agreeing(word, following):
+        return None  # "the EDR agent rollout", "the PAM licence cost": a longer noun
     if word.lower() in _KINDS_OF_THING:
         return Slot(noun.end(), word.lower().endswith("s"))
     if word not in _DESCRIBED_NOUNS or _JOINED_BEFORE.search(text, 0, hit.start):
         return None  # not a noun we know a term describes; or "DLP and CASB spend"
     return Slot(noun.end(), word.endswith("s"), described=word)
+
+
+def _verb_agreeing(noun: str, word: str) -> bool:
+    """Whether `word` is a verb agreeing with `noun`, a noun a term is known to describe:
+    "the EDR licences cost…", "the EDR licence expires…"; not "the PAM licence cost"."""
+    if noun not in _DESCRIBED_NOUNS or word not in _VERBS_AFTER_A_DESCRIBED_NOUN:
+        return False
+    return noun.endswith("s") != word.endswith("s")
 
 
 def preposition_for(described: str) -> str:
@@ -178,13 +200,16 @@ def is_activity(plain: str) -> bool:
     return (first.endswith("ing") and len(first) > 5) or plain.lower().startswith(_DOERS)
 
 
-def may_follow(before: str) -> bool:
-    """Whether an activity reads well after `before` (see `_NOT_BEFORE_AN_ACTIVITY`)."""
+def may_follow(before: str, plain: str) -> bool:
+    """Whether the activity `plain` reads well after `before` (see `_NOT_BEFORE_AN_ACTIVITY`);
+    its doers read well as what was seen ("we saw an intruder spreading…")."""
     if _CLAUSE_END.search(before):
         return True
     words = re.findall(r"[\w']+", before[-40:].lower())
     # ... nor a word describing it ("automated installing software fixes")
     last = words[-1] if words else ""
+    if last in _SEEING and plain.lower().startswith(_DOERS):
+        return True
     return not last or (last not in _NOT_BEFORE_AN_ACTIVITY and not _past_participle(last))
 
 

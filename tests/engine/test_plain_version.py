@@ -124,3 +124,43 @@ def test_a_plain_phrase_with_a_list_of_its_own_fits_mid_sentence(plainer: Plaine
     )
     joined = plainer("board", "We've deployed XDR and a new MDR service.")
     assert joined is None or "laptops, email and cloud and" not in joined
+
+
+def test_a_described_noun_takes_its_verb_and_leads_its_sentence(plainer: Plainer) -> None:
+    licences = plainer("finance", "The SIEM licences cost £40k more than last year.")
+    assert licences is not None and licences.startswith("The licences for the system that ")
+    assert licences.endswith(" cost £40k more than last year.")
+    findings = plainer("engineering", "SAST findings block two merges a week.")
+    assert findings is not None and findings.startswith("Findings from automated checks ")
+    # A singular noun and a base-form word: a longer noun ("licence cost"), not a verb.
+    assert plainer("finance", "Please move the SIEM licence cost to Q2.") in (
+        None,
+        "Please move the SIEM licence cost to Q2.",
+    )
+    coverage = plainer("engineering", "The new build agents have no EDR coverage yet.")
+    assert coverage is not None and "no coverage from software that spots" in coverage
+
+
+def test_a_term_before_a_particle_or_a_frequency_stands_as_a_noun(plainer: Plainer) -> None:
+    said = plainer("frontline", "Never read the OTP aloud at the counter.")
+    assert said == "Never read the single-use code aloud at the counter."
+    asked = plainer("frontline", "Pharmacists get MFA prompts every shift.")
+    assert asked == "Pharmacists get prompts for a second check when you sign in every shift."
+
+
+def test_doers_read_well_as_what_was_seen(plainer: Plainer) -> None:
+    seen = plainer("executive", "The MSSP found lateral movement inside the Lyon office.")
+    assert seen is not None and "found an intruder spreading across our systems" in seen
+
+
+def test_a_metric_reads_as_a_noun_phrase_after_our(plainer: Plainer) -> None:
+    assert plainer("board", "Our MTTD for the trading floor is three hours.") == (
+        "Our average time to notice an attack for the trading floor is three hours."
+    )
+
+
+def test_a_plural_plain_phrase_keeps_its_head_and_article(plainer: Plainer) -> None:
+    many = plainer("executive", "The scan found 12 CVEs on the kiosk fleet.")
+    assert many == "The scan found 12 known software flaws listed publicly on the kiosk fleet."
+    one = plainer("board", "A CVE in the booking engine was fixed on Monday.")
+    assert one is not None and one.startswith("A known software flaw listed publicly in ")
