@@ -141,6 +141,12 @@ class GlossaryIndex:
             abbreviation = head if _ABBREVIATION_LED.fullmatch(token) else token
             if _plain_abbreviation(abbreviation) or _explained(text, match, ""):
                 return
+            if "-" in token and all(  # 'chip-and-PIN': everyday abbreviations in a compound
+                _plain_abbreviation(part)
+                for part in token.split("-")
+                if vocabulary.is_acronym_like(part)
+            ):
+                return
             hit = TermHit(HitKind.ACRONYM, None, abbreviation, match.start())
             add(abbreviation.removesuffix("s"), hit)
         elif _unfamiliar_word(token):
