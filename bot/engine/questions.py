@@ -30,7 +30,11 @@ _INVITATION = re.compile(
 )
 _CLOSED = re.compile(
     r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
-    r"might|must|how many|how much|any (?:objections?|concerns?|issues?|problems?|questions?))\b",
+    r"might|must|how many|how much|any (?:objections?|concerns?|issues?|problems?|questions?)|"
+    # a time or a fact asked for: "when does the contract renew?", "which store had the
+    # skimmer?" (not "when a release goes wrong, what…", "which parts feel slow?")
+    r"(?:when (?:does|do|did|is|are|was|were|will|would|can|could|should)|"
+    r"which (?:\w+ ){1,2}(?:had|was|were|did|got))\b(?!.*\b(?:why|how)\b))\b",
     re.IGNORECASE,
 )
 # Chat shorthand for the words a question starts with: "r u ok with…?", "ur team".
