@@ -61,6 +61,19 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _OBJECT_START = frozenset("a an the one two three some more another".split())
+_POSSESSIVES = frozenset("their his her your our".split())
+# Nouns that name what is asked for, a noun phrase of their own: "approval to buy the tool",
+# "buy-in on MFA", "headcount for a second engineer".
+_ASK_NOUNS = frozenset(
+    """
+    approval approvals agreement budget funding headcount sign-off signoff buy-in
+    sponsorship support help commitment decision go-ahead permission backing
+    """.split()
+)
+# A contraction ("that's", "we'll", "don't"): a remark, not a thing asked for.
+_CONTRACTION = re.compile(
+    r"(?:n't|'ll|'re|'ve|'d|'m)$|^(?:that|it|there|here|what|he|she|who|let)'s$"
+)
 _SUBJECT_PRONOUNS = frozenset("we they you i he she".split())
 _RELATIVE = frozenset("who that which whose whom where".split())
 _CAUSATIVE = frozenset("get gets have has make makes want wants need needs ask let".split())
@@ -142,7 +155,7 @@ def _a_thing(sentence: str) -> bool:
     outsourcing question by Friday") or a word or two ("Budget.", "Exec sponsor."); not a
     remark ("That's it", "We'll see") nor a clause ("Deals stay safe")."""
     words = _words(sentence)
-    if not words or words[0] in _REMARK_START or any("'" in word for word in words):
+    if not words or words[0] in _REMARK_START or any(_CONTRACTION.search(w) for w in words):
         return False
     return _is_object(sentence) or len(words) <= _A_WORD_OR_TWO
 
@@ -166,11 +179,31 @@ def _split_joined(clause: str) -> list[str]:
     goals = [pieces[0]]
     for join, piece in zip(pieces[1::2], pieces[2::2], strict=True):
         own_verb = _has_own_verb(goals[-1])
-        if _starts_with_verb(piece) or (own_verb and (_has_to_verb(piece) or _is_clause(piece))):
+        if (
+            _starts_with_verb(piece)
+            or (own_verb and (_has_to_verb(piece) or _is_clause(piece)))
+            or _another_doing(goals[-1], piece)
+            or (_another_gotten(goals[-1], piece) and not _has_to_verb(clause))
+        ):
             goals.append(piece)
         else:
             goals[-1] = goals[-1] + join + piece
     return goals
+
+
+def _another_doing(goal: str, piece: str) -> bool:
+    """The subject of `goal` doing a second thing: "The board approves the statement and
+    schedules an exercise" (not "The CFO approves and signs the PO": one thing, two verbs)."""
+    words = _words(piece)
+    return bool(words) and _third_person(words[0]) and _is_clause(goal) and len(_words(goal)) > 3
+
+
+def _another_gotten(goal: str, piece: str) -> bool:
+    """A second thing to get: "get their agreement on the date and their help with the
+    comms" (not "get HR, the leads and their managers to agree": one ask of them all)."""
+    words, thing = _words(goal), _words(piece)
+    owned = len(thing) >= 2 and thing[0] in _POSSESSIVES  # "their help with the comms"
+    return bool(words) and words[0] in _CAUSATIVE and (owned or _is_object(piece))
 
 
 def _words(text: str) -> list[str]:
@@ -180,7 +213,7 @@ def _words(text: str) -> list[str]:
 def _is_object(piece: str) -> bool:
     """A noun phrase that can stand as what is asked for: an article or a count, then more."""
     words = _words(piece)
-    return len(words) >= 2 and words[0] in _OBJECT_START
+    return len(words) >= 2 and (words[0] in _OBJECT_START or words[0] in _ASK_NOUNS)
 
 
 def _is_ask(piece: str) -> bool:
