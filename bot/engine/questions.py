@@ -32,9 +32,11 @@ _CLOSED = re.compile(
     r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
     r"might|must|how many|how much|any (?:objections?|concerns?|issues?|problems?|questions?)|"
     # a time or a fact asked for: "when does the contract renew?", "which store had the
-    # skimmer?" (not "when a release goes wrong, what…", "which parts feel slow?")
+    # skimmer?" (not "when a release goes wrong, what…", "which parts feel slow?", nor their
+    # judgement: "when is the quietest week for your stores?")
     r"(?:when (?:does|do|did|is|are|was|were|will|would|can|could|should)|"
-    r"which (?:\w+ ){1,2}(?:had|was|were|did|got))\b(?!.*\b(?:why|how)\b))\b",
+    r"which (?:\w+ ){1,2}(?:had|was|were|did|got))\b(?!.*\b(?:why|how|best|worst|most|least|"
+    r"ideal|right|good|better|quietest|busiest|easiest|hardest|calmest|slowest)\b))\b",
     re.IGNORECASE,
 )
 # Chat shorthand for the words a question starts with: "r u ok with…?", "ur team".
