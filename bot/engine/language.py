@@ -63,7 +63,7 @@ def check_text(text: str, glossary: GlossaryIndex, playbook: Playbook | None) ->
                 target=target,
             )
         )
-    if playbook and not mentions_any(text, playbook.priority_terms):
+    if playbook and not mentions_any(_outside(text, hits), playbook.priority_terms):
         findings.append(
             PrioritiesFinding(
                 message=f"Nothing here ties the ask to what matters to {playbook.team}.",
@@ -132,6 +132,15 @@ def _fear_findings(text: str, playbook: Playbook | None) -> list[Finding]:
 
 def split_sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def _outside(text: str, hits: list[TermHit]) -> str:
+    """`text` with its glossary phrases blanked out: "zero trust" names no trust of theirs
+    (a one-word term is left: "paged" is an engineer's own worry)."""
+    for hit in hits:
+        if " " in hit.matched:
+            text = text[: hit.start] + " " * len(hit.matched) + text[hit.end :]
+    return text
 
 
 def mentions_any(text: str, terms: list[str]) -> bool:

@@ -129,6 +129,8 @@ def test_a_pitch_without_the_stakeholders_priorities_is_flagged(
         ("board", "It keeps cyber risk inside the appetite you set, at 0.2% of revenue."),
         ("finance", "Retiring the old scanner would save about £40k a year."),
         ("hr", "Salary letters stop travelling as attachments to personal inboxes."),
+        ("engineering", "Patching in the August shutdown means no unplanned stoppage."),
+        ("executive", "A hospital that keeps patients' records safe keeps their confidence."),
     ],
 )
 def test_a_pitch_in_the_stakeholders_own_words_ties_to_their_priorities(
@@ -136,6 +138,15 @@ def test_a_pitch_in_the_stakeholders_own_words_ties_to_their_priorities(
 ) -> None:
     report = check_text(draft, glossary, library.find(stakeholder))
     assert "priorities" not in [finding.kind for finding in report.findings]
+
+
+def test_a_priority_word_inside_a_security_term_is_not_theirs(
+    glossary: GlossaryIndex, library: PlaybookLibrary
+) -> None:
+    report = check_text(
+        "Every office moves to zero trust in 2027.", glossary, library.find("executive")
+    )
+    assert "priorities" in [finding.kind for finding in report.findings], "zero trust is no trust"
 
 
 def test_naming_the_audience_is_not_naming_what_matters_to_it(
