@@ -56,7 +56,8 @@ _DOOM = re.compile(
 )
 # A sentence told in the past tense, and words that say it is not only that.
 _PAST = re.compile(
-    r"\b(?:was|were|had|did|got|came|went|took|stole|hit|made|found|saw|sent|"
+    r"\b(?:was|were|had|did|got|came|went|took|stole|hit|made|found|saw|sent|used|paid|said|"
+    r"led|lost|left|kept|told|sold|brought|bought|caught|began|broke|ran|wrote|spent|"
     r"(?!(?:scar|terrifi|worri|frighten|concern|petrifi)ed\b)\w{3,}ed)\b",
     re.IGNORECASE,
 )

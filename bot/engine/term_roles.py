@@ -82,7 +82,7 @@ _DESCRIBED_NOUNS = frozenset(
     tests backlog dashboard dashboards ticket tickets checklist checklists requirement
     requirements questionnaire questionnaires strategy model coverage prompt prompts process
     processes finding findings feed feeds automation upgrade upgrades replacement contract
-    contracts price evidence readiness request requests
+    contracts price evidence readiness request requests session sessions port ports
     """.split()
 )
 # Verbs that may follow such a noun: "the EDR licences cost $90k".

@@ -164,3 +164,9 @@ def test_a_plural_plain_phrase_keeps_its_head_and_article(plainer: Plainer) -> N
     assert many == "The scan found 12 known software flaws listed publicly on the kiosk fleet."
     one = plainer("board", "A CVE in the booking engine was fixed on Monday.")
     assert one is not None and one.startswith("A known software flaw listed publicly in ")
+
+
+def test_a_term_before_a_port_or_a_session_comes_after_it(plainer: Plainer) -> None:
+    assert plainer("engineering", "Please shut the RDP port on the lab PCs.") == (
+        "Please shut the port for remote control of a computer over the network on the lab PCs."
+    )
