@@ -72,6 +72,11 @@ _RELATIVE_TO = frozenset({"before", "after", "ahead", "prior", "following", "unt
 _CUE_WORDS = DAY_WORDS | {"quarter", "year", "close", "q1", "q2", "q3", "q4", "eow", "eom"}
 _DETERMINERS = frozenset("the a an other first second third fourth last".split())
 _ROUND_THE_CLOCK = frozenset({"24/7", "24x7", "24/7/365"})
+# Words before a day that make it a recurring one ("every Tuesday", "the standing Monday
+# call") or a limit ("till the new year").
+_RECURRING = frozenset("every each till until til standing weekly regular usual".split())
+_RULED_OUT = re.compile(r"(?:not|no|never|can't|cannot|won't)\b")
+_BEFORE_A_VERB = frozenset("to will would should can could must may might".split())
 _PERIOD_WORDS = frozenset({"q1", "q2", "q3", "q4", "quarter", "year", "month", "quarter's"})
 _FIGURES = frozenset(
     "numbers results earnings figures report reports plan plans planning budget budgets "
@@ -178,19 +183,24 @@ def _spans(phrase: str) -> Iterator[str]:
 
 
 def _not_a_meeting_day(words: list[str], start: int, end: int) -> bool:
-    """A run that names no day to meet: a recurring day ("every 2nd Tuesday"), a limit
-    ("booked solid till the new year"), a share ("3/4 of the managers"), round the clock
-    ("24/7"), or a period's figures ("after the Q4 numbers")."""
+    """A run that names no day to meet: a recurring day ("every 2nd Tuesday", "the standing
+    Monday call"), a limit ("booked solid till the new year"), a day ruled out ("not the
+    17th"), a share ("3/4 of the managers"), round the clock ("24/7"), a period's figures
+    ("after the Q4 numbers"), or a verb ("for the deal to close")."""
     at = start - 1
     while at >= 0 and (words[at] in _DETERMINERS or re.fullmatch(r"\d+(?:st|nd|rd|th)", words[at])):
         at -= 1  # "every 2nd Tuesday", "till the new year": the word before the noun phrase
     before = words[at] if at >= 0 else ""
     after = words[end] if end < len(words) else ""
     run = words[start:end]
-    if start > 0 and words[start - 1] in ("before", "after", "since"):
+    if before in ("before", "after", "since"):
         return True  # the day a phrase we could not read is counted from ("the week before X")
-    if before in ("every", "each", "till", "until", "til") or run[-1] in _ROUND_THE_CLOCK:
+    if "not" in words[max(0, at - 1) : at + 1]:
+        return True  # a day ruled out: "not the 17th – the 18th", "not before the 15th"
+    if before in _RECURRING or run[-1] in _ROUND_THE_CLOCK:
         return True
+    if run[-1] == "close" and before in _BEFORE_A_VERB:
+        return True  # "waiting for the deal to close": a verb, not the books' close
     if _NUMERIC.fullmatch(run[-1]) and after == "of":
         return True
     return run[-1] in _PERIOD_WORDS and after in _FIGURES
@@ -250,8 +260,8 @@ def _read(
     if clash is not None:
         return DateReading(Action.ASK, options=clash, clash=True)
     day = phrase_day(phrase, today)
-    if day is None and not in_a_sentence:
-        day = _fallback(phrase, today)
+    if day is None and not in_a_sentence and not _RULED_OUT.match(phrase):
+        day = _fallback(phrase, today)  # not "not before the 15th": its days are read apart
     return _settled(day, today) if day else None
 
 

@@ -62,6 +62,13 @@ _WEEKDAY_AND_DATE = re.compile(
 CLASH_HORIZON_DAYS = 62
 
 
+# An event and the day it is on: "the board meeting on 14 jan", "the freeze ends on the 4th".
+_EVENT_ON = re.compile(
+    r"(?:[\w'-]+ ){1,6}?(?:(?:is |falls |lands |ends |finishes |closes |starts )?on|ends)"
+    r" (?P<day>.+)"
+)
+
+
 def valid_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -274,7 +281,7 @@ def _named_day(match: re.Match[str], today: date) -> date | None:
 def _weekday_around(match: re.Match[str], today: date) -> date | None:
     """'The last Friday before Christmas', 'the first Monday after 4 January', 'the Tuesday
     before end of March': that weekday nearest the day named, on the side named."""
-    anchor = phrase_day(match["anchor"], today)
+    anchor = _anchor_day(match["anchor"], today)
     if anchor is None:
         return None
     weekday = WEEKDAYS[match["weekday"]]
@@ -285,22 +292,31 @@ def _weekday_around(match: re.Match[str], today: date) -> date | None:
 
 def _day_around(match: re.Match[str], today: date) -> date | None:
     """'The day after Boxing Day', 'the day before the 15th'."""
-    anchor = phrase_day(match["anchor"], today)
+    anchor = _anchor_day(match["anchor"], today)
     if anchor is None:
         return None
     return anchor + timedelta(days=1 if match["side"] == "after" else -1)
 
 
+def _anchor_day(anchor: str, today: date) -> date | None:
+    """The day an event is on: a day named ("Boxing Day", "the 15th"), or an event with its
+    date ("the board meeting on 14 Jan", "the change freeze ends on the 4th")."""
+    day = phrase_day(anchor, today)
+    if day is None and (dated := _EVENT_ON.fullmatch(anchor)):
+        day = phrase_day(dated["day"], today)
+    return day
+
+
 def _week_of(match: re.Match[str], today: date) -> date | None:
     """'The week of the 14th': the Monday of that week (as 'next week' is read)."""
-    anchor = phrase_day(match["anchor"], today)
+    anchor = _anchor_day(match["anchor"], today)
     return anchor - timedelta(days=anchor.weekday()) if anchor is not None else None
 
 
 def _week_around(match: re.Match[str], today: date) -> date | None:
     """'The week before Christmas' (the Monday of the week it ends), 'the week after Boxing
     Day' (the Monday after it)."""
-    anchor = phrase_day(match["anchor"], today)
+    anchor = _anchor_day(match["anchor"], today)
     if anchor is None:
         return None
     if match["side"] == "after":
@@ -311,7 +327,7 @@ def _week_around(match: re.Match[str], today: date) -> date | None:
 
 def _days_around(match: re.Match[str], today: date) -> date | None:
     """'Two days before Christmas', 'a week after MLK Day'."""
-    anchor = phrase_day(match["anchor"], today)
+    anchor = _anchor_day(match["anchor"], today)
     if anchor is None:
         return None
     days = _count(match) * (7 if match["unit"].startswith("week") else 1)
