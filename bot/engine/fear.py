@@ -51,7 +51,10 @@ _DOOM = re.compile(
     r"los(?:e|t|ing) (?:their|our|your) jobs|shut (?:down )?for (?:weeks|months)|"
     r"(?:we're|we are|you're|you are|(?:could|will|would|might) be) (?:finished|done for|doomed)|"
     r"crucify us|(?:goes|go|going|will go) dark|"
-    r"(?:would|will|could|might) be (?:catastrophic|devastating|a disaster|a nightmare|fatal))\b",
+    r"(?:would|will|could|might) be (?:catastrophic|devastating|a disaster|a nightmare|fatal)|"
+    r"mark my words|on (?:your|his|her|their) heads?|(?:could|will|might|would|may) die|"
+    r"cost (?:us )?(?:\w+ )?times (?:more|as much)|nobody gets paid|"
+    r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down)\b",
     re.IGNORECASE,
 )
 # A sentence told in the past tense, and words that say it is not only that.
@@ -103,7 +106,7 @@ _SKILL = re.compile(
 _GOOD_NEWS = re.compile(
     r"\b(won|grew|grow|saved|saves?|never been (?:breached|hacked)|stop(?:ped|s)?|"
     r"keep(?:s|ing)? (?:\w+ ){0,3}(?:running|open|trading|selling|working|online)|"
-    r"block(?:ed|s)?|caught|catch(?:es)?|prevent(?:ed|s)?|"
+    r"(?<!the )block(?:ed|s)?|caught|catch(?:es)?|prevent(?:ed|s)?|"
     r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
     re.IGNORECASE,
 )

@@ -21,6 +21,14 @@ _SHORT_LIST, _SHORT_ITEM = 3, 4  # see `_short_list`
 _A_WORD_OR_TWO = 2
 _FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", re.IGNORECASE)
 _REMARK_START = frozenset("that this it they we i you he she there here so yes no ok".split())
+# Words that start a remark on the item before: "…; ideally by Friday", "…; because…".
+_QUALIFIERS = frozenset(
+    "ideally preferably by before because which or otherwise if unless even either".split()
+)
+_REMARK = re.compile(
+    r"^\s*(?:that|this|it|there|here)(?:'s|\s+(?:is|was|would|will|should))\b", re.I
+)
+_PLUS = re.compile(r"^\s*plus\b", re.IGNORECASE)
 _NO_ASK = re.compile(
     r"\b(?:nothing (?:specific|in particular|really)|no (?:specific |particular |real )?"
     r"(?:ask|agenda|goal)|not asking for anything|just (?:want to |wanna |to )?(?:listen|"
@@ -114,12 +122,24 @@ def goals_in(answer: str) -> list[str]:
         items = [p for p in parts[1:] if p.strip()]  # an explicit list: every item counts
         if len(items) >= 2 and not parts[0].strip():
             return [_tidy(item) for item in items][:MAX_GOALS]
+    items = [item for item in text.rstrip(".").split(";") if item.strip()]
+    if len(items) >= 2 and all(_listed(item) for item in items):
+        return [_tidy(item) for item in items][:MAX_GOALS]  # "Budget kept; headcount kept"
     asks = [goal for sentence in _SENTENCE.split(text) for goal in _split_sentence(sentence)]
     return [_tidy(goal) for goal in asks][:MAX_GOALS] if len(asks) >= 2 else [_tidy(text)]
 
 
+def _listed(item: str) -> bool:
+    """An item of a list set apart by semicolons: two words or more, not a remark ("that's
+    all") nor a word on the one before ("ideally by Friday")."""
+    words = _words(item)
+    return len(words) >= 2 and words[0] not in _REMARK_START and words[0] not in _QUALIFIERS
+
+
 def _split_sentence(sentence: str) -> list[str]:
     sentence = _LEAD_IN.sub("", sentence)
+    if _REMARK.match(sentence):
+        return []  # "That is all I need", "It would be great": a remark on the asks
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
     if _short_list(pieces):
         return pieces  # "budget approved, headcount +1, exec sponsor named"
@@ -128,7 +148,7 @@ def _split_sentence(sentence: str) -> list[str]:
         return [sentence]  # "Budget. Headcount. And a decision by Friday."
     if things or not _is_ask(sentence):
         return things
-    parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip()]
+    parts = [p for p in _STRONG_JOIN.split(sentence) if p.strip() and not _REMARK.match(p)]
     # "Get sign-off on the clause, plus a contact for incidents": after a strong join, an
     # object of its own is an ask of its own, its verb left out ("as well as the managers"
     # only widens the object).
@@ -145,7 +165,7 @@ def _things_asked_for(sentence: str) -> list[str]:
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
     if _FOR_PEOPLE_TO.match(sentence):
         return []  # "for the CFO and the COO to co-sponsor it": one ask of two people
-    if len(pieces) >= 2 and all(_is_object(piece) for piece in pieces[1:]):
+    if len(pieces) >= 2 and all(_is_object(p) or _PLUS.match(p) for p in pieces[1:]):
         return pieces
     return []
 

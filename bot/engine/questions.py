@@ -35,7 +35,9 @@ _CLOSED = re.compile(
     # skimmer?" (not "when a release goes wrong, what…", "which parts feel slow?", nor their
     # judgement: "when is the quietest week for your stores?")
     r"(?:when (?:does|do|did|is|are|was|were|will|would|can|could|should)|"
-    r"which (?:\w+ ){1,2}(?:had|was|were|did|got))\b(?!.*\b(?:why|how|best|worst|most|least|"
+    r"which (?:\w+ ){1,2}(?:had|was|were|did|got)|"
+    r"which of (?:the|these|those) (?:two|three|options?|choices?))\b"
+    r"(?!.*\b(?:why|how|best|worst|most|least|"
     r"ideal|right|good|better|quietest|busiest|easiest|hardest|calmest|slowest)\b))\b",
     re.IGNORECASE,
 )
@@ -79,9 +81,13 @@ _BLAME = re.compile(
     r"lazy|slow|thick) to|stingy|tight-?fisted|likes? saying no|loves? saying no|"
     r"(?:don't|doesn't) (?:understand|know) anything|(?:she's|he's|they're|being) "
     r"(?:difficult|impossible|a pain)|(?:is|are) (?:difficult|impossible|a pain)(?! (?:for|to)\b)|"
-    r"(?:doesn't|don't|never) respect|(?:don't|doesn't|do not|does not|never) give a "
+    r"(?:doesn't|don't|never) respect|(?:don't|doesn't|do not|does not|never|couldn't|"
+    r"can't|wouldn't|won't) give a "
     r"(?:damn|toss|hoot|monkey's|shit|crap|fig)|(?:rules|policies) (?:are|is) for "
-    r"(?:other people|everyone else|others|the rest of us))\b",
+    r"(?:other people|everyone else|others|the rest of us)|box-?tick\w*|"
+    r"bunch of (?:\w+ )?(?:idiots|clowns|amateurs|muppets|cowboys|box-?tickers|dinosaurs)|"
+    r"never think (?:anything|things) through|too old to (?:get|understand|learn|care)|"
+    r"not the (?:sharpest|brightest)|(?:thick|dim|dense) as)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".
