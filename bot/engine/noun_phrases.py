@@ -96,6 +96,8 @@ def pluralised(phrase: str) -> str | None:
     if head is None:
         return None
     word = words[head]
+    if word.lower() in _UNCOUNTABLE:  # "EDR agents": "software that spots…", never "softwares"
+        return phrase
     if word.endswith("is"):  # "a practice crisis" -> "practice crises"
         words[head] = word[:-2] + "es"
         return " ".join(words)

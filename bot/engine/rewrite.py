@@ -54,6 +54,14 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 GRADE_ALLOWANCE = 2.0
 _LIST_MARK = re.compile(r",| and | or ")
 _OF = re.compile(r"\s+of\b")
+_COUNT = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|few|both)\s+$",
+    re.IGNORECASE,
+)
+_PLURAL_VERB = re.compile(
+    r"\s+(?:are|were|have|do|stop|need|run|cover|block|make|keep|help|show|mean|take|give|"
+    r"protect|catch|flag|send)\b"
+)
 _SINGULAR_VERB = re.compile(r"\s+(?:is|has|was|does|needs|means|makes|covers|takes|keeps)\b")
 # A comma in a plain phrase that sets off an aside ("…, wherever they are"), not one in a
 # list ("laptops, email and cloud"): such a phrase may go only at the end of a clause.
@@ -98,6 +106,12 @@ def plain_version(
             continue  # "checking …, wherever they are will take…": its comma misleads
         if plural_head(plain) and not (slot.plural or described) and _SINGULAR_VERB.match(after):
             continue  # "the standard security settings covers…"
+        if (
+            slot.plural
+            and uncountable(plain)
+            and (_PLURAL_VERB.match(after) or _COUNT.search(before))
+        ):
+            continue  # "the EDR agents stop…", "two EDR agents": "software" takes neither
         candidate = joined(before, plain) + after
         terms, grade = assess(candidate)
         if terms < terms_left and grade <= hardest:

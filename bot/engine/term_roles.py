@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.engine.glossary import TermHit
 from bot.engine.inflection import plural
+from bot.engine.noun_phrases import uncountable
 
 _PARTICIPLE = ("ed", "en")
 # Words that may follow a noun: after anything else, the term is modifying the next word.
@@ -38,8 +39,15 @@ _VERBS_AFTER_A_NOUN = frozenset(
     watches checks finds spots sees flags blocks lets helps goes gets comes
     caught found saw made took sent kept led got gave told said became began broke brought
     bought built hit let put ran set spent stole won wrote fell rose grew went came
-    finishes starts ends begins renews
+    finishes starts ends begins renews saves reduces lowers replaces
+    """.split()
+)
+# The same verbs as a plural subject takes them ("the EDR agents stop…"); after a singular
+# term, "ransomware cover", they are a noun the term describes.
+_PLURAL_VERBS_AFTER_A_NOUN = frozenset(
+    """
     stop need run cover block make keep help show mean take give protect catch flag send
+    save reduce lower replace
     """.split()
 )
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)?")
@@ -53,6 +61,8 @@ _KINDS_OF_THING = frozenset(
     partner partners firm firms token tokens code codes
     """.split()
 )
+# Kinds of thing that are events: a term whose plain phrase names a thing is not one.
+_EVENTS = frozenset("attack attacks attempt attempts scam scams".split())
 _POSSESSIVE = re.compile(r"['\u2019]s?\b")
 # "DLP and CASB spend": a term joined to another that modifies the noun after both.
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+(\S)")
@@ -89,6 +99,12 @@ _DESCRIBED_NOUNS = frozenset(
 _VERBS_AFTER_A_DESCRIBED_NOUN = frozenset(
     "cost costs expire expires include includes require requires fire fires appear appears "
     "pop pops".split()
+)
+# A verb that lets a singular term take a verb's base form: "let the EDR block it".
+_CAUSATIVE_BEFORE = re.compile(
+    r"\b(?:let|lets|make|makes|made|help|helps|helped|have|has|had|see|watch)\s+"
+    r"(?:(?:the|our|an?|their|your)\s+)?$",
+    re.IGNORECASE,
 )
 _JOINED_BEFORE = re.compile(r"\S\s+(?:and|or|&)\s+$")
 # Nouns a term described that take its plain phrase with "from" or "of"; others with "for".
@@ -134,9 +150,16 @@ def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
         return None
     after = _NEXT_WORD.match(text, noun.end())
     following = after.group(1) if after else None
-    if following and not _may_end_a_noun_phrase(following) and not _verb_agreeing(word, following):
+    plural_noun = word.lower().endswith("s")
+    if (
+        following
+        and not _may_end_a_noun_phrase(following, plural_noun)
+        and not _verb_agreeing(word, following)
+    ):
         return None  # "the EDR agent rollout", "the PAM licence cost": a longer noun
     if word.lower() in _KINDS_OF_THING:
+        if word.lower() in _EVENTS and hit.entry is not None and uncountable(hit.entry.plain):
+            return None  # "ransomware attacks" are no "software that locks…"
         return Slot(noun.end(), word.lower().endswith("s"))
     if word not in _DESCRIBED_NOUNS or _JOINED_BEFORE.search(text, 0, hit.start):
         return None  # not a noun we know a term describes; or "DLP and CASB spend"
@@ -173,17 +196,20 @@ def _stands_as_a_noun(text: str, hit: TermHit, hits: list[TermHit]) -> bool:
         return False
     following = _NEXT_WORD.match(text, hit.end)
     word = following.group(1) if following else None
-    return not word or _may_end_a_noun_phrase(word)
+    base_verb_fits = _is_plural(hit) or _CAUSATIVE_BEFORE.search(text, 0, hit.start) is not None
+    return not word or _may_end_a_noun_phrase(word, base_verb_fits)
 
 
-def _may_end_a_noun_phrase(next_word: str) -> bool:
-    """Whether `next_word` can follow a noun phrase: a word of `_AFTER_A_NOUN`, a verb in
+def _may_end_a_noun_phrase(next_word: str, plural: bool = False) -> bool:
+    """Whether `next_word` can follow a noun phrase (`plural`: a plural one): a word of
+    `_AFTER_A_NOUN`, a verb agreeing with it ("our SIEM flags", "the IOCs show"), a verb in
     the past tense ("our SIEM flagged two emails", "the MDR provider caught it"), or an
     adverb ("a BEC attempt nearly got through")."""
     lowered = next_word.lower()
     return (
         lowered in _AFTER_A_NOUN
         or lowered in _VERBS_AFTER_A_NOUN
+        or (plural and lowered in _PLURAL_VERBS_AFTER_A_NOUN)
         or _past_participle(lowered)
         or (len(lowered) > 4 and lowered.endswith("ly"))
     )

@@ -114,8 +114,8 @@ def test_a_verb_of_the_glossary_gets_plain_verbs(plainer: Plainer) -> None:
 
 
 def test_a_term_found_in_the_singular_gets_a_singular_plain_phrase(plainer: Plainer) -> None:
-    said = plainer("engineering", "Nobody gets paged at 3am for an expired cert again.")
-    assert said == "Nobody gets paged at 3am for an expired certificate again."
+    said = plainer("sales", "The phishing site used a stolen cert to look real.")
+    assert said == "The phishing site used a stolen certificate to look real."
 
 
 def test_a_plain_phrase_with_a_list_of_its_own_fits_mid_sentence(plainer: Plainer) -> None:
@@ -169,4 +169,21 @@ def test_a_plural_plain_phrase_keeps_its_head_and_article(plainer: Plainer) -> N
 def test_a_term_before_a_port_or_a_session_comes_after_it(plainer: Plainer) -> None:
     assert plainer("engineering", "Please shut the RDP port on the lab PCs.") == (
         "Please shut the port for remote control of a computer over the network on the lab PCs."
+    )
+
+
+def test_an_uncountable_plain_phrase_is_never_made_plural(plainer: Plainer) -> None:
+    assert plainer("sales", "Our EDR agents flagged two laptops.") == (
+        "Our software that spots and stops attacks on laptops and servers flagged two laptops."
+    )
+    for draft in ("The EDR agents stop most attacks.", "We saw two ransomware attempts."):
+        said = plainer("sales", draft)
+        assert said is None or "software" not in said, "no 'softwares', no 'two software'"
+
+
+def test_a_singular_term_before_a_verbs_base_form_describes_it(plainer: Plainer) -> None:
+    said = plainer("executive", "Do we need ransomware cover for the new stores?")
+    assert said is None or "ransomware cover" in said
+    assert plainer("sales", "Let the EDR block it.") == (
+        "Let the software that spots and stops attacks on laptops and servers block it."
     )
