@@ -75,6 +75,8 @@ _ROUND_THE_CLOCK = frozenset({"24/7", "24x7", "24/7/365"})
 # Words before a day that make it a recurring one ("every Tuesday", "the standing Monday
 # call") or a limit ("till the new year").
 _RECURRING = frozenset("every each till until til standing weekly regular usual".split())
+# Words around a day that only hedge it: "probably Wednesday", "the Wednesday, ideally".
+_MAYBE = frozenset("the on prob probably maybe likely ideally most preferably possibly".split())
 _RULED_OUT = re.compile(r"(?:not|no|never|can't|cannot|won't)\b")
 _BEFORE_A_VERB = frozenset("to will would should can could must may might".split())
 _PERIOD_WORDS = frozenset({"q1", "q2", "q3", "q4", "quarter", "year", "month", "quarter's"})
@@ -89,7 +91,8 @@ _LEAD_IN = re.compile(r"^(?:(?:on|at|by|for|around|about|maybe|say)\s+)+")
 # Office shorthand for days and ends of periods.
 _SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2moro": "tomorrow",
                "eow": "end of the week", "eom": "end of the month",
-               "eoq": "end of the quarter", "eoy": "end of the year"}  # fmt: skip
+               "eoq": "end of the quarter", "eoy": "end of the year", "wk": "week",
+               "wks": "weeks", "weds": "wednesday"}  # fmt: skip
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_SHORTHANDS) + r")\b")
 _WEEKDAY_AND_NUMBERS = re.compile(
     rf"{WEEKDAY},? (?P<numbers>\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?)"
@@ -150,10 +153,25 @@ def read_date(
     the 3rd"), and the public holidays of `regions` by name ("the day after MLK Day")."""
     phrase = with_holidays_dated(_phrase(text), today, regions)
     reading = _read(phrase, today, order, fiscal_year_start_month)
+    if reading is not None:
+        return reading
     for span in _spans(phrase):
-        if reading is not None:
-            break
         reading = _read(span, today, order, fiscal_year_start_month, in_a_sentence=True)
+        if reading is not None:
+            return _weekday_named_later(reading, phrase, today)
+    return None
+
+
+def _weekday_named_later(reading: DateReading, phrase: str, today: date) -> DateReading:
+    """A day made precise by a later clause naming only a weekday: "next week, probably
+    Wednesday", "first week of January - the Wednesday" is that week's Wednesday."""
+    if reading.action is not Action.ACCEPT or reading.day is None:
+        return reading
+    for clause in _CLAUSE_BREAK.split(phrase)[1:]:
+        words = [word for word in clause.split() if word not in _MAYBE]
+        if len(words) == 1 and words[0] in WEEKDAYS:
+            day = that_weeks(reading.day, WEEKDAYS[words[0]])
+            return _settled(day, today) if day >= today else reading
     return reading
 
 

@@ -54,7 +54,8 @@ _DOOM = re.compile(
     r"(?:would|will|could|might) be (?:catastrophic|devastating|a disaster|a nightmare|fatal)|"
     r"mark my words|on (?:your|his|her|their) heads?|(?:could|will|might|would|may) die|"
     r"cost (?:us )?(?:\w+ )?times (?:more|as much)|nobody gets paid|"
-    r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down)\b",
+    r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down|"
+    r"(?:that|this|it) (?:will|could|would|might) be us|nuke\w*)\b",
     re.IGNORECASE,
 )
 # A sentence told in the past tense, and words that say it is not only that.
@@ -112,7 +113,7 @@ _GOOD_NEWS = re.compile(
 )
 
 _DECLINE = re.compile(
-    r"\b(?:fell|dropped|halved|decreased|declined|shrank|down (?:by|to))\b",
+    r"\b(?:fell|dropped|halved|decreased|declined|shrank|down (?:by|to|from))\b",
     re.IGNORECASE,
 )
 

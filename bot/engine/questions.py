@@ -36,9 +36,11 @@ _CLOSED = re.compile(
     # judgement: "when is the quietest week for your stores?")
     r"(?:when (?:does|do|did|is|are|was|were|will|would|can|could|should)|"
     r"which (?:\w+ ){1,2}(?:had|was|were|did|got)|"
-    r"which of (?:the|these|those) (?:two|three|options?|choices?))\b"
+    r"which of (?:the|these|those) (?:two|three|options?|choices?)|"
+    r"who (?:owns|is|was|has|had|did|approved|approves|signed|signs))\b"
     r"(?!.*\b(?:why|how|best|worst|most|least|"
-    r"ideal|right|good|better|quietest|busiest|easiest|hardest|calmest|slowest)\b))\b",
+    r"ideal|right (?:time|moment|way|person|people|place|fit)|good|better|quietest|busiest|"
+    r"easiest|hardest|calmest|slowest)\b))\b",
     re.IGNORECASE,
 )
 # Chat shorthand for the words a question starts with: "r u ok with…?", "ur team".
@@ -75,7 +77,7 @@ _BLAME = re.compile(
     r"rules? (?:don't|doesn't|do not|does not) apply to (?:them|him|her)|cowboys?|greedy|"
     r"all (?:they|he|she) (?:care|cares|see|sees|think|thinks) (?:about )?is|"
     r"(?:only|just) in it for|couldn't be bothered|(?:don't|doesn't|do not|does not) get it|"
-    r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable|technical|savvy) "
+    r"(?:aren't|isn't|are not|is not|not) (?:bright|smart|clever|capable|technical|savvy|sharp) "
     r"enough|idiots?|short-?sighted|out of touch|(?:little )?empire|turf wars?|"
     r"only wakes? up|dinosaurs?|irresponsible|(?:as|an) (?:an )?excuse|too (?:dumb|stupid|"
     r"lazy|slow|thick) to|stingy|tight-?fisted|likes? saying no|loves? saying no|"

@@ -93,6 +93,7 @@ _DESCRIBED_NOUNS = frozenset(
     requirements questionnaire questionnaires strategy model coverage prompt prompts process
     processes finding findings feed feeds automation upgrade upgrades replacement contract
     contracts price evidence readiness request requests session sessions port ports
+    playbook playbooks runbook runbooks
     """.split()
 )
 # Verbs that may follow such a noun: "the EDR licences cost $90k".
