@@ -58,7 +58,8 @@ _KINDS_OF_THING = frozenset(
     agent agents tool tools software platform platforms solution solutions system systems
     service services provider providers vendor vendors product products bug bugs flaw flaws
     vulnerability vulnerabilities attack attacks attempt attempts scam scams technology
-    partner partners firm firms token tokens code codes
+    partner partners firm firms token tokens code codes text texts message messages email
+    emails call calls
     """.split()
 )
 # Kinds of thing that are events: a term whose plain phrase names a thing is not one.
@@ -248,7 +249,19 @@ def bent(hit: TermHit) -> bool:
     matched = hit.matched.lower()
     if matched.endswith(_PARTICIPLE) and not hit.entry.term.lower().endswith(_PARTICIPLE):
         return True
-    return matched not in _names(hit) and not _is_plural(hit)
+    return matched not in _names(hit) and not _is_plural(hit) and not _short_form(hit)
+
+
+def _short_form(hit: TermHit) -> bool:
+    """A name of several words said short, one word cut ("phishing sim" of "phishing
+    simulation"); not one word cut ("fuzz" of "fuzzing" is a verb)."""
+    said = hit.matched.lower().split()
+    return len(said) > 1 and any(
+        len(words) == len(said)
+        and all(w.startswith(s) for s, w in zip(said, words, strict=True))
+        and sum(s != w for s, w in zip(said, words, strict=True)) == 1
+        for words in (name.split() for name in _names(hit))
+    )
 
 
 def _is_plural(hit: TermHit) -> bool:

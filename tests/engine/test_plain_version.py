@@ -187,3 +187,12 @@ def test_a_singular_term_before_a_verbs_base_form_describes_it(plainer: Plainer)
     assert plainer("sales", "Let the EDR block it.") == (
         "Let the software that spots and stops attacks on laptops and servers block it."
     )
+
+
+def test_a_short_form_and_a_kind_of_message_are_replaced(plainer: Plainer) -> None:
+    assert plainer("hr", "We will run a phishing sim before the holidays.") == (
+        "We will run a practice scam message to see who falls for it before the holidays."
+    )
+    assert plainer("frontline", "Report any smishing texts to the duty manager.") == (
+        "Report any scam text messages to the duty manager."
+    )
