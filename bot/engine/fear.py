@@ -160,8 +160,9 @@ def _without(sentence: str, known: Sequence[str]) -> str:
 def _good_news(sentence: str) -> bool:
     """A proof point about what went well; not when the threat is what grew ('attacks grow'),
     but whatever fell ('fraud losses fell by a third')."""
-    if _DECLINE.search(sentence):
-        return True
+    decline = _DECLINE.search(sentence)
+    if decline and any(threat.start() < decline.start() for threat in _THREAT.finditer(sentence)):
+        return True  # the threat is what fell; not "our defences dropped and attackers…"
     for match in _GOOD_NEWS.finditer(sentence):
         before = sentence[max(0, match.start() - 25) : match.start()]
         if not any(threat.end() >= len(before) - 1 for threat in _THREAT.finditer(before)):
