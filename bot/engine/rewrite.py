@@ -130,6 +130,8 @@ def _after(slot: Slot, hit: TermHit, before: str) -> str | None:
     if _ASIDE.search(plain) or (preposition == "from" and is_activity(plain)):
         return None
     noun = slot.described
+    if slot.owned and not _DETERMINER_BEFORE.search(before):
+        noun = f"the {noun}"  # "IAM's joiner process": "the joiner process for…"
     if _SENTENCE_START.search(before):
         noun = noun[:1].upper() + noun[1:]
     return f"{noun} {preposition} {plain}"

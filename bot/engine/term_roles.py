@@ -108,6 +108,9 @@ _CAUSATIVE_BEFORE = re.compile(
     r"(?:(?:the|our|an?|their|your)\s+)?$",
     re.IGNORECASE,
 )
+_OWNED_WORDS = 3  # "the SOC's quarterly board report"
+_OWNER = re.compile(r"['\u2019]s\b|(?<=s)['\u2019](?!\w)")  # "the SOC's", "the IOCs'"
+_ENDS_A_CLAUSE = re.compile(r"\s*(?:[.,;:!?)]|$)")
 _JOINED_BEFORE = re.compile(r"\S\s+(?:and|or|&)\s+$")
 # Nouns a term described that take its plain phrase with "from" or "of"; others with "for".
 _FROM = frozenset("log alert report finding event ticket telemetry signal coverage".split())
@@ -129,21 +132,26 @@ _CLAUSE_END = re.compile(r"(?:^|[.!?;:,(]\s*|\n\s*)$")
 class Slot:
     """Where a plain phrase goes for a term: the words up to `end` are replaced; `plural`:
     they were a plural; `described`: the noun the term described ("renewal" in "the SIEM
-    renewal"), kept ahead of the plain phrase ("the renewal of the system that…")."""
+    renewal"), kept ahead of the plain phrase ("the renewal of the system that…");
+    `owned`: that noun is the term's own ("the SOC's report")."""
 
     end: int
     plural: bool
     described: str | None = None
+    owned: bool = False
 
 
 def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     """Where the plain phrase for `hit` goes: the term itself where a noun phrase can stand;
     the term and a generic noun it names a kind of ("the EDR agent", "our MDR provider": the
     plain phrase says what the noun is); the term and the noun it describes ("the SIEM
-    renewal", "our EDR logs"); None where the term owns the next word ("the SOC's budget"),
-    joins another that describes it ("DLP and CASB spend"), or describes a term."""
+    renewal", "our EDR logs"); the term and what it owns ("the SOC's quarterly report":
+    "the quarterly report from the team that…"); None where the term joins another that
+    describes it ("DLP and CASB spend"), or describes or owns a term."""
     if _stands_as_a_noun(text, hit, hits) or _a_verb_of_its_own(hit):
         return Slot(hit.end, _is_plural(hit))
+    if _POSSESSIVE.match(text, hit.end):
+        return _owned(text, hit, hits) if _OWNER.match(text, hit.end) else None
     noun = _NEXT_WORD.match(text, hit.end)
     word = (noun.group(1) or "") if noun else ""
     if noun is None or not word or _POSSESSIVE.match(text, noun.end()):
@@ -176,10 +184,43 @@ def _verb_agreeing(noun: str, word: str) -> bool:
     return noun.endswith("s") != word.endswith("s")
 
 
+def _owned(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
+    """What the term owns, put first ("the SOC's quarterly report shows…"): up to three
+    words after its "'s", ending where a noun phrase may end; None when that is not clear,
+    or another term is among them ("the IdP's SCIM provisioning")."""
+    owner = _OWNER.match(text, hit.end)
+    assert owner is not None
+    words: list[re.Match[str]] = []
+    at = owner.end()
+    while len(words) < _OWNED_WORDS:
+        word = _NEXT_WORD.match(text, at)
+        if word is None or not word.group(1) or _POSSESSIVE.match(text, word.end()):
+            return None
+        words.append(word)
+        at = word.end()
+        following = _NEXT_WORD.match(text, at)
+        plural_head = word.group(1).lower().endswith("s")
+        if not following or not following.group(1):
+            if _ENDS_A_CLAUSE.match(text, at):
+                break  # the owned noun ends the clause ("…the SOC's report.")
+            return None  # a number or a sign next: "the SOC's budget grows 5%"
+        if _may_end_a_noun_phrase(following.group(1), plural_head):
+            break
+    else:
+        return None  # no end found within three words
+    if any(other.start >= owner.end() and other.start < at for other in hits):
+        return None
+    head = words[-1].group(1)
+    if _may_end_a_noun_phrase(head) or _past_participle(head.lower()):
+        return None  # "the SOC's flagged…": no noun owned
+    owned = " ".join(word.group(1) for word in words)
+    return Slot(at, head.lower().endswith("s"), described=owned, owned=True)
+
+
 def preposition_for(described: str) -> str:
     """How a noun a term described takes the plain phrase: "logs from…", "the renewal
     of…", "a programme for…"."""
-    singular = described.lower().removesuffix("s")
+    singular = described.lower().split()[-1].removesuffix("s")
     if singular in _FROM:
         return "from"
     return "of" if singular in _OF else "for"

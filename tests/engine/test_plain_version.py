@@ -196,3 +196,15 @@ def test_a_short_form_and_a_kind_of_message_are_replaced(plainer: Plainer) -> No
     assert plainer("frontline", "Report any smishing texts to the duty manager.") == (
         "Report any scam text messages to the duty manager."
     )
+
+
+def test_what_a_term_owns_comes_first(plainer: Plainer) -> None:
+    assert plainer("finance", "We cut the SOC's overtime budget.") == (
+        "We cut the overtime budget for the team that watches for attacks around the clock."
+    )
+    led = plainer("hr", "IAM's leaver checklist is out of date.")
+    assert led is not None and led.startswith("The leaver checklist for managing who can ")
+    # Not when what follows could be a verb, nor a contraction that only looks like one.
+    assert plainer("finance", "The SOC's budget grows 5% next year.") is None
+    traffic = plainer("engineering", "Traffic between the services isn't mTLS'd yet.")
+    assert traffic is None or "the d " not in traffic
