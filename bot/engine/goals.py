@@ -143,7 +143,8 @@ def _split_sentence(sentence: str) -> list[str]:
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
     if _short_list(pieces):
         return pieces  # "budget approved, headcount +1, exec sponsor named"
-    led_by_a_thing = bool(_words(pieces[0])) and _words(pieces[0])[0] in _ASK_NOUNS
+    first = _words(pieces[0])
+    led_by_a_thing = bool(first) and first[0] in _ASK_NOUNS  # "Sign-off on X and a date"
     things = [] if _is_ask(pieces[0]) and not led_by_a_thing else _things_asked_for(sentence)
     if not things and not _is_ask(sentence) and _a_thing(sentence):
         return [sentence]  # "Budget. Headcount. And a decision by Friday."

@@ -33,6 +33,7 @@ from bot.engine.term_roles import (
     preposition_for,
     replaced_span,
     singular_of_a_plural,
+    takes_a_plural_verb,
 )
 
 _DETERMINER_BEFORE = re.compile(
@@ -57,10 +58,6 @@ _OF = re.compile(r"\s+of\b")
 _COUNT = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|few|both)\s+$",
     re.IGNORECASE,
-)
-_PLURAL_VERB = re.compile(
-    r"\s+(?:are|were|have|do|stop|need|run|cover|block|make|keep|help|show|mean|take|give|"
-    r"protect|catch|flag|send)\b"
 )
 _SINGULAR_VERB = re.compile(r"\s+(?:is|has|was|does|needs|means|makes|covers|takes|keeps)\b")
 # A comma in a plain phrase that sets off an aside ("…, wherever they are"), not one in a
@@ -109,7 +106,7 @@ def plain_version(
         if (
             slot.plural
             and uncountable(plain)
-            and (_PLURAL_VERB.match(after) or _COUNT.search(before))
+            and (takes_a_plural_verb(after) or _COUNT.search(before))
         ):
             continue  # "the EDR agents stop…", "two EDR agents": "software" takes neither
         candidate = joined(before, plain) + after

@@ -176,6 +176,14 @@ def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     return Slot(noun.end(), word.endswith("s"), described=word)
 
 
+def takes_a_plural_verb(after: str) -> bool:
+    """Whether `after` starts with a verb in the form a plural subject takes ("… stop most
+    attacks", "… are on trial")."""
+    following = _NEXT_WORD.match(after)
+    word = (following.group(1) or "").lower() if following else ""
+    return word in _PLURAL_VERBS_AFTER_A_NOUN or word in ("are", "were", "have", "do")
+
+
 def _verb_agreeing(noun: str, word: str) -> bool:
     """Whether `word` is a verb agreeing with `noun`, a noun a term is known to describe:
     "the EDR licences cost…", "the EDR licence expires…"; not "the PAM licence cost"."""
