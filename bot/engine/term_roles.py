@@ -65,6 +65,7 @@ _KINDS_OF_THING = frozenset(
 # Kinds of thing that are events: a term whose plain phrase names a thing is not one.
 _EVENTS = frozenset("attack attacks attempt attempts scam scams".split())
 _POSSESSIVE = re.compile(r"['\u2019]s?\b")
+_UNKNOWN_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")  # "SBOMs", "APIs"
 # "DLP and CASB spend": a term joined to another that modifies the noun after both.
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+(\S)")
 # Words an activity ("tricking people…") or its doers ("criminals trying…") cannot follow:
@@ -315,7 +316,10 @@ def _short_form(hit: TermHit) -> bool:
 
 def _is_plural(hit: TermHit) -> bool:
     """The plural of one of the term's names ('IOCs', 'misconfigurations'), whether or not
-    the glossary also lists it as a name of its own."""
+    the glossary also lists it as a name of its own; for an acronym it does not know, a
+    lower-case s after the capitals ('SBOMs')."""
+    if hit.entry is None:
+        return _UNKNOWN_PLURAL.fullmatch(hit.matched) is not None
     matched = hit.matched.lower()
     names = _names(hit)
     return any(matched in (plural(name), name + "s") and matched != name for name in names)
