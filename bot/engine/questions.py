@@ -49,17 +49,22 @@ _SHORT_WORD = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b", re.IGNORECASE
 _LEADING = re.compile(
     r"^\s*(?:surely|obviously|clearly|of course)\b|^\s*(?:isn't|aren't|don't|doesn't|wouldn't|"
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
-    r"everyone knows|isn't it obvious|wouldn't you agree)\b|"
+    r"everyone knows|isn't it obvious|wouldn't you agree|(?:so )?we(?:'re| are) (?:all )?"
+    r"agreed)\b|[,—–-]\s*(?:don't you think|wouldn't you say|yes|no|agreed)\s*\?\s*$|"
     r",\s*(?:isn't it|aren't they|aren't you|don't you|doesn't it|wouldn't you|won't you|"
     r"right|correct|do they|does it|is it|are they|can't you|didn't they|don't they|"
     r"shouldn't we|isn't that right|wouldn't it)\s*\?\s*$",
     re.IGNORECASE,
 )
 _ACCUSING_OPENER = re.compile(
-    r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops)\b", re.IGNORECASE
+    r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops|"
+    r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with)\b",
+    re.IGNORECASE,
 )
 _LOADED = re.compile(
     r"^\s*how come\b|^\s*why\s+(?:won't|can't|don't|doesn't|isn't|aren't|wouldn't)\b|"
+    r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
+    r"blam\w* us|sits? on|"
     r"\b(?:always|never|keeps?|still|bare minimum|seriously|in this day and age|just|"
     r"refuse|ignore|ignores|even)\b",
     re.IGNORECASE,
@@ -120,11 +125,38 @@ _YES_NO_DO = re.compile(
 )
 
 
+# A question quoted in a longer message: quotes that open after a space or a colon and close
+# before one (an apostrophe inside a word is no quote: "'Don't you think it's…?'").
+_QUOTED = re.compile(
+    r"""(?:^|(?<=[\s:(\[—–-]))(['"])(?P<asked>[^\s'"].*?)\1(?=$|[\s,.;:!?)\]—–-])"""
+)
+# What a message says before the question it asks: "Question for him:", "Asking:", "I'll
+# ask, straight out:", "Simple one:", "My question is basically".
+_LEAD_IN = re.compile(
+    r"^[^?:]{0,60}?(?::\s+|\b(?:my question is|the question is)(?:\s+(?:basically|simply|"
+    r"just))?\s+)",
+    re.IGNORECASE,
+)
+_REPORTED_YES_NO = re.compile(
+    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may)?\s*(?:just\s+)?"
+    r"ask(?:ing)?\s+(?:(?:him|her|them|whether)\s+)?(?:whether|if)\b",
+    re.IGNORECASE,
+)
+_REPORTED_WH = re.compile(
+    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may)?\s*(?:just\s+)?"
+    r"ask(?:ing)?\s+(?:(?:him|her|them)\s+)?(?=(?:why|how come|how|what|who|when|which)\b)",
+    re.IGNORECASE,
+)
+
+
 def question_verdict(question: str) -> Verdict:
     """How a listening question lands with the stakeholder."""
-    question = _SHORT_WORD.sub(lambda m: _SHORTHAND[m[0].lower()], straight_quotes(question))
+    question = the_question(question)
+    if _REPORTED_YES_NO.match(question):
+        return Verdict.CLOSED  # "I'll ask whether the paperwork goes out before the start"
+    question = _REPORTED_WH.sub("", question)  # "I want to ask why …": "why …"
     opener = _ACCUSING_OPENER.search(question) and not _CURIOUS_WHY.search(question)
-    if opener and _LOADED.search(question):
+    if opener and (_LOADED.search(question) or blames(question)):
         return Verdict.ACCUSING
     if _LEADING.search(question):
         return Verdict.LEADING
@@ -133,9 +165,22 @@ def question_verdict(question: str) -> Verdict:
     return Verdict.OPEN
 
 
+def the_question(message: str) -> str:
+    """The question a chat message asks, without what is said around it: the quoted one
+    ("Going to ask: 'Don't you think…?' — gets her to say yes"), the one after a lead-in
+    ("Question for him: did finance…?"), or the message up to its question mark."""
+    text = _SHORT_WORD.sub(lambda m: _SHORTHAND[m[0].lower()], straight_quotes(message)).strip()
+    quoted = [m["asked"] for m in _QUOTED.finditer(text)]
+    asked = next((q for q in quoted if "?" in q), quoted[0] if len(quoted) == 1 else None)
+    if asked is None:
+        asked = text[: text.index("?") + 1] if "?" in text else text
+        asked = _LEAD_IN.sub("", asked)
+    return asked.strip()
+
+
 def open_rewording(question: str, verdict: Verdict) -> str | None:
     """The same question asked openly, for the shapes where that can be done faithfully."""
-    body = straight_quotes(question).strip()
+    body = the_question(question)
     if verdict is Verdict.ACCUSING and (match := _WHY_NOT.match(body)):
         return f"What makes it hard for {match['who']} to {match['do']}?"
     if verdict is Verdict.LEADING and (match := _SURELY.match(body)):
