@@ -23,12 +23,57 @@ _FOR_PEOPLE_TO = re.compile(r"^\s*(?:(?:simply|just|really|mainly)\s+)?for\b", r
 _REMARK_START = frozenset("that this it they we i you he she there here so yes no ok".split())
 # Words that start a remark on the item before: "…; ideally by Friday", "…; because…".
 _QUALIFIERS = frozenset(
-    "ideally preferably by before because which or otherwise if unless even either".split()
+    "ideally preferably by before because which or otherwise if unless even either since".split()
 )
 _REMARK = re.compile(
     r"^\s*(?:that|this|it|there|here)(?:'s|\s+(?:is|was|would|will|should))\b", re.I
 )
 _PLUS = re.compile(r"^\s*plus\b", re.IGNORECASE)
+# "(and I've gone back and forth on this)"; not a list's "(a)" or "(2)".
+_ASIDE = re.compile(r"\((?=[^()]*\s)[^()]{4,}\)")
+# ", nothing more,", ", not IT,": said in passing, inside the ask.
+_COMMA_ASIDE = re.compile(
+    r",\s*(?:nothing (?:more|else)|that's all|ideally|if possible|at least|for now|not [^,]{1,30})"
+    r"\s*,",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t]{2,}")
+_NEEDFUL = re.compile(r"\bdo the needful(?:\s+and\b)?\s*", re.IGNORECASE)  # "do what's needed"
+_ASK_VERB_WITHIN = 6  # "From HR I need their help …": the verb comes early
+_CORRECTION = re.compile(
+    r"^\s*(?:actually|scratch that|correction|no wait|wait|on second thoughts?)\b[,:;.!—–-]*"
+    r"(?:\s*no\b[,.!]*)?\s*",
+    re.IGNORECASE,
+)
+# "If there's time, …", "while I have her, …": a condition before the ask.
+_INTRO_CLAUSE = re.compile(
+    r"^\s*(?:if|when|while|once|assuming|as long as|since)\b[^,]{1,60},\s*", re.IGNORECASE
+)
+# "The main thing I want is …", "So the ask is that …", "Here's what I actually want: …".
+_ASK_INTRO = re.compile(
+    r"^\s*(?:(?:ok|okay|so|honestly|basically|really|ideally)\b,?\s*)*"
+    r"(?:(?:the|my|our)\s+)?(?:(?:main|one|first|big|real|only|key)\s+)?"
+    r"(?:(?:thing|ask|goal|outcome|aim|hope)\b(?:\s+(?:i|we)\s+(?:really\s+|actually\s+)?"
+    r"(?:want|need|'m after|am after|have in mind))?(?:\s+here)?\s*(?:is|would be|:)|"
+    r"(?:here's|here is|this is) what (?:i|we) (?:really |actually )?(?:want|need)\s*(?:is|:)?)"
+    r"\s*(?:that\s+|for\s+)?",
+    re.IGNORECASE,
+)
+_NEW_ASK_LEAD = re.compile(
+    r"^\s*(?:oh,?\s+)?(?:also|and|plus|second(?:ly)?|separately|another thing|on top of that)\b",
+    re.IGNORECASE,
+)
+_WANTING = re.compile(
+    r"\b(?:i|we)\s+(?:also\s+)?(?:want|need)\b|\b(?:i|we)(?:'d|\s+would)\s+(?:also\s+)?"
+    r"(?:like|love)\b|^\s*(?:also\s+)?need\b",
+    re.IGNORECASE,
+)
+# A list announced before its items: "Three things from the CFO:", "for engineering I want".
+_LIST_INTRO = re.compile(
+    r"(?::|\b(?:want|need|like|asks? (?:are|is)|goals? (?:are|is))|\bfrom (?:\w+ ){0,3}\w+ i "
+    r"(?:want|need))\s*$",
+    re.IGNORECASE,
+)
 _NO_ASK = re.compile(
     r"\b(?:nothing (?:specific|in particular|really)|no (?:specific |particular |real )?"
     r"(?:ask|agenda|goal)|not asking for anything|just (?:want to |wanna |to )?(?:listen|"
@@ -44,7 +89,7 @@ _BULLET = re.compile(r"^\s*[-*•·]\s+", re.MULTILINE)
 _NUMBERING = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|\(?[a-h]\)|\(\d{1,2}\))\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _COUNTED_LIST = re.compile(
-    r"^\s*(?:(?:i |we )?(?:need|want|have|would like|'d like)\s+)?"
+    r"^\s*(?:(?:i |we )?(?:need|want|have|would like|'d like|make it)\s+)?"
     r"(?:two|three|four|five|2|3|4|5|my|our|the|main)\s+(?:things|asks|goals|outcomes|"
     r"priorities|items|points)(?:,?\s+[a-z]+){0,2}\s*:\s*",  # "Two asks, really: …"
     re.IGNORECASE,
@@ -64,7 +109,7 @@ _STRONG_JOIN = re.compile(
 _AS_WELL_AS = re.compile(r"\bas well as\b", re.IGNORECASE)
 _AND = re.compile(r"(,?\s+(?:\band\b|\+|&)\s+|,\s+)", re.IGNORECASE)
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately|plus)\b,?"
+    r"^\s*(?:(?:first|second|third|fourth|finally|also|then|next|and|to|separately|plus|oh)\b,?"
     r"\s*)+",
     re.IGNORECASE,
 )
@@ -100,7 +145,7 @@ _VERBS = frozenset(
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
     respond help explain cancel merge invest record speak freeze classify define brief
-    release issue extend renew
+    release issue extend renew accept free open
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
@@ -111,22 +156,78 @@ _DEADLINE = re.compile(
 
 def goals_in(answer: str) -> list[str]:
     """The separate asks in an outcome statement; one item when it carries a single goal."""
-    text = straight_quotes(answer).strip()
+    text = _ASIDE.sub(" ", straight_quotes(answer))
+    text = _corrected(_COMMA_ASIDE.sub(" ", _NEEDFUL.sub("", text))).strip()
     counted = _COUNTED_LIST.match(text)
     if counted:
-        items = _AND.split(text[counted.end() :].rstrip("."))[::2]
+        items = _items(_AND.split(text[counted.end() :].rstrip("."))[::2])
         if len(items) >= 2:
             return [_tidy(item) for item in items][:MAX_GOALS]
     for marker in (_BULLET, _NUMBERING):
         parts = marker.split(text)
         items = [p for p in parts[1:] if p.strip()]  # an explicit list: every item counts
-        if len(items) >= 2 and not parts[0].strip():
+        if len(items) >= 2 and (not parts[0].strip() or _LIST_INTRO.search(parts[0])):
             return [_tidy(item) for item in items][:MAX_GOALS]
     items = [item for item in text.rstrip(".").split(";") if item.strip()]
     if len(items) >= 2 and all(_listed(item) for item in items):
         return [_tidy(item) for item in items][:MAX_GOALS]  # "Budget kept; headcount kept"
-    asks = [goal for sentence in _SENTENCE.split(text) for goal in _split_sentence(sentence)]
+    asks = _asks_by_sentence(_SENTENCE.split(text))
     return [_tidy(goal) for goal in asks][:MAX_GOALS] if len(asks) >= 2 else [_tidy(text)]
+
+
+def _corrected(text: str) -> str:
+    """What is left after the writer corrects themselves: "X. Actually, make it two
+    things: …" keeps what follows the correction."""
+    sentences = _SENTENCE.split(text)
+    last = max((i for i, s in enumerate(sentences) if _CORRECTION.match(s)), default=None)
+    if last is None:
+        return text
+    return " ".join([_CORRECTION.sub("", sentences[last]), *sentences[last + 1 :]])
+
+
+def _items(pieces: list[str]) -> list[str]:
+    """List items, each remark on the one before ("…, since both keep turning up") put back
+    with it."""
+    items: list[str] = []
+    for piece in pieces:
+        words = _words(piece)
+        if items and (not words or words[0] in _QUALIFIERS):
+            items[-1] = f"{items[-1]}, {piece.strip()}"
+        else:
+            items.append(piece)
+    return items
+
+
+def _asks_by_sentence(sentences: list[str]) -> list[str]:
+    """The asks of each sentence. Once a sentence has asked for something with a verb, a
+    later one adds an ask only when it asks in words of its own ("Also need them to…", "I
+    want her to agree…", "Name an owner."), not when it says more about the first ("Ten
+    minutes, live, not a recorded video.", "If she says yes, the rest is logistics.")."""
+    asks: list[str] = []
+    asked_with_a_verb = False
+    for sentence in sentences:
+        found = _split_sentence(sentence)
+        if not found:
+            continue
+        if asked_with_a_verb and not _asks_again(sentence):
+            continue
+        asks.extend(found)
+        body = _ask_intro(sentence)
+        asked_with_a_verb = asked_with_a_verb or _is_ask(body) or _has_to_verb(body)
+    return asks
+
+
+def _asks_again(sentence: str) -> bool:
+    """A later sentence that asks for something new: after "also", "and", "plus"…; starting
+    with a verb of ours; or wanting something in so many words ("I want her to agree…", not
+    "I just need her yes on the money")."""
+    if _NEW_ASK_LEAD.match(sentence):
+        return True
+    body = _INTRO_CLAUSE.sub("", _LEAD_IN.sub("", sentence))
+    words = _words(body)
+    if words and words[0] in _VERBS and not _CONTRACTION.search(words[0]):
+        return True
+    return _WANTING.search(body) is not None
 
 
 def _listed(item: str) -> bool:
@@ -137,7 +238,7 @@ def _listed(item: str) -> bool:
 
 
 def _split_sentence(sentence: str) -> list[str]:
-    sentence = _LEAD_IN.sub("", sentence)
+    sentence = _ask_intro(_INTRO_CLAUSE.sub("", _LEAD_IN.sub("", sentence)))
     if _REMARK.match(sentence):
         return []  # "That is all I need", "It would be great": a remark on the asks
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
@@ -158,6 +259,12 @@ def _split_sentence(sentence: str) -> list[str]:
     if not (_is_ask(parts[0]) and all(_is_ask(p) or elided(p) for p in parts[1:])):
         parts = [sentence]
     return [piece for part in parts for piece in _split_joined(part)]
+
+
+def _ask_intro(sentence: str) -> str:
+    """The ask without its introduction: "The main thing I want is the budget" -> "the
+    budget", "So the ask is that engineering adopts…" -> "engineering adopts…"."""
+    return _ASK_INTRO.sub("", sentence, count=1)
 
 
 def _things_asked_for(sentence: str) -> list[str]:
@@ -205,7 +312,8 @@ def _split_joined(clause: str) -> list[str]:
             _starts_with_verb(piece)
             or (own_verb and (_has_to_verb(piece) or _is_clause(piece)))
             or _another_doing(goals[-1], piece)
-            or (_another_gotten(goals[-1], piece) and not _has_to_verb(clause))
+            or _owned_ask(goals[0], piece)
+            or (_another_gotten(goals[0], piece) and not _has_to_verb(clause))
         ):
             goals.append(piece)
         else:
@@ -225,7 +333,16 @@ def _another_gotten(goal: str, piece: str) -> bool:
     comms" (not "get HR, the leads and their managers to agree": one ask of them all)."""
     words, thing = _words(goal), _words(piece)
     owned = len(thing) >= 2 and thing[0] in _POSSESSIVES  # "their help with the comms"
-    return bool(words) and words[0] in _CAUSATIVE and (owned or _is_object(piece))
+    wants = any(word in _CAUSATIVE for word in words[:_ASK_VERB_WITHIN])
+    return wants and (owned or _is_object(piece))
+
+
+def _owned_ask(first: str, piece: str) -> bool:
+    """Another thing asked of them after "I need …": "their help with X, their agreement to
+    Y" (an ask noun that is theirs), whatever verb follows."""
+    words, thing = _words(first), _words(piece)
+    wants = any(word in _CAUSATIVE for word in words[:_ASK_VERB_WITHIN])
+    return wants and len(thing) >= 2 and thing[0] in _POSSESSIVES and thing[1] in _ASK_NOUNS
 
 
 def _words(text: str) -> list[str]:
@@ -242,6 +359,8 @@ def _is_ask(piece: str) -> bool:
     """A verb of ours in its base form ("approve the budget"), or a subject doing one
     ("Engineering turns on the scanner")."""
     words = _words(piece)
+    if len(words) >= 2 and _WANTING.search(piece) and _has_to_verb(piece):
+        return True  # "I'd like her to open the all-hands…": whatever the verb
     return len(words) >= 2 and (any(word in _VERBS for word in words) or _is_clause(piece))
 
 
@@ -296,6 +415,7 @@ def _has_own_verb(piece: str) -> bool:
 
 def _tidy(piece: str) -> str:
     cleaned = _LEAD_IN.sub("", _BULLET.sub("", _NUMBERING.sub(" ", piece)))
+    cleaned = _SPACES.sub(" ", cleaned)  # where an aside was taken out
     cleaned = cleaned.strip().strip(".;,:—–- ").strip()  # "Approve the budget —": no dash left
     return cleaned[:1].upper() + cleaned[1:]
 
