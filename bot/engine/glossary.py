@@ -70,11 +70,18 @@ class GlossaryIndex:
         ]
         for form, entry in spelled_out:  # a form that is a term of its own is that term
             self._jargon.setdefault(form, entry)  # ("pivoted", not "pivoting" bent)
+        heads: dict[str, set[str]] = {}
         for form, entry in spelled_out:
             for inflected in _inflections(form, entry.security_sense):
                 self._jargon.setdefault(inflected, entry)
             head = _distinctive_head(form)
             if head and head not in acronyms:
+                heads.setdefault(head, set()).add(entry.term)
+        for form, entry in spelled_out:
+            # A head shared by several terms names none of them: "credential" is not
+            # "credential stuffing" more than "credential harvesting".
+            head = _distinctive_head(form)
+            if head and len(heads.get(head, ())) == 1:
                 self._jargon.setdefault(head, entry)
         self._jargon_pattern = _alternation(self._jargon)
 

@@ -243,3 +243,13 @@ def test_any_mix_of_terms_and_unknown_acronyms_gets_a_report(
     audience = data.draw(st.sampled_from(sorted(library.playbooks)))
     report = check_text(draft, glossary, library.find(audience))
     assert report.rewrite is None or report.rewrite.strip()
+
+
+def test_a_word_that_starts_several_terms_stands_for_none_of_them(
+    glossary: GlossaryIndex,
+) -> None:
+    found = glossary.find("They used a compromised vendor credential to get in.", [])
+    assert all(hit.entry is None or "stuffing" not in hit.entry.term for hit in found)
+    # A head only one term starts with still names it.
+    [tabletop] = glossary.find("We ran a tabletop with the execs.", [])
+    assert tabletop.entry is not None and tabletop.entry.term.startswith("tabletop")
