@@ -123,7 +123,8 @@ def _after(slot: Slot, hit: TermHit, before: str) -> str | None:
     where the phrase cannot follow a preposition ("logs from stealing data…") or has a comma
     of its own."""
     assert hit.entry is not None and slot.described is not None
-    preposition, plain = preposition_for(slot.described), hit.entry.plain
+    plain = hit.entry.plain
+    preposition = preposition_for(slot.described, plain)
     if _ASIDE.search(plain) or (preposition == "from" and is_activity(plain)):
         return None
     noun = slot.described

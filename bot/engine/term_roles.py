@@ -118,6 +118,14 @@ _FROM = frozenset("log alert report finding event ticket telemetry signal covera
 _OF = frozenset(
     "renewal cost price contract rollout deployment migration upgrade replacement review".split()
 )
+# A plain phrase naming what sends logs, alerts or reports: a team, software, a service.
+_AGENT = re.compile(
+    r"(?:(?:a|an|the|our|your|their)\s+)?(?:[\w-]+\s+){0,3}?(?:team|teams|software|system|"
+    r"systems|tool|tools|service|services|provider|providers|people|staff|platform|app|apps|"
+    r"program|programme|partner|vendor|company|firm|group|cent(?:er|re)|desk|scanner|"
+    r"scanners|checks|sensor|sensors|agent|agents)\b",
+    re.IGNORECASE,
+)
 _DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
 # Verbs whose object may be doers at work: "we saw an intruder spreading…".
 _SEEING = frozenset(
@@ -226,12 +234,13 @@ def _owned(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     return Slot(at, head.lower().endswith("s"), described=owned, owned=True)
 
 
-def preposition_for(described: str) -> str:
-    """How a noun a term described takes the plain phrase: "logs from…", "the renewal
-    of…", "a programme for…"."""
+def preposition_for(described: str, plain: str) -> str:
+    """How a noun a term described takes the plain phrase: "logs from…" (what sends them),
+    "reports about…" (what they are about: "vulnerability reports"), "the renewal of…", "a
+    programme for…"."""
     singular = described.lower().split()[-1].removesuffix("s")
     if singular in _FROM:
-        return "from"
+        return "from" if _AGENT.match(plain) else "about"
     return "of" if singular in _OF else "for"
 
 

@@ -215,11 +215,11 @@ def test_what_a_term_owns_comes_first(plainer: Plainer) -> None:
 def test_a_term_joined_to_an_acronym_the_glossary_does_not_know(plainer: Plainer) -> None:
     said = plainer(
         "sales",
-        "Enterprise buyers now expect SSO and SCIM as table stakes, and we lost two "
+        "Enterprise buyers now expect SSO and SSPM as table stakes, and we lost two "
         "evaluations last quarter without them.",
     )
     assert said is not None and "one login for all your work apps" in said
-    assert "SCIM" in said  # unknown: left as written, for the user to explain
+    assert "SSPM" in said  # unknown: left as written, for the user to explain
 
 
 _JOINS = st.sampled_from(
@@ -253,3 +253,10 @@ def test_a_word_that_starts_several_terms_stands_for_none_of_them(
     # A head only one term starts with still names it.
     [tabletop] = glossary.find("We ran a tabletop with the execs.", [])
     assert tabletop.entry is not None and tabletop.entry.term.startswith("tabletop")
+
+
+def test_a_report_about_a_thing_is_not_a_report_from_it(plainer: Plainer) -> None:
+    said = plainer("legal", "We need a way to handle vulnerability reports from customers.")
+    assert said is not None and "reports about a weakness" in said
+    # What sends it stays "from": see test_what_a_term_owns_comes_first ("the quarterly
+    # report from the team that…").
