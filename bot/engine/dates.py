@@ -76,6 +76,20 @@ _ROUND_THE_CLOCK = frozenset({"24/7", "24x7", "24/7/365"})
 # call") or a limit ("till the new year").
 _RECURRING = frozenset("every each till until til standing weekly regular usual".split())
 # Words around a day that only hedge it: "probably Wednesday", "the Wednesday, ideally".
+_EITHER_OR = re.compile(
+    r"(?:(?:either|maybe|probably|perhaps|possibly|ideally)\s+)*(?P<first>.+?)\s+or\s+"
+    r"(?:(?:maybe|perhaps|possibly)\s+)?(?P<second>.+)"
+)
+_NO_ALTERNATIVE = re.compile(
+    r"(?:so|thereabouts|around|later|earlier|after|before|whenever|whichever|never|not)\b"
+)
+_WEEKDAY_NAME = WEEKDAY.replace("?P<weekday>", "?:")
+# A day alone, which may share what follows the other day offered: "the 3rd or 4th week of
+# January", "Thursday or Friday next week".
+_BARE_DAY = re.compile(r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?|" + _WEEKDAY_NAME + r")")
+_SHARED_TAIL = re.compile(
+    r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?|" + _WEEKDAY_NAME + r")\s+(?P<tail>.+)"
+)
 _MAYBE = frozenset("the on prob probably maybe likely ideally most preferably possibly".split())
 _RULED_OUT = re.compile(r"(?:not|no|never|can't|cannot|won't)\b")
 _BEFORE_A_VERB = frozenset("to will would should can could must may might".split())
@@ -138,6 +152,9 @@ class DateReading:
     # 'Tuesday the 10th' when the 10th is no Tuesday: `options` are the 10th and that
     # week's Tuesday, to ask which is meant.
     clash: bool = False
+    # "The 8th or the 9th", "either Tuesday or Thursday": `options` are the days named, to
+    # ask which it is.
+    alternatives: bool = False
 
 
 def read_date(
@@ -152,6 +169,9 @@ def read_date(
     A date inside a longer answer is read too ("Boxing Day, annoyingly"; "we're meeting on
     the 3rd"), and the public holidays of `regions` by name ("the day after MLK Day")."""
     phrase = with_holidays_dated(_phrase(text), today, regions)
+    alternatives = _alternatives(phrase, today, order, fiscal_year_start_month)
+    if alternatives is not None:
+        return alternatives
     reading = _read(phrase, today, order, fiscal_year_start_month)
     if reading is not None:
         return reading
@@ -160,6 +180,27 @@ def read_date(
         if reading is not None:
             return _weekday_named_later(reading, phrase, today)
     return None
+
+
+def _alternatives(
+    phrase: str, today: date, order: DateOrder | None, fiscal_year_start_month: int
+) -> DateReading | None:
+    """Two days offered in the first clause ("the 8th or the 9th, I'll confirm"; "either
+    Tuesday or Thursday"): each read on its own, both clear and near, to ask which. Not
+    "the 15th or so", nor "the 3rd or 4th week of January" (one day number shares what the
+    other says)."""
+    offered = _EITHER_OR.fullmatch(_CLAUSE_BREAK.split(phrase.strip())[0])
+    if offered is None or _NO_ALTERNATIVE.match(offered["second"]):
+        return None
+    first, second = offered["first"], offered["second"]
+    shared = _SHARED_TAIL.fullmatch(second)
+    if shared and _BARE_DAY.fullmatch(first):
+        first = f"{first} {shared['tail']}"  # "Thursday or Friday next week"
+    days = [read_date(side, today, order, fiscal_year_start_month) for side in (first, second)]
+    if any(day is None or day.action is not Action.ACCEPT or day.day is None for day in days):
+        return None
+    named = tuple(dict.fromkeys(day.day for day in days if day is not None and day.day))
+    return DateReading(Action.ASK, options=named, alternatives=True) if len(named) == 2 else None
 
 
 def _weekday_named_later(reading: DateReading, phrase: str, today: date) -> DateReading:

@@ -42,7 +42,9 @@ _NUMBERS = {
     "twelve": 12,
     "a couple of": 2,
 }
-_ORDINAL_WEEKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_ORDINAL_WEEKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1,
+                  "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}  # fmt: skip
+_NTH = r"(?P<nth>" + "|".join(_ORDINAL_WEEKS) + r")"
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
@@ -384,7 +386,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
         _weekday_next_week,
     ),
     (
-        rf"(?:the )?(?P<nth>first|second|third|fourth|last) {_WEEKDAY} (?:in|of) {MONTH}{YEAR}",
+        rf"(?:the )?{_NTH} {_WEEKDAY} (?:in|of) {MONTH}{YEAR}",
         _nth_weekday_of_month,
     ),
     (rf"the {_DAY}", _nth_of_month),
@@ -394,7 +396,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (rf"(?P<part>{_PARTS})[- ]?{MONTH}{YEAR}", _part_of_month),
     (r"(?:the )?end of (?:the |this )?(?P<next>next )?month", _end_of_month),
     (rf"(?P<part>{_PARTS})[- ](?:the )?next month", _part_of_next_month),
-    (rf"(?:the |in the )?(?P<nth>first|second|third|fourth|last) week of {MONTH}", _week_of_month),
+    (rf"(?:the |in the )?{_NTH} week of {MONTH}", _week_of_month),
     (r"after (?:the )?(?:holidays|christmas|new year'?s?|the new year)", _after_the_holidays),
     (_NAMED_DAY, _named_day),
     (rf"(?:the )?(?:week|{_WEEKDAY}) after next", _week_after_next),

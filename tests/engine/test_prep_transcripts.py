@@ -10,6 +10,7 @@ from bot.engine.context import CoachContext
 from bot.engine.dates import read_date
 from bot.engine.messages import Expects, Step
 from bot.engine.state import Stage, Status
+from bot.engine.steps.timing import day_label
 from tests.conftest import ContextFactory
 from tests.engine.dialog import Dialog
 
@@ -233,6 +234,31 @@ def test_a_weekday_that_is_not_the_days_is_settled_with_a_button(
     d.pick("named_day")
     assert date(2026, 12, 8) in (d.state.planned_date, d.state.proposed_date)
     assert d.state.day_choices == []
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "second"),
+    [
+        ("The 8th or the 9th, I'll confirm once her EA replies", date(2026, 12, 8),
+         date(2026, 12, 9)),
+        ("either Tuesday or Thursday, whichever suits her", date(2026, 12, 1),
+         date(2026, 12, 3)),
+    ],
+)  # fmt: skip
+def test_two_days_offered_are_asked_about_with_a_button_each(
+    make_context: ContextFactory, said: str, first: date, second: date
+) -> None:
+    d = Dialog.start(make_context(stakeholder="engineering"))  # Friday 27 November
+    through_focus(d)
+    said_back = " ".join(reply.text for reply in d.say(said))
+    assert d.state.planned_date is None and d.state.proposed_date is None
+    assert "Which day do you mean?" in said_back
+    assert [choice.label for choice in d.last.choices][:2] == [day_label(first), day_label(second)]
+    d.pick(d.choices()[1])
+    assert second in (d.state.planned_date, d.state.proposed_date)
+    assert read_date("the 15th or so", date(2026, 11, 30)) == read_date(
+        "the 15th", date(2026, 11, 30)
+    )
 
 
 def test_everyday_date_phrases_are_understood(make_context: ContextFactory) -> None:

@@ -137,6 +137,11 @@ class Timing:
                 update={"stage": Stage.PICK_DATE, "day_choices": [numbered, named]}
             )
             return Turn(new, [say(self.step, text), self.ask(new, ctx)])
+        if reading.alternatives:
+            new = state.model_copy(
+                update={"stage": Stage.PICK_DATE, "day_choices": list(reading.options)}
+            )
+            return Turn(new, [self.ask(new, ctx)])
         if reading.options:
             choices = dict(zip(reading.orders, reading.options, strict=True))
             new = state.model_copy(update={"stage": Stage.PICK_DATE, "date_choices": choices})
