@@ -90,6 +90,16 @@ _BARE_DAY = re.compile(r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?|" + _WEEKDAY_NAME
 _SHARED_TAIL = re.compile(
     r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?|" + _WEEKDAY_NAME + r")\s+(?P<tail>.+)"
 )
+_MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
+_HYPHENED = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_WORD})-(?P<day2>\d{{1,2}})|(?P<day>\d{{1,2}})-(?P<month2>{_MONTH_WORD}))\b"
+)
+# "Jan 12, 2026": a year after a comma belongs to the date before it.
+_YEAR_AFTER_A_COMMA = re.compile(r"(\b[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?), ((?:19|20)\d\d)\b")
+_CORRECTION = re.compile(
+    r"\b(?:(?:actually|or|but),? no|no wait|scratch that|on second thoughts?|actually,? "
+    r"(?=make|let's))\b[,.;:!]*(?:\s*(?:no|make (?:it|that)|let's say|let's do)\b[,.;:!]*)*\s*"
+)
 _MAYBE = frozenset("the on prob probably maybe likely ideally most preferably possibly".split())
 _RULED_OUT = re.compile(r"(?:not|no|never|can't|cannot|won't)\b")
 _BEFORE_A_VERB = frozenset("to will would should can could must may might".split())
@@ -169,6 +179,11 @@ def read_date(
     A date inside a longer answer is read too ("Boxing Day, annoyingly"; "we're meeting on
     the 3rd"), and the public holidays of `regions` by name ("the day after MLK Day")."""
     phrase = with_holidays_dated(_phrase(text), today, regions)
+    corrected = _after_a_correction(phrase)
+    if corrected != phrase:  # "the 10th of feb, actually no, make it the 17th"
+        reading = read_date(corrected, today, order, fiscal_year_start_month)
+        if reading is not None:
+            return reading
     alternatives = _alternatives(phrase, today, order, fiscal_year_start_month)
     if alternatives is not None:
         return alternatives
@@ -332,8 +347,21 @@ def _phrase(text: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase)
     phrase = _SHORTHAND.sub(lambda match: _SHORTHANDS[match[0]], phrase)
     phrase = re.sub(r"[a-z]+", lambda match: spelled_right(match[0]), phrase)
+    phrase = _YEAR_AFTER_A_COMMA.sub(r"\1 \2", _HYPHENED.sub(_unhyphened, phrase))
     phrase = _LEAD_IN.sub("", phrase).rstrip(".!?")
     return _TIME_OF_DAY.sub("", phrase)
+
+
+def _unhyphened(match: re.Match[str]) -> str:
+    """'feb-9' and '9-feb' as 'feb 9' and '9 feb'."""
+    return f"{match['month'] or match['day']} {match['day2'] or match['month2']}"
+
+
+def _after_a_correction(phrase: str) -> str:
+    """What follows the writer's last correction ("the 10th of feb but actually no, make it
+    the 17th"; "in the spring. or, no, let's say april"), when it names anything at all."""
+    corrections = list(_CORRECTION.finditer(phrase))
+    return phrase[corrections[-1].end() :].strip() if corrections else phrase
 
 
 def period_end(text: str, today: date, fiscal_year_start_month: int) -> date | None:

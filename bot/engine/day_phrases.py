@@ -378,7 +378,7 @@ _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
     (rf"in {_COUNT} (?P<unit>days?|weeks?|fortnights?|months?)", _in_span),
     (rf"{_COUNT} (?P<unit>days?|weeks?|fortnights?|months?) from (?:today|now)", _in_span),
     (rf"{_COUNT} (?P<unit>weeks?|fortnights?) (?:from|on) {_WEEKDAY}", _from_weekday),
-    (rf"{_WEEKDAY} week(?P<count>)", _from_weekday),
+    (rf"{_WEEKDAY} (?:week|(?P<unit>fortnight))(?P<count>)", _from_weekday),
     (rf"(?:(?P<which>next|this|last|coming) )?{_WEEKDAY}", _weekday),
     (_WEEKDAY_THE_NTH.pattern, _weekday_the_nth),
     (
