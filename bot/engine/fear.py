@@ -28,7 +28,7 @@ _THREAT = re.compile(
     r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
     r"fine (?:us|you|them|the company|companies|the business|firms)|"
     r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|sue (?:us|the \w+)|"
-    r"lost (?=[$€£\d]))",
+    r"lost (?=[$€£\d])|(?:records|files|accounts) (?:gone|wiped|dumped))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -55,7 +55,11 @@ _DOOM = re.compile(
     r"mark my words|on (?:your|his|her|their) heads?|(?:could|will|might|would|may) die|"
     r"cost (?:us )?(?:\w+ )?times (?:more|as much)|nobody gets paid|"
     r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down|"
-    r"(?:that|this|it) (?:will|could|would|might) be us|nuke\w*)\b",
+    r"(?:that|this|it) (?:will|could|would|might) be us|nuke\w*|have us for breakfast|"
+    r"(?:brought|bring|brings|bringing) (?:\w+ ){0,3}to (?:its|our|their|your) knees|"
+    r"(?:we're|we are|you're|you are) wide open|no idea (?:it|this) was coming|"
+    r"(?:exactly|just) the same (?:gaps|holes|weaknesses|problems|exposure)|"
+    r"(?:picture|imagine) (?:the \w+ |them |regulators? )?(?:fining|suing|hacking|breaching))\b",
     re.IGNORECASE,
 )
 # A sentence told in the past tense, and words that say it is not only that.
@@ -108,7 +112,9 @@ _GOOD_NEWS = re.compile(
     r"\b(won|grew|grow|saved|saves?|never been (?:breached|hacked)|stop(?:ped|s)?|"
     r"keep(?:s|ing)? (?:\w+ ){0,3}(?:running|open|trading|selling|working|online)|"
     r"(?<!the )block(?:ed|s)?|caught|catch(?:es)?|prevent(?:ed|s)?|"
-    r"finished|completed|cut|improved|went from|renewed|closed \d+ deals)\b",
+    r"finished|completed|cut|improved|went from|renewed|closed \d+ deals|"
+    r"(?:is|are|stays?|remains?|has been|have been) (?:\w+ ){0,2}(?:calm|quiet|stable|steady|"
+    r"under control))\b",
     re.IGNORECASE,
 )
 

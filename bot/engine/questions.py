@@ -49,7 +49,8 @@ _SHORT_WORD = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b", re.IGNORECASE
 _LEADING = re.compile(
     r"^\s*(?:surely|obviously|clearly|of course)\b|^\s*(?:isn't|aren't|don't|doesn't|wouldn't|"
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
-    r"everyone knows|isn't it obvious|wouldn't you agree|(?:so )?we(?:'re| are) (?:all )?"
+    r"everyone knows|isn't it obvious|wouldn't you agree|i'm sure you(?:'d| would)|"
+    r"(?:so )?we(?:'re| are) (?:all )?"
     r"agreed)\b|[,—–-]\s*(?:don't you think|wouldn't you say|yes|no|agreed)\s*\?\s*$|"
     r",\s*(?:isn't it|aren't they|aren't you|don't you|doesn't it|wouldn't you|won't you|"
     r"right|correct|do they|does it|is it|are they|can't you|didn't they|don't they|"
@@ -58,13 +59,16 @@ _LEADING = re.compile(
 )
 _ACCUSING_OPENER = re.compile(
     r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops|"
-    r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with)\b",
+    r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with|who (?:\w+ ){0,5}(?:thought|decided) "
+    r"it was)\b",
     re.IGNORECASE,
 )
 _LOADED = re.compile(
     r"^\s*how come\b|^\s*why\s+(?:won't|can't|don't|doesn't|isn't|aren't|wouldn't)\b|"
     r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
-    r"blam\w* us|sits? on|"
+    r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|"
+    r"(?:thought|decided) it was (?:ok|okay|fine|a good idea|acceptable)|"
+    r"without (?:even )?(?:checking|asking|thinking|reading|looking)|"
     r"\b(?:always|never|keeps?|still|bare minimum|seriously|in this day and age|just|"
     r"refuse|ignore|ignores|even)\b",
     re.IGNORECASE,
@@ -94,7 +98,9 @@ _BLAME = re.compile(
     r"(?:other people|everyone else|others|the rest of us)|box-?tick\w*|"
     r"bunch of (?:\w+ )?(?:idiots|clowns|amateurs|muppets|cowboys|box-?tickers|dinosaurs)|"
     r"never think (?:anything|things) through|too old to (?:get|understand|learn|care)|"
-    r"not the (?:sharpest|brightest)|(?:thick|dim|dense) as)\b",
+    r"not the (?:sharpest|brightest)|(?:thick|dim|dense) as|too (?:clever|smart|important|"
+    r"senior) (?:for|to)|hopeless (?:with|at|about)|chalta hai|(?:don't|doesn't|do not|"
+    r"does not|never) take anything seriously)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".
@@ -138,8 +144,9 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _REPORTED_YES_NO = re.compile(
-    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may)?\s*(?:just\s+)?"
-    r"ask(?:ing)?\s+(?:(?:him|her|them|whether)\s+)?(?:whether|if)\b",
+    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may|kindly|please)?"
+    r"\s*(?:just\s+)?(?:ask(?:ing)?|confirm|check)\s+(?:(?:him|her|them|whether)\s+)?"
+    r"(?:whether|if)\b",
     re.IGNORECASE,
 )
 _REPORTED_WH = re.compile(
