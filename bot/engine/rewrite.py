@@ -47,7 +47,11 @@ _DESCRIBED_BEFORE = re.compile(
     r"\s+[\w-]+\s+$",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(r"(?:how|what|when|where|who|why|whether)\b", re.IGNORECASE)
+# What cannot follow "our" or "the": a clause ("their how quickly…"), or a quantifier ("our
+# all the ways…").
+_CLAUSE_START = re.compile(
+    r"(?:how|what|when|where|who|why|whether|all|every|each)\b", re.IGNORECASE
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 # How much harder than the draft (grades) the plainer version may read: a term heard as one
 # word becomes a phrase, and a longer sentence reads a grade or two harder by Flesch-Kincaid,
@@ -162,7 +166,7 @@ def _fitted(hit: TermHit, before: str, plural: bool) -> str | None:
     if plain is None or (
         (_DETERMINER_BEFORE.search(before) or described) and _CLAUSE_START.match(plain)
     ):
-        return None  # "their how quickly…": a clause cannot follow "their"
+        return None  # "their how quickly…", "our all the ways…": not after "their", "our"
     if _SENTENCE_START.search(before):
         plain = plain[:1].upper() + plain[1:]
     return plain

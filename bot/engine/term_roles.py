@@ -126,6 +126,13 @@ _AGENT = re.compile(
     r"scanners|checks|sensor|sensors|agent|agents)\b",
     re.IGNORECASE,
 )
+_SHORT_PAST = frozenset(
+    """
+    used got had did sent took made ran saw won lost kept told sold stole broke came went
+    found paid led began brought bought caught gave knew left wrote spent slipped
+    """.split()
+)
+_BY = re.compile(r"\s+by\b", re.IGNORECASE)
 _DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
 # Verbs whose object may be doers at work: "we saw an intruder spreading…".
 _SEEING = frozenset(
@@ -240,7 +247,9 @@ def preposition_for(described: str, plain: str) -> str:
     programme for…"."""
     singular = described.lower().split()[-1].removesuffix("s")
     if singular in _FROM:
-        return "from" if _AGENT.match(plain) else "about"
+        if _AGENT.match(plain):
+            return "from"
+        return "of" if singular == "coverage" else "about"
     return "of" if singular in _OF else "for"
 
 
@@ -257,6 +266,8 @@ def _stands_as_a_noun(text: str, hit: TermHit, hits: list[TermHit]) -> bool:
         return False
     following = _NEXT_WORD.match(text, hit.end)
     word = following.group(1) if following else None
+    if following and word and word.lower() in _SHORT_PAST and _BY.match(text, following.end()):
+        return False  # "accounts used by the CRM": what the term is used by, not its verb
     base_verb_fits = _is_plural(hit) or _CAUSATIVE_BEFORE.search(text, 0, hit.start) is not None
     return not word or _may_end_a_noun_phrase(word, base_verb_fits)
 
@@ -277,7 +288,9 @@ def _may_end_a_noun_phrase(next_word: str, plural: bool = False) -> bool:
 
 
 def _past_participle(word: str) -> bool:
-    return len(word) > 4 and word.endswith("ed")  # not "need"
+    """A verb in the past tense: "flagged", or a short or irregular one ("used", "got"); not
+    "need", nor one that is also a noun ("hit", "set")."""
+    return (len(word) > 4 and word.endswith("ed")) or word in _SHORT_PAST
 
 
 def is_activity(plain: str) -> bool:

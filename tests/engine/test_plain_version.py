@@ -260,3 +260,23 @@ def test_a_report_about_a_thing_is_not_a_report_from_it(plainer: Plainer) -> Non
     assert said is not None and "reports about a weakness" in said
     # What sends it stays "from": see test_what_a_term_owns_comes_first ("the quarterly
     # report from the team that…").
+
+
+def test_a_term_before_a_short_past_tense_is_its_subject(plainer: Plainer) -> None:
+    assert plainer("board", "A threat actor used a stolen password.") == (
+        "An attacker used a stolen password."
+    )
+    said = plainer("sales", "We saw odd logins on two service accounts used by the CRM.")
+    assert said is None or "used by software rather than a person used by" not in said
+
+
+def test_a_quantified_plain_phrase_never_follows_a_possessive(plainer: Plainer) -> None:
+    said = plainer("executive", "We need to reduce our attack surface before the IPO.")
+    assert said is None or "our all" not in said
+    covered = plainer("sales", "Buyers ask about our MFA coverage.")
+    assert covered == "Buyers ask about our coverage of a second check when you sign in."
+
+
+def test_a_broker_of_initial_access_is_not_the_access(plainer: Plainer) -> None:
+    said = plainer("finance", "An initial access broker sold a way into our ERP.")
+    assert said is not None and "a criminal who sells ways into companies" in said.lower()
