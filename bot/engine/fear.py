@@ -49,7 +49,8 @@ _DOOM = re.compile(
     r"wipe (?:us|the company|the business) out|(?:ticking )?time ?bombs?|"
     r"los(?:e|t|ing) everything|(?:do not|don't) want to be the|"
     r"los(?:e|t|ing) (?:their|our|your) jobs|shut (?:down )?for (?:weeks|months)|"
-    r"(?:we're|we are|you're|you are|(?:could|will|would|might) be) (?:finished|done for|doomed)|"
+    r"(?:we're|we are|you're|you are|(?:we|you|they)'ll be|(?:could|will|would|might) be) "
+    r"(?:finished|done for|doomed)|"
     r"crucify us|(?:goes|go|going|will go) dark|"
     r"(?:would|will|could|might) be (?:catastrophic|devastating|a disaster|a nightmare|fatal)|"
     r"mark my words|on (?:your|his|her|their) heads?|(?:could|will|might|would|may) die|"
@@ -123,6 +124,9 @@ _DECLINE = re.compile(
     re.IGNORECASE,
 )
 
+_FEWER = re.compile(r"\bfewer\b", re.IGNORECASE)
+_FEWER_REACH = 40  # characters: "fewer [two or three words] scams"
+
 
 def fear_sentence(
     sentences: list[str], known: Sequence[str] = (), *, opening: bool = True
@@ -166,6 +170,9 @@ def _without(sentence: str, known: Sequence[str]) -> str:
 def _good_news(sentence: str) -> bool:
     """A proof point about what went well; not when the threat is what grew ('attacks grow'),
     but whatever fell ('fraud losses fell by a third')."""
+    for fewer in _FEWER.finditer(sentence):
+        if _THREAT.search(sentence[fewer.end() : fewer.end() + _FEWER_REACH]):
+            return True  # "fewer payroll-diversion scams hitting new joiners"
     decline = _DECLINE.search(sentence)
     if decline and any(threat.start() < decline.start() for threat in _THREAT.finditer(sentence)):
         return True  # the threat is what fell; not "our defences dropped and attackers…"

@@ -79,6 +79,8 @@ _OUTCOME_PHRASES = (
     "sales cycle", "on time", "less time", "more time", "keep running", "our sales",
     "online sales", "store sales",
 )  # fmt: skip
+# Phrases whose words say nothing of the stakeholder: "across the board" names no board.
+_IDIOMS = re.compile(r"\bacross the board\b", re.IGNORECASE)
 # An audit that finds nothing is an outcome finance owns, unlike an audit that demands.
 _CLEAN_AUDIT = re.compile(
     r"\b(?:clean audits?|audits? (?:stays? |comes? back |is |are )?clean|no (?:audit )?findings)\b",
@@ -102,7 +104,7 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
     """Whether the why names their outcome, and if not, what kind of weak reason it is. A
     why made of fear ("fines can reach 4% of revenue") fails whatever it names: it pushes
     with a loss instead of giving a reason."""
-    why = straight_quotes(why)
+    why = _IDIOMS.sub(" ", straight_quotes(why))
     if fear_sentence(split_sentences(why), playbook.known_terms, opening=False) is not None:
         return WhyJudgement(passes=False, weakness=Weakness.FEAR)
     if _CLEAN_AUDIT.search(why):
