@@ -156,8 +156,11 @@ class GlossaryIndex:
                 return
             hit = TermHit(HitKind.ACRONYM, None, abbreviation, match.start())
             add(abbreviation.removesuffix("s"), hit)
-        elif _unfamiliar_word(token):
+        elif _unfamiliar_word(token) and not _a_name(text, match.start(), token):
             add(token, TermHit(HitKind.UNFAMILIAR, None, token, match.start()))
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[\"'(\u2018\u201c]|-\s)\s*$")
 
 
 def _about_security(text: str, hits: Iterable[TermHit]) -> bool:
@@ -176,6 +179,18 @@ def _plain_abbreviation(token: str) -> bool:
         or vocabulary.is_roman_numeral(token)
         or vocabulary.is_emphasis(token)
     )
+
+
+def _a_name(text: str, start: int, token: str) -> bool:
+    """A capitalised word inside a sentence ("the Westpac renewal"): a name, of a customer,
+    a place or a person, which the user knows and the listener does too."""
+    if not (token[:1].isupper() and token[1:].replace("-", "").isalpha()):
+        return False  # not 'Log4j', a tool's coded name
+    if not token[1:].replace("-", "").islower():
+        return False
+    if token.lower() in vocabulary.SECURITY_VENDORS:
+        return False  # "SSO via Okta": a product the listener may not know
+    return _SENTENCE_START.search(text, 0, start) is None
 
 
 def _unfamiliar_word(token: str) -> bool:

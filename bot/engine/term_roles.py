@@ -132,6 +132,22 @@ _SHORT_PAST = frozenset(
     found paid led began brought bought caught gave knew left wrote spent slipped
     """.split()
 )
+# Where an adjective goes: after an article, a determiner or a preposition ("a phished
+# account", "of misconfigured storage").
+_ADJECTIVE_SLOT = re.compile(
+    r"(?:^|\b(?:a|an|the|our|your|their|its|this|that|these|those|any|some|no|every|each|one|"
+    r"two|three|several|many|of|in|on|for|with|from|about|via|into|across|against))\s*$",
+    re.IGNORECASE,
+)
+# Words that may follow a participle used as a verb: "was pentested by…", "got phished last
+# week", "were misconfigured and left open", "we pentested the checkout" (its object).
+_AFTER_A_PARTICIPLE = frozenset(
+    """
+    by in on at to for from with and or but so last this yesterday today twice again before
+    after during within into because when while if once since until the a an our their your
+    his her its that these those every all some any two three several many us them it
+    """.split()
+)
 _BY = re.compile(r"\s+by\b", re.IGNORECASE)
 _DOERS = ("criminals ", "attackers ", "someone ", "people ", "an intruder ")
 # Verbs whose object may be doers at work: "we saw an intruder spreading…".
@@ -164,7 +180,7 @@ def replaced_span(text: str, hit: TermHit, hits: list[TermHit]) -> Slot | None:
     renewal", "our EDR logs"); the term and what it owns ("the SOC's quarterly report":
     "the quarterly report from the team that…"); None where the term joins another that
     describes it ("DLP and CASB spend"), or describes or owns a term."""
-    if _stands_as_a_noun(text, hit, hits) or _a_verb_of_its_own(hit):
+    if _stands_as_a_noun(text, hit, hits) or _a_verb_of_its_own(text, hit):
         return Slot(hit.end, _is_plural(hit))
     if _POSSESSIVE.match(text, hit.end):
         return _owned(text, hit, hits) if _OWNER.match(text, hit.end) else None
@@ -347,12 +363,19 @@ def _is_plural(hit: TermHit) -> bool:
     return any(matched in (plural(name), name + "s") and matched != name for name in names)
 
 
-def _a_verb_of_its_own(hit: TermHit) -> bool:
+def _a_verb_of_its_own(text: str, hit: TermHit) -> bool:
     """A term that is itself a participle ("pentested", "phished"), found as written: its
-    plain words are a verb too ("had outside testers attack"), whatever follows."""
+    plain words are a verb too ("had outside testers attack"), whatever follows; not one
+    describing a noun after an article ("a misconfigured S3 bucket")."""
     assert hit.entry is not None
     term = hit.entry.term.lower()
-    return term.endswith(_PARTICIPLE) and hit.matched.lower() == term
+    as_written = term.endswith(_PARTICIPLE) and hit.matched.lower() == term
+    following = _NEXT_WORD.match(text, hit.end)
+    word = (following.group(1) or "").lower() if following else ""
+    after_a_noun_slot = _ADJECTIVE_SLOT.search(text, 0, hit.start) is not None
+    # "a misconfigured S3 bucket", "visibility of misconfigured storage": it describes the
+    # noun after it; "the actor exfiltrated data": a verb and its object.
+    return as_written and not (after_a_noun_slot and word not in _AFTER_A_PARTICIPLE)
 
 
 def singular_of_a_plural(hit: TermHit) -> bool:

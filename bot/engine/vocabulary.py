@@ -20,6 +20,15 @@ FAMILIAR_ABBREVIATIONS = frozenset(
     GBP TBD NHS BBC QR KB MB GB TB ELT SLT COVID CV
     """.split()
 )
+# Security vendors: a name a business listener may not know (unlike a customer's name).
+SECURITY_VENDORS = frozenset(
+    """
+    okta netskope zscaler crowdstrike sentinelone fortinet splunk wiz snyk duo proofpoint
+    mimecast knowbe4 darktrace rapid7 tenable qualys cloudflare akamai sophos mandiant
+    cyberark sailpoint ping illumio tanium abnormal varonis rubrik cohesity veeam lacework
+    orca datadog sumo elastic arctic huntress bitdefender trellix checkmarx veracode sonatype
+    """.split()
+)
 # Workplace tools and consumer brands every office worker meets; a rare word in a
 # frequency table, but no listener stumbles over them. Security products are glossary terms.
 EVERYDAY_PRODUCTS = frozenset(
@@ -74,6 +83,13 @@ _NUMBER_AROUND = re.compile(r"^\d+|\d+$")
 _CODED_NAME = re.compile(r"[A-Za-z]{3,}\d+[A-Za-z]*")
 
 
+# A prefix that makes a new word of a common one ("unapproved"), and the shortest rest.
+_PREFIXES = ("non", "un", "re", "pre", "co")
+_MIN_STEM = 5
+_SHORT_FIRST_PARTS = frozenset({"off", "out"})  # "off" + "site"; not "sub" + "service"
+_LINKS = frozenset("to of in on for at by and or".split())
+
+
 def zipf(word: str) -> float:
     """How common a word is in English, 0 (unknown) to about 8 ('the')."""
     return _zipf(word.lower())
@@ -98,7 +114,15 @@ def is_rare(word: str) -> bool:
         return False
     if any(zipf(stem) >= LEMMA_ZIPF for stem in _verb_stems(word.lower())):
         return False
-    return not (word[1:].islower() and _two_common_words(word.lower()))
+    lowered = word.lower()
+    prefix = next((p for p in _PREFIXES if lowered.startswith(p)), None)
+    if (
+        prefix
+        and len(lowered) - len(prefix) >= _MIN_STEM
+        and zipf(lowered[len(prefix) :]) >= COMMON_ZIPF
+    ):
+        return False  # a common word made new: "unapproved", "unmanaged", "nonstandard"
+    return not (word[1:].islower() and _two_common_words(lowered))
 
 
 def _verb_stems(word: str) -> list[str]:
@@ -115,10 +139,12 @@ def _verb_stems(word: str) -> list[str]:
 
 
 def _two_common_words(word: str) -> bool:
-    """'helpdesk' is 'help' + 'desk'; a CamelCase name (CrowdStrike) is never split."""
+    """'helpdesk' is 'help' + 'desk', 'offsite' 'off' + 'site'; a CamelCase name (CrowdStrike)
+    is never split."""
+    short = word[:3] in _SHORT_FIRST_PARTS
     return any(
         zipf(word[:cut]) >= COMMON_ZIPF and zipf(word[cut:]) >= COMMON_ZIPF
-        for cut in range(4, len(word) - 3)
+        for cut in range(3 if short else 4, len(word) - 3)
     )
 
 
@@ -162,4 +188,6 @@ def unfamiliar_compound(word: str) -> bool:
         return False  # step-by-step, day-to-day, back-to-back
     if parts[-1] in _TIME_WORDS:
         return False  # out-of-hours, end-of-quarter, twice-a-year
+    if len(parts) == 3 and parts[1] in _LINKS and not any(is_rare(p) for p in parts[::2]):
+        return False  # right-to-audit, start-of-shift: everyday words linked
     return len(parts) >= 3 or any(len(part) >= 4 and is_rare(part) for part in parts)

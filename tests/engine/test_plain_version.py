@@ -3,6 +3,7 @@ stand, with the article, number and verb it needs, and an activity only where on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -280,3 +281,15 @@ def test_a_quantified_plain_phrase_never_follows_a_possessive(plainer: Plainer) 
 def test_a_broker_of_initial_access_is_not_the_access(plainer: Plainer) -> None:
     said = plainer("finance", "An initial access broker sold a way into our ERP.")
     assert said is not None and "a criminal who sells ways into companies" in said.lower()
+
+
+def test_a_participle_describing_a_noun_is_not_made_a_verb(plainer: Plainer) -> None:
+    for draft in (
+        "We found a misconfigured S3 bucket exposing customer records.",
+        "We want visibility of misconfigured cloud storage.",
+        "The intruder came in through a phished account.",
+    ):
+        said = plainer("legal", draft)
+        assert said is None or not re.search(r"\b(?:a|of) (?:set up|tricked)", said), said
+    stole = plainer("legal", "The attacker exfiltrated data from the HR share.")
+    assert stole is not None and "exfiltrated" not in stole
