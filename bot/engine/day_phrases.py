@@ -366,7 +366,17 @@ DAY_WORDS = frozenset(
 )  # fmt: skip
 
 _PARTS = "|".join(["end of", *_PART_OF_MONTH])
+
+
+def _weekday_and_date(match: re.Match[str], today: date) -> date | None:
+    """'Thursday 26 November 2026': the date, when its weekday agrees (a clash is asked
+    about before this is read)."""
+    day = phrase_day(match["date"], today)
+    return day if day is not None and day.weekday() == WEEKDAYS[match["weekday"]] else None
+
+
 _READERS: list[tuple[str, Callable[[re.Match[str], date], date | None]]] = [
+    (_WEEKDAY_AND_DATE.pattern, _weekday_and_date),
     (r"(?:later )?(?:today|tonight|this (?:morning|afternoon|evening))", lambda m, today: today),
     (
         rf"(?:{_COUNT} (?P<unit>weeks?|fortnights?) (?:from |on )?(?P<base>today|tomorrow)|"

@@ -39,7 +39,9 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DOOM = re.compile(
-    r"\b(matter of time|not if,? but when|question of if|(?:are|is) coming for|you(?:'re| are) "
+    r"\b(matter of time|not if,? but when|(?:it's )?not if,? (?:it's|it is) when|question of if|"
+    r"(?:real and )?growing (?:every|each|by the) (?:day|week|hour)|(?:are|is) coming for|"
+    r"you(?:'re| are) "
     r"next|(?:we|you|they) (?:could|might|will) be next|getting worse|wake-?up call|"
     r"easiest way in|sitting ducks?|tomorrow'?s headlines?|front pages?|make (?:the )?headlines|"
     r"(?:the )?next headlines?|(?:may|might|could|would|will) not survive|"
@@ -56,7 +58,8 @@ _DOOM = re.compile(
     r"mark my words|on (?:your|his|her|their) heads?|(?:could|will|might|would|may) die|"
     r"cost (?:us )?(?:\w+ )?times (?:more|as much)|nobody gets paid|"
     r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down|"
-    r"(?:that|this|it) (?:will|could|would|might) be us|nuke\w*|have us for breakfast|"
+    r"(?:that|this|it) (?:will|could|would|might) (?:(?:so|very|just as|quite) )?(?:easily )?"
+    r"be us|nuke\w*|have us for breakfast|"
     r"(?:brought|bring|brings|bringing) (?:\w+ ){0,3}to (?:its|our|their|your) knees|"
     r"(?:we're|we are|you're|you are) wide open|no idea (?:it|this) was coming|"
     r"(?:exactly|just) the same (?:gaps|holes|weaknesses|problems|exposure)|"

@@ -34,7 +34,14 @@ _ASIDE = re.compile(r"\((?=[^()]*\s)[^()]{4,}\)")
 # ", nothing more,", ", not IT,": said in passing, inside the ask.
 _COMMA_ASIDE = re.compile(
     r",\s*(?:nothing (?:more|else)|that's all|ideally|if possible|at least|for now|not [^,]{1,30})"
-    r"\s*,",
+    r"\s*,|,\s*if (?:that's|it's|that is|it is) (?:ok|okay|alright|possible|not too much to ask)"
+    r"\s*(?=[.?!]?\s*$)",
+    re.IGNORECASE,
+)
+# Taking an earlier ask back: "scrap the bit about training", "forget the part about MFA".
+_RETRACTION = re.compile(
+    r"^[\s—–-]*(?:scrap|drop|forget|ignore|skip|lose|cancel) (?:the|that|my) (?:bit|part|point|"
+    r"one|idea)\b",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -145,7 +152,7 @@ _VERBS = frozenset(
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
     respond help explain cancel merge invest record speak freeze classify define brief
-    release issue extend renew accept free open
+    release issue extend renew accept free open kill scrap ditch decommission sunset
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
@@ -239,8 +246,8 @@ def _listed(item: str) -> bool:
 
 def _split_sentence(sentence: str) -> list[str]:
     sentence = _ask_intro(_INTRO_CLAUSE.sub("", _LEAD_IN.sub("", sentence)))
-    if _REMARK.match(sentence):
-        return []  # "That is all I need", "It would be great": a remark on the asks
+    if _REMARK.match(sentence) or _RETRACTION.match(sentence):
+        return []  # "That is all I need", "scrap the bit about training": no ask
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
     if _short_list(pieces):
         return pieces  # "budget approved, headcount +1, exec sponsor named"

@@ -50,6 +50,7 @@ _LEADING = re.compile(
     r"^\s*(?:surely|obviously|clearly|of course)\b|^\s*(?:isn't|aren't|don't|doesn't|wouldn't|"
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
     r"everyone knows|isn't it obvious|wouldn't you agree|i'm sure you(?:'d| would)|"
+    r"(?:would|wouldn't|don't|do) you not (?:agree|concur|say|think)|wouldn't you concur|"
     r"(?:so )?we(?:'re| are) (?:all )?"
     r"agreed)\b|[,—–-]\s*(?:don't you think|wouldn't you say|yes|no|agreed)\s*\?\s*$|"
     r",\s*(?:isn't it|aren't they|aren't you|don't you|doesn't it|wouldn't you|won't you|"
@@ -60,13 +61,14 @@ _LEADING = re.compile(
 _ACCUSING_OPENER = re.compile(
     r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops|"
     r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with|who (?:\w+ ){0,5}(?:thought|decided) "
-    r"it was)\b",
+    r"it was|how do you explain|what possible reason)\b",
     re.IGNORECASE,
 )
 _LOADED = re.compile(
     r"^\s*how come\b|^\s*why\s+(?:won't|can't|don't|doesn't|isn't|aren't|wouldn't)\b|"
     r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
-    r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|"
+    r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|bypass\w*|disregard\w*|"
+    r"ignoring|ignored|continue to|how do you explain|what possible reason|"
     r"(?:thought|decided) it was (?:ok|okay|fine|a good idea|acceptable)|"
     r"without (?:even )?(?:checking|asking|thinking|reading|looking)|"
     r"\b(?:always|never|keeps?|still|bare minimum|seriously|in this day and age|just|"
@@ -99,8 +101,9 @@ _BLAME = re.compile(
     r"bunch of (?:\w+ )?(?:idiots|clowns|amateurs|muppets|cowboys|box-?tickers|dinosaurs)|"
     r"never think (?:anything|things) through|too old to (?:get|understand|learn|care)|"
     r"not the (?:sharpest|brightest)|(?:thick|dim|dense) as|too (?:clever|smart|important|"
-    r"senior) (?:for|to)|hopeless (?:with|at|about)|chalta hai|(?:don't|doesn't|do not|"
-    r"does not|never) take anything seriously)\b",
+    r"senior) (?:for|to)|hopeless (?:with|at|about)|chalta hai|sloppy|slapdash|negligent|"
+    r"cannot be bothered|consider (?:themselves|himself|herself) (?:exempt|above)|"
+    r"(?:don't|doesn't|do not|does not|never) take anything seriously)\b",
     re.IGNORECASE,
 )
 # Contractions typed fast: "dont", "doesnt", "cant".

@@ -118,7 +118,9 @@ def judge_why(why: str, playbook: Playbook, mission: str | None) -> WhyJudgement
     outcomes = {stem(word) for word in [*priorities, *_OUTCOMES, *mission_terms(mission)]}
     said = {stem(word) for word in re.findall(r"[a-z]+", rest.lower())}
     phrases = [*_OUTCOME_PHRASES, *(term for term in priorities if " " in term)]
-    if said & outcomes or mentions_any(rest, phrases):  # "new starters", "risk appetite"
+    # Their phrases are read in the whole why: "employment law" is HR's, though "law" alone
+    # is a compliance reason.
+    if said & outcomes or mentions_any(why, phrases):  # "new starters", "risk appetite"
         return WhyJudgement(passes=True)
     return WhyJudgement(passes=False, weakness=found[0] if found else Weakness.NO_OUTCOME)
 
