@@ -13,7 +13,11 @@ _SHORT_NOUN_PHRASE = 3
 _SINGULAR_S = ("ss", "us", "is")  # "access", "status", "crisis": singular nouns ending in s
 # Words that start what follows a noun phrase's head: "a setting | left in …", "a clue | that …".
 _POSTMODIFIER = frozenset(
-    "that which who whose where when left in on at for with of from to by used made".split()
+    """
+    that which who whose where when left in on at for with of from to by used made still
+    after before until without across into over under through via during within between
+    against like
+    """.split()
 )
 # Nouns that take no "a": "an EDR" is "software that spots…", never "a software".
 _UNCOUNTABLE = frozenset("software malware hardware information data equipment advice".split())

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.engine.glossary import GlossaryIndex
 from bot.engine.language import check_text
+from bot.engine.noun_phrases import pluralised
 from bot.playbook.library import PlaybookLibrary
 
 Plainer = Callable[[str, str], str | None]
@@ -293,3 +294,12 @@ def test_a_participle_describing_a_noun_is_not_made_a_verb(plainer: Plainer) -> 
         assert said is None or not re.search(r"\b(?:a|of) (?:set up|tricked)", said), said
     stole = plainer("legal", "The attacker exfiltrated data from the HR share.")
     assert stole is not None and "exfiltrated" not in stole
+
+
+def test_a_plural_term_makes_its_plain_phrase_plural(plainer: Plainer) -> None:
+    assert plainer("hr", "We found 40 orphaned accounts.") == (
+        "We found 40 accounts left open after someone leaves."
+    )
+    assert pluralised("laptop still running an old system") == (
+        "laptops still running an old system"
+    )
