@@ -121,6 +121,7 @@ _SHORTHAND = re.compile(r"\b(?:" + "|".join(_SHORTHANDS) + r")\b")
 _WEEKDAY_AND_NUMBERS = re.compile(
     rf"{WEEKDAY},? (?P<numbers>\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?)"
 )
+_VERSIONED = frozenset("release releases version update patch build upgrade app sprint".split())
 _NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?")
 
 
@@ -277,6 +278,12 @@ def _not_a_meeting_day(words: list[str], start: int, end: int) -> bool:
         return True  # "waiting for the deal to close": a verb, not the books' close
     if _NUMERIC.fullmatch(run[-1]) and after == "of":
         return True
+    if (
+        "." in run[-1]
+        and _NUMERIC.fullmatch(run[-1])
+        and (after in _VERSIONED or before in ("v", "version"))
+    ):
+        return True  # "the 2.4 release", "version 3.1": a version, not a day
     return run[-1] in _PERIOD_WORDS and after in _FIGURES
 
 

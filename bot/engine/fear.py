@@ -28,7 +28,8 @@ _THREAT = re.compile(
     r"take over|taken over|hit by|(?:were|was|got|get|been) hit|compromised|victims?|"
     r"fine (?:us|you|them|the company|companies|the business|firms)|"
     r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|sue (?:us|the \w+)|"
-    r"lost (?=[$€£\d])|(?:records|files|accounts) (?:gone|wiped|dumped))",
+    r"lost (?=[$€£\d])|(?:records|files|accounts) (?:gone|wiped|dumped)|dark web|ransom|"
+    r"actively (?:scanning|targeting|probing|exploiting))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -59,7 +60,7 @@ _DOOM = re.compile(
     r"cost (?:us )?(?:\w+ )?times (?:more|as much)|nobody gets paid|"
     r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down|"
     r"(?:that|this|it) (?:will|could|would|might) (?:(?:so|very|just as|quite) )?(?:easily )?"
-    r"be us|nuke\w*|have us for breakfast|"
+    r"be us|nuke\w*|have us for breakfast|end up like (?:that|those|the|them)|"
     r"(?:brought|bring|brings|bringing) (?:\w+ ){0,3}to (?:its|our|their|your) knees|"
     r"(?:we're|we are|you're|you are) wide open|no idea (?:it|this) was coming|"
     r"(?:exactly|just) the same (?:gaps|holes|weaknesses|problems|exposure)|"

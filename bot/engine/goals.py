@@ -35,7 +35,7 @@ _ASIDE = re.compile(r"\((?=[^()]*\s)[^()]{4,}\)")
 _COMMA_ASIDE = re.compile(
     r",\s*(?:nothing (?:more|else)|that's all|ideally|if possible|at least|for now|not [^,]{1,30})"
     r"\s*,|,\s*if (?:that's|it's|that is|it is) (?:ok|okay|alright|possible|not too much to ask)"
-    r"\s*(?=[.?!]?\s*$)",
+    r"\s*(?=[.?!]?\s*$)|,\s*(?:while|if|when|once) [^,]{1,30},",
     re.IGNORECASE,
 )
 # Taking an earlier ask back: "scrap the bit about training", "forget the part about MFA".
@@ -62,7 +62,8 @@ _ASK_INTRO = re.compile(
     r"(?:(?:the|my|our)\s+)?(?:(?:main|one|first|big|real|only|key)\s+)?"
     r"(?:(?:thing|ask|goal|outcome|aim|hope)\b(?:\s+(?:i|we)\s+(?:really\s+|actually\s+)?"
     r"(?:want|need|'m after|am after|have in mind))?(?:\s+here)?\s*(?:is|would be|:)|"
-    r"(?:here's|here is|this is) what (?:i|we) (?:really |actually )?(?:want|need)\s*(?:is|:)?)"
+    r"(?:here's|here is|this is) what (?:i|we) (?:really |actually )?(?:want|need)\s*(?:is|:)?|"
+    r"(?:walk|come|get) away with|leave (?:the room |the meeting )?with)"
     r"\s*(?:that\s+|for\s+)?",
     re.IGNORECASE,
 )
@@ -109,7 +110,8 @@ _NOT_A_VERB_AFTER_TO = frozenset(
     """.split()
 )
 _STRONG_JOIN = re.compile(
-    r"\s*(?:;|,?\s*\bplus\b|,?\s*\bas well as\b|,?\s*\bon top of that\b,?|,?\s*\band also\b|"
+    r"\s*(?:;|\s[-—–]\s*(?:oh,?\s*)?and\b,?|,?\s*\bplus\b|,?\s*\bas well as\b|"
+    r",?\s*\bon top of that\b,?|,?\s*\band also\b|"
     r",?\s*\bin addition\b,?|,?\s*\band then\b)\s*",
     re.IGNORECASE,
 )
@@ -152,7 +154,7 @@ _VERBS = frozenset(
     gather reserve delay postpone pause resume begin continue decide select save upgrade
     consolidate centralise centralize standardise standardize disable restrict confirm
     respond help explain cancel merge invest record speak freeze classify define brief
-    release issue extend renew accept free open kill scrap ditch decommission sunset
+    release issue extend renew accept free open kill scrap ditch decommission sunset cover ask
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # a word in any alphabet
@@ -265,7 +267,7 @@ def _split_sentence(sentence: str) -> list[str]:
     elided = _is_object if not _AS_WELL_AS.search(sentence) else _is_ask
     if not (_is_ask(parts[0]) and all(_is_ask(p) or elided(p) for p in parts[1:])):
         parts = [sentence]
-    return [piece for part in parts for piece in _split_joined(part)]
+    return [piece for part in parts for piece in _split_joined(_INTRO_CLAUSE.sub("", part))]
 
 
 def _ask_intro(sentence: str) -> str:
@@ -281,9 +283,16 @@ def _things_asked_for(sentence: str) -> list[str]:
     pieces = _AND.split(sentence.strip().rstrip("."))[::2]
     if _FOR_PEOPLE_TO.match(sentence):
         return []  # "for the CFO and the COO to co-sponsor it": one ask of two people
-    if len(pieces) >= 2 and all(_is_object(p) or _PLUS.match(p) for p in pieces[1:]):
+    if len(pieces) >= 2 and all(_is_object(p) or _PLUS.match(p) or _theirs(p) for p in pieces[1:]):
         return pieces
     return []
+
+
+def _theirs(piece: str) -> bool:
+    """A thing of theirs in a list of things asked for: "…, and her review of the notice"."""
+    words = _words(piece)
+    noun_phrase = len(words) == 2 or not _is_verb(words[2]) if len(words) >= 2 else False
+    return noun_phrase and words[0] in _POSSESSIVES  # not "their teams finish the course"
 
 
 def _a_thing(sentence: str) -> bool:
@@ -315,7 +324,10 @@ def _split_joined(clause: str) -> list[str]:
     goals = [pieces[0]]
     for join, piece in zip(pieces[1::2], pieces[2::2], strict=True):
         own_verb = _has_own_verb(goals[-1])
-        if (
+        first = _words(piece)[:1]
+        if first and (first[0] in _QUALIFIERS or first[0] == "so"):
+            goals[-1] = goals[-1] + join + piece  # ", so managers stop…": why, not what
+        elif (
             _starts_with_verb(piece)
             or (own_verb and (_has_to_verb(piece) or _is_clause(piece)))
             or _another_doing(goals[-1], piece)

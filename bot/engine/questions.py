@@ -25,7 +25,9 @@ class Verdict(StrEnum):
 _INVITATION = re.compile(
     r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:walk|talk|take|tell|describe|"
     r"share|explain|help me understand|give me a sense|say more|show)\b|"
-    r"^\s*would you mind\s+\w+ing\b|^\s*do (?:tell|walk|talk) me\b",
+    r"^\s*would you mind\s+\w+ing\b|^\s*do (?:tell|walk|talk) me\b|"
+    r"^\s*(?:would|could|will|do) you (?:be up for|be willing to|want to|like to|care to|fancy) "
+    r"(?:tell|talk|walk|shar|describ|explain|show)\w*",
     re.IGNORECASE,
 )
 _CLOSED = re.compile(
@@ -35,7 +37,9 @@ _CLOSED = re.compile(
     # skimmer?" (not "when a release goes wrong, what…", "which parts feel slow?", nor their
     # judgement: "when is the quietest week for your stores?")
     r"(?:when (?:does|do|did|is|are|was|were|will|would|can|could|should)|"
-    r"which (?:\w+ ){1,2}(?:had|was|were|did|got)|"
+    r"which (?:\w+ ){1,2}(?:had|was|were|did|got|is|are|will)|"
+    r"what(?:'s| is| was) the (?:date|deadline|day|time|name|number|cost|price|version|"
+    r"budget|headcount|renewal date)\b|"
     r"which of (?:the|these|those) (?:two|three|options?|choices?)|"
     r"who (?:owns|is|was|has|had|did|approved|approves|signed|signs))\b"
     r"(?!.*\b(?:why|how|best|worst|most|least|"
@@ -51,6 +55,8 @@ _LEADING = re.compile(
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
     r"everyone knows|isn't it obvious|wouldn't you agree|i'm sure you(?:'d| would)|"
     r"(?:would|wouldn't|don't|do) you not (?:agree|concur|say|think)|wouldn't you concur|"
+    r"wouldn't it (?:make (?:more )?sense|be (?:better|easier|smarter|wiser|simpler))|"
+    r"i (?:assume|take it|imagine|suppose) you(?:'d| would)|"
     r"(?:so )?we(?:'re| are) (?:all )?"
     r"agreed)\b|[,—–-]\s*(?:don't you think|wouldn't you say|yes|no|agreed)\s*\?\s*$|"
     r",\s*(?:isn't it|aren't they|aren't you|don't you|doesn't it|wouldn't you|won't you|"
@@ -61,14 +67,16 @@ _LEADING = re.compile(
 _ACCUSING_OPENER = re.compile(
     r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops|"
     r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with|who (?:\w+ ){0,5}(?:thought|decided) "
-    r"it was|how do you explain|what possible reason)\b",
+    r"it was|how do you explain|what possible reason|what is it about|what makes (?:\w+ ){1,3}"
+    r"think (?:it's|it is) (?:ok|okay|fine|acceptable))\b",
     re.IGNORECASE,
 )
 _LOADED = re.compile(
     r"^\s*how come\b|^\s*why\s+(?:won't|can't|don't|doesn't|isn't|aren't|wouldn't)\b|"
     r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
     r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|bypass\w*|disregard\w*|"
-    r"ignoring|ignored|continue to|how do you explain|what possible reason|"
+    r"ignoring|ignored|continue to|how do you explain|what possible reason|go(?:es)? around|"
+    r"skipping|think (?:it's|it is) (?:ok|okay|fine|acceptable)|"
     r"(?:thought|decided) it was (?:ok|okay|fine|a good idea|acceptable)|"
     r"without (?:even )?(?:checking|asking|thinking|reading|looking)|"
     r"\b(?:always|never|keeps?|still|bare minimum|seriously|in this day and age|just|"
@@ -103,6 +111,8 @@ _BLAME = re.compile(
     r"not the (?:sharpest|brightest)|(?:thick|dim|dense) as|too (?:clever|smart|important|"
     r"senior) (?:for|to)|hopeless (?:with|at|about)|chalta hai|sloppy|slapdash|negligent|"
     r"cannot be bothered|consider (?:themselves|himself|herself) (?:exempt|above)|"
+    r"(?:aren't|isn't|are not|is not|not) (?:exactly |really )?(?:the (?:brightest|sharpest)|"
+    r"technical|responsible adults)|can't get (?:their|his|her) heads? (?:a)?round|"
     r"(?:don't|doesn't|do not|does not|never) take anything seriously)\b",
     re.IGNORECASE,
 )
@@ -146,6 +156,14 @@ _LEAD_IN = re.compile(
     r"just))?\s+)",
     re.IGNORECASE,
 )
+# A soft start that leaves the question as it is: "Help me understand why…", "Out of
+# interest, why…", "Just curious - don't you think…".
+_SOFTENER = re.compile(
+    r"^(?:(?:help me understand|i'd (?:love|like) to understand|i'm (?:just |genuinely )?"
+    r"curious(?: about)?|(?:can|could) you explain|out of interest|just curious|genuinely "
+    r"curious|honestly|quick question|with respect)\b[,:]?\s*(?:[-—–]\s*)?)+",
+    re.IGNORECASE,
+)
 _REPORTED_YES_NO = re.compile(
     r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may|kindly|please)?"
     r"\s*(?:just\s+)?(?:ask(?:ing)?|confirm|check)\s+(?:(?:him|her|them|whether)\s+)?"
@@ -165,10 +183,11 @@ def question_verdict(question: str) -> Verdict:
     if _REPORTED_YES_NO.match(question):
         return Verdict.CLOSED  # "I'll ask whether the paperwork goes out before the start"
     question = _REPORTED_WH.sub("", question)  # "I want to ask why …": "why …"
-    opener = _ACCUSING_OPENER.search(question) and not _CURIOUS_WHY.search(question)
-    if opener and (_LOADED.search(question) or blames(question)):
+    bare = _SOFTENER.sub("", question)  # "Help me understand why your team keeps…"
+    opener = _ACCUSING_OPENER.search(bare) and not _CURIOUS_WHY.search(bare)
+    if opener and (_LOADED.search(bare) or blames(bare)):
         return Verdict.ACCUSING
-    if _LEADING.search(question):
+    if _LEADING.search(bare):
         return Verdict.LEADING
     if _CLOSED.search(question) and not _INVITATION.search(question):
         return Verdict.CLOSED

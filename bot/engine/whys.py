@@ -77,6 +77,7 @@ _OUTCOMES = (
 ).split()
 _OUTCOME_PHRASES = (
     "sales cycle", "on time", "less time", "more time", "keep running", "our sales",
+    "stop spending", "stops spending",
     "online sales", "store sales",
 )  # fmt: skip
 # Phrases whose words say nothing of the stakeholder: "across the board" names no board.
