@@ -56,6 +56,7 @@ _LEADING = re.compile(
     r"everyone knows|isn't it obvious|wouldn't you agree|i'm sure you(?:'d| would)|"
     r"(?:would|wouldn't|don't|do) you not (?:agree|concur|say|think)|wouldn't you concur|"
     r"wouldn't it (?:make (?:more )?sense|be (?:better|easier|smarter|wiser|simpler))|"
+    r"(?:would|wouldn't|isn't|is) it (?:not )?(?:be )?fair to say|"
     r"i (?:assume|take it|imagine|suppose) you(?:'d| would)|"
     r"(?:so )?we(?:'re| are) (?:all )?"
     r"agreed)\b|[,—–-]\s*(?:don't you think|wouldn't you say|yes|no|agreed)\s*\?\s*$|"
@@ -67,7 +68,8 @@ _LEADING = re.compile(
 _ACCUSING_OPENER = re.compile(
     r"^\s*(?:why|how come|how can|how could|what(?:'s| is) stopping|what stops|"
     r"what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with|who (?:\w+ ){0,5}(?:thought|decided) "
-    r"it was|how do you explain|what possible reason|what is it about|what makes (?:\w+ ){1,3}"
+    r"it was|how do you explain|what possible reason|what is it about|is there a (?:particular )?"
+    r"reason|what makes (?:\w+ ){1,3}"
     r"think (?:it's|it is) (?:ok|okay|fine|acceptable))\b",
     re.IGNORECASE,
 )
@@ -76,6 +78,7 @@ _LOADED = re.compile(
     r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
     r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|bypass\w*|disregard\w*|"
     r"ignoring|ignored|continue to|how do you explain|what possible reason|go(?:es)? around|"
+    r"insists? on|despite what we (?:agreed|said|asked)|\bagain\b|"
     r"skipping|think (?:it's|it is) (?:ok|okay|fine|acceptable)|"
     r"(?:thought|decided) it was (?:ok|okay|fine|a good idea|acceptable)|"
     r"without (?:even )?(?:checking|asking|thinking|reading|looking)|"
@@ -164,24 +167,46 @@ _SOFTENER = re.compile(
     r"curious|honestly|quick question|with respect)\b[,:]?\s*(?:[-—–]\s*)?)+",
     re.IGNORECASE,
 )
+# An apology or a hedge before the question: "Sorry to ask, but…", "Forgive me, but…", "I
+# might be wrong, but…", "Sorry to bother you —", "I was just wondering, with respect,".
+_APOLOGY = re.compile(
+    r"^(?:[^?]{0,50}?\b(?:sorry|forgive me|apologi[sz]e|i hope|i might be wrong|i don't mean|"
+    r"i hate to|with (?:the greatest |all due )?respect|if i may|i was (?:just )?wondering)\b"
+    r"[^?,—–]{0,40}?(?:,\s*but\b|\s*[—–]|,(?=\s*(?:but|i|is|are|do|does|did|why|how|what|"
+    r"who|when|which|would|could|can|surely|isn't|wouldn't|don't))|:)\s*)+",
+    re.IGNORECASE,
+)
+# Words that soften without changing what is asked: "did your team perhaps already…".
+_HEDGE = re.compile(
+    r"\b(?:perhaps|possibly|maybe|probably|roughly|approximately|at all|kind of|sort of)\b\s*",
+    re.IGNORECASE,
+)
+_WILLING = re.compile(
+    r"\s*(?:you|they|he|she)\s+(?:(?:might|would|could)\s+)?(?:be\s+)?(?:willing|happy|able|up for)"
+    r"\s+(?:to\s+)?(?:tell|walk|talk|shar|describ|explain|show)",
+    re.IGNORECASE,
+)
 _REPORTED_YES_NO = re.compile(
-    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may|kindly|please)?"
-    r"\s*(?:just\s+)?(?:ask(?:ing)?|confirm|check)\s+(?:(?:him|her|them|whether)\s+)?"
-    r"(?:whether|if)\b",
+    r"^(?:(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may|kindly|please)?"
+    r"\s*(?:just\s+)?(?:ask(?:ing)?|confirm|check)\s+(?:(?:him|her|them|whether)\s+)?|"
+    r"i was (?:just )?wondering |i wonder )(?:whether|if)\b",
     re.IGNORECASE,
 )
 _REPORTED_WH = re.compile(
-    r"^(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may)?\s*(?:just\s+)?"
-    r"ask(?:ing)?\s+(?:(?:him|her|them)\s+)?(?=(?:why|how come|how|what|who|when|which)\b)",
+    r"^(?:(?:i'll|i will|i'd|i want to|i'm going to|going to|gonna|i might|i may|might i|may i|"
+    r"can i|could i)?\s*(?:just\s+)?ask(?:ing)?\s+(?:(?:him|her|them)\s+)?|i was (?:just )?"
+    r"wondering\s+|i wonder\s+|(?:might|could|would) it be possible to (?:understand|ask)\s+)"
+    r"(?=(?:why|how come|how|what|who|when|which)\b)",
     re.IGNORECASE,
 )
 
 
 def question_verdict(question: str) -> Verdict:
     """How a listening question lands with the stakeholder."""
-    question = the_question(question)
-    if _REPORTED_YES_NO.match(question):
-        return Verdict.CLOSED  # "I'll ask whether the paperwork goes out before the start"
+    question = _HEDGE.sub("", _APOLOGY.sub("", the_question(question)))  # "Sorry, but did…"
+    if reported := _REPORTED_YES_NO.match(question):  # "I'll ask whether…", "I wonder if…"
+        willing = _WILLING.match(question, reported.end())  # "…if you'd be willing to tell me"
+        return Verdict.OPEN if willing else Verdict.CLOSED
     question = _REPORTED_WH.sub("", question)  # "I want to ask why …": "why …"
     bare = _SOFTENER.sub("", question)  # "Help me understand why your team keeps…"
     opener = _ACCUSING_OPENER.search(bare) and not _CURIOUS_WHY.search(bare)
