@@ -182,7 +182,7 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _WILLING = re.compile(
-    r"\s*(?:you|they|he|she)\s+(?:(?:might|would|could)\s+)?(?:be\s+)?(?:willing|happy|able|up for)"
+    r"\s*(?:you|they|he|she)(?:'d)?\s+(?:(?:might|would|could)\s+)?(?:be\s+)?(?:willing|happy|able|up for)"
     r"\s+(?:to\s+)?(?:tell|walk|talk|shar|describ|explain|show)",
     re.IGNORECASE,
 )
