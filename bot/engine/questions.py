@@ -182,8 +182,8 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _WILLING = re.compile(
-    r"\s*(?:you|they|he|she)(?:'d)?\s+(?:(?:might|would|could)\s+)?(?:be\s+)?(?:willing|happy|able|up for)"
-    r"\s+(?:to\s+)?(?:tell|walk|talk|shar|describ|explain|show)",
+    r"\s*(?:you|they|he|she)(?:'d)?\s+(?:(?:might|would|could)\s+)?(?:be\s+)?"
+    r"(?:willing|happy|able|up for)\s+(?:to\s+)?(?:tell|walk|talk|shar|describ|explain|show)",
     re.IGNORECASE,
 )
 _REPORTED_YES_NO = re.compile(
