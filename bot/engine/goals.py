@@ -44,6 +44,25 @@ _RETRACTION = re.compile(
     r"one|idea)\b",
     re.IGNORECASE,
 )
+# Softening that changes no ask: "perhaps", "maybe also", "I suppose", "at some point".
+_HEDGES = re.compile(
+    r"\b(?:perhaps|maybe|possibly|probably|i suppose|at some point|if possible|ideally|"
+    r"really|mostly|mainly)\b,?\s*",
+    re.IGNORECASE,
+)
+# Courtesy conditions: "if he's willing", "only if she's comfortable", "— sorry if that's too
+# much", "if that's not pushing it".
+_COURTESY = re.compile(
+    r"(?:,|\s[—–-])?\s*(?:(?:only|sorry) )?if (?:it's|that's|he's|she's|they're|they'd|he'd|"
+    r"she'd|you're|you'd|it is|that is)\b[^,.?!—–]{0,30}",
+    re.IGNORECASE,
+)
+# An apology before the asks: "Sorry, it's rather a lot, but I'd hoped for…".
+_APOLOGY = re.compile(r"^[^,]{0,20}\b(?:sorry|apologies)\b[^.?!]{0,40}?,\s*but\s+", re.I)
+_SHORTEST_GERUND = 6  # "using"
+_AND_JOIN = re.compile(r"\band\b|[+&]", re.IGNORECASE)
+_STRANDED = re.compile(r"^\s*,\s*")  # what a courtesy taken from the start leaves
+_LEFT_BEHIND = re.compile(r"\s*,(?:\s*,)+|\s+,")
 _SPACES = re.compile(r"[ \t]{2,}")
 _NEEDFUL = re.compile(r"\bdo the needful(?:\s+and\b)?\s*", re.IGNORECASE)  # "do what's needed"
 _ASK_VERB_WITHIN = 6  # "From HR I need their help …": the verb comes early
@@ -166,6 +185,8 @@ _DEADLINE = re.compile(
 def goals_in(answer: str) -> list[str]:
     """The separate asks in an outcome statement; one item when it carries a single goal."""
     text = _ASIDE.sub(" ", straight_quotes(answer))
+    text = _COURTESY.sub(" ", _APOLOGY.sub("", _HEDGES.sub("", text)))
+    text = _LEFT_BEHIND.sub(",", _STRANDED.sub("", text))  # ", , nominating": ", nominating"
     text = _corrected(_COMMA_ASIDE.sub(" ", _NEEDFUL.sub("", text))).strip()
     counted = _COUNTED_LIST.match(text)
     if counted:
@@ -328,7 +349,7 @@ def _split_joined(clause: str) -> list[str]:
         if first and (first[0] in _QUALIFIERS or first[0] == "so"):
             goals[-1] = goals[-1] + join + piece  # ", so managers stop…": why, not what
         elif (
-            _starts_with_verb(piece)
+            _starts_with_verb(piece, gerund=_AND_JOIN.search(join) is not None)
             or (own_verb and (_has_to_verb(piece) or _is_clause(piece)))
             or _another_doing(goals[-1], piece)
             or _owned_ask(goals[0], piece)
@@ -383,11 +404,22 @@ def _is_ask(piece: str) -> bool:
     return len(words) >= 2 and (any(word in _VERBS for word in words) or _is_clause(piece))
 
 
-def _starts_with_verb(piece: str) -> bool:
+def _starts_with_verb(piece: str, gerund: bool = False) -> bool:
+    """A piece led by a verb of ours ("approve…", "to approve…"), or by its -ing after "and"
+    (`gerund`: "signing off the policy and joining the group"; after a comma an -ing says how:
+    ", blocking only on critical issues")."""
     if re.match(r"^\s*to\s+(\w+)", piece) and _has_to_verb(piece):
         return True
     words = _words(piece)
-    return bool(words) and words[0] in _VERBS
+    return bool(words) and (words[0] in _VERBS or (gerund and _gerund(words[0])))
+
+
+def _gerund(word: str) -> bool:
+    """'nominating', 'joining', 'sharing', 'signing': a verb of ours asked for as an -ing."""
+    if not word.endswith("ing") or len(word) < _SHORTEST_GERUND:
+        return False
+    stem = word[:-3]
+    return any(form in _VERBS for form in (stem, stem + "e", stem[:-1]))
 
 
 def _is_clause(piece: str) -> bool:
