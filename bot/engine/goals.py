@@ -275,7 +275,8 @@ def _split_sentence(sentence: str) -> list[str]:
     if _short_list(pieces):
         return pieces  # "budget approved, headcount +1, exec sponsor named"
     first = _words(pieces[0])
-    led_by_a_thing = bool(first) and first[0] in _ASK_NOUNS  # "Sign-off on X and a date"
+    # "Sign-off on X and a date", "a pause on onboarding and a note to her team": things
+    led_by_a_thing = bool(first) and (first[0] in _ASK_NOUNS or first[0] in _OBJECT_START)
     things = [] if _is_ask(pieces[0]) and not led_by_a_thing else _things_asked_for(sentence)
     if not things and not _is_ask(sentence) and _a_thing(sentence):
         return [sentence]  # "Budget. Headcount. And a decision by Friday."
