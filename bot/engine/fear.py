@@ -29,13 +29,13 @@ _THREAT = re.compile(
     r"fine (?:us|you|them|the company|companies|the business|firms)|"
     r"go(?:es)? under|out of business|fake|wipe[sd]? out|shut down|take down|sue (?:us|the \w+)|"
     r"lost (?=[$€£\d])|(?:records|files|accounts) (?:gone|wiped|dumped)|dark web|ransom|"
-    r"actively (?:scanning|targeting|probing|exploiting))",
+    r"actively (?:scanning|targeting|probing|exploiting)|(?:take|knock)s? (?:\w+ ){0,3}offline)",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
     r"\d|[$€£]|\bone (?:in|out of|of every)\b|"
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|"
+    r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter(?!'s)|"
     r"doubled?|tripled?|twice|most|majority|every)\b",
     re.IGNORECASE,
 )
@@ -61,6 +61,8 @@ _DOOM = re.compile(
     r"(?:the )?(?:whole|entire) (?:\w+ )?(?:goes|go|going|will go|would go) down|"
     r"(?:that|this|it) (?:will|could|would|might) (?:(?:so|very|just as|quite) )?(?:easily )?"
     r"be us|nuke\w*|have us for breakfast|end up like (?:that|those|the|them)|"
+    r"(?:did you see|remember|look at|you saw) what happened (?:to|at)|(?:their|whose) "
+    r"(?:controls|security|defences|defenses) (?:were|are) (?:better|stronger) than ours|"
     r"(?:brought|bring|brings|bringing) (?:\w+ ){0,3}to (?:its|our|their|your) knees|"
     r"(?:we're|we are|you're|you are) wide open|no idea (?:it|this) was coming|"
     r"(?:exactly|just) the same (?:gaps|holes|weaknesses|problems|exposure)|"

@@ -190,6 +190,8 @@ def _a_name(text: str, start: int, token: str) -> bool:
         return False
     if token.lower() in vocabulary.SECURITY_VENDORS:
         return False  # "SSO via Okta": a product the listener may not know
+    if token.lower().endswith(("ing", "ed")) and vocabulary.zipf(token) < vocabulary.NAME_ZIPF:
+        return False  # "Kerberoasting": a technique, written nowhere but in security
     return _SENTENCE_START.search(text, 0, start) is None
 
 

@@ -55,7 +55,8 @@ _LEADING = re.compile(
     r"won't|shouldn't|can't|didn't)\b|\b(?:you'd agree|you must agree|we both know|"
     r"everyone knows|isn't it obvious|wouldn't you agree|i'm sure you(?:'d| would)|"
     r"(?:would|wouldn't|don't|do) you not (?:agree|concur|say|think)|wouldn't you concur|"
-    r"wouldn't it (?:make (?:more )?sense|be (?:better|easier|smarter|wiser|simpler))|"
+    r"wouldn't it (?:make (?:more )?sense|be (?:better|easier|smarter|wiser|simpler|wise|"
+    r"prudent|sensible))|"
     r"(?:would|wouldn't|isn't|is) it (?:not )?(?:be )?fair to say|"
     r"i (?:assume|take it|imagine|suppose) you(?:'d| would)|"
     r"(?:so )?we(?:'re| are) (?:all )?"
@@ -78,7 +79,7 @@ _LOADED = re.compile(
     r"^\s*what(?:'s| is) (?:it|wrong|the (?:matter|problem)) with\b|every single|"
     r"blam\w* us|sits? on|forever|constantly|continually|repeatedly|bypass\w*|disregard\w*|"
     r"ignoring|ignored|continue to|how do you explain|what possible reason|go(?:es)? around|"
-    r"insists? on|despite what we (?:agreed|said|asked)|\bagain\b|"
+    r"insists? on|despite what we (?:agreed|said|asked)|\bagain\b|like everyone else|"
     r"skipping|think (?:it's|it is) (?:ok|okay|fine|acceptable)|"
     r"(?:thought|decided) it was (?:ok|okay|fine|a good idea|acceptable)|"
     r"without (?:even )?(?:checking|asking|thinking|reading|looking)|"
@@ -116,6 +117,9 @@ _BLAME = re.compile(
     r"cannot be bothered|consider (?:themselves|himself|herself) (?:exempt|above)|"
     r"(?:aren't|isn't|are not|is not|not) (?:exactly |really )?(?:the (?:brightest|sharpest)|"
     r"technical|responsible adults)|can't get (?:their|his|her) heads? (?:a)?round|"
+    r"technophob\w*|(?:can't|cannot|can not) grasp|not (?:quite |really |very )?(?:bright|smart|"
+    r"clever) enough|(?:aren't|isn't|not) (?:very )?(?:diligent|conscientious)|(?:don't|doesn't) "
+    r"value (?:anything|security|us|our)|"
     r"(?:don't|doesn't|do not|does not|never) take anything seriously)\b",
     re.IGNORECASE,
 )

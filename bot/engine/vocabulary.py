@@ -74,6 +74,9 @@ LEMMA_ZIPF = 3.0
 USED_ZIPF = 2.0
 # At or above this, an all-capitals word is an ordinary word written for emphasis ("PLEASE").
 COMMON_ZIPF = 4.0
+# A capitalised -ing word used less than this is a coined technique (Kerberoasting), not a
+# name (Brightwell, Corvex).
+NAME_ZIPF = 1.5
 _ROMAN = re.compile(r"[IVX]+")
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]+)+")
 _LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}")

@@ -40,7 +40,8 @@ _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
         r"\b(?:(?:the )?(?:audit|auditors?|regulators?)(?: (?:requires?|expects?|says?|could "
         r"fine us|will flag it))?|complian(?:ce|t)|(?:the )?(?:policy|law|rules?|regulations?)"
         r"(?: (?:says?|requires?|mandates?)\w*)?|required|requires? it|mandatory|best practice|"
-        r"fines?|fined|tick(?:ing)? (?:the )?box(?:es)?)\b",
+        r"fines?|fined|tick(?:ing)? (?:the )?box(?:es)?|close (?:the|a|an|our) (?:audit )?"
+        r"findings?)\b",
         re.IGNORECASE,
     ),
     Weakness.DUTY: re.compile(
@@ -50,6 +51,8 @@ _WEAK_REASONS: dict[Weakness, re.Pattern[str]] = {
     ),
     Weakness.SECURITY_GOAL: re.compile(
         r"\b(?:(?:phishing )?click rates?|completion(?: rates?| targets?)?|maturity(?: score)?|"
+        r"(?:the |my |our )?security team (?:needs?|wants?)[^.,;]*|security (?:roadmap|programme|"
+        r"program|strategy)|"
         r"security team|security metrics?|industry average|(?:our|the) team'?s? goal|"
         r"phishing|score|(?:more )?security[- ]aware(?:ness)?|awareness|vulnerability count)\b",
         re.IGNORECASE,
@@ -73,7 +76,7 @@ _OUTCOMES = (
     "contract contracts shoppers serving patients care promise reputation brand trust "
     "trusting cost costs save saves saved savings market shareholders profit launch "
     "employer partners community orders operations trading release deliver uptime money "
-    "pay paid supplier suppliers workload"
+    "pay paid supplier suppliers workload churn complaints retention"
 ).split()
 _OUTCOME_PHRASES = (
     "sales cycle", "on time", "less time", "more time", "keep running", "our sales",
