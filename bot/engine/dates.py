@@ -74,6 +74,8 @@ _DETERMINERS = frozenset("the a an other first second third fourth last".split()
 _ROUND_THE_CLOCK = frozenset({"24/7", "24x7", "24/7/365"})
 # Words before a day that make it a recurring one ("every Tuesday", "the standing Monday
 # call") or a limit ("till the new year").
+_UNTIL = frozenset("till until til".split())
+_WAITING = frozenset("wait waiting hold holding hang leave park delay postpone defer push".split())
 _RECURRING = frozenset("every each till until til standing weekly regular usual".split())
 # Words around a day that only hedge it: "probably Wednesday", "the Wednesday, ideally".
 _EITHER_OR = re.compile(
@@ -250,7 +252,9 @@ def _spans(phrase: str) -> Iterator[str]:
                 span = " ".join(words[start:end])
                 if span == phrase or span in _ORDINARY_WORDS or not _ends_a_date(words, cues, end):
                     continue
-                if not _tied_to_an_event(words, end) and not _not_a_meeting_day(words, start, end):
+                if not _tied_to_an_event(words, start, end) and not _not_a_meeting_day(
+                    words, start, end
+                ):
                     tried += 1
                     if tried > MAX_SPANS:
                         return  # text made of day words, not an answer: enough tried
@@ -272,7 +276,8 @@ def _not_a_meeting_day(words: list[str], start: int, end: int) -> bool:
         return True  # the day a phrase we could not read is counted from ("the week before X")
     if "not" in words[max(0, at - 1) : at + 1]:
         return True  # a day ruled out: "not the 17th – the 18th", "not before the 15th"
-    if before in _RECURRING or run[-1] in _ROUND_THE_CLOCK:
+    waited_for = before in _UNTIL and at >= 1 and words[at - 1] in _WAITING  # "wait until May"
+    if (before in _RECURRING and not waited_for) or run[-1] in _ROUND_THE_CLOCK:
         return True
     if run[-1] == "close" and before in _BEFORE_A_VERB:
         return True  # "waiting for the deal to close": a verb, not the books' close
@@ -293,10 +298,14 @@ def _ends_a_date(words: list[str], cues: list[bool], end: int) -> bool:
     return cues[end - 1] or words[end - 1] == "next"
 
 
-def _tied_to_an_event(words: list[str], end: int) -> bool:
-    """Whether the words from `end` tie the day before them to an event ("before the
-    launch"), not to a time of day ("after lunch")."""
+def _tied_to_an_event(words: list[str], start: int, end: int) -> bool:
+    """Whether the words from `end` tie the day before them to an event ("the Friday before
+    the launch"), not to a time of day ("after lunch"); a day named outright stays that day
+    ("late March before the new financial year", "next week Wednesday after CAB")."""
     if end >= len(words) or words[end] not in _RELATIVE_TO:
+        return False
+    named = (part for word in words[start:end] for part in word.split("-"))  # "mid-february"
+    if any(part in MONTHS or part in ("next", "this") for part in named):
         return False
     return end + 1 >= len(words) or words[end + 1] not in _TIMES_OF_DAY
 
