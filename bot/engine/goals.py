@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from bot.engine.dates import period_end, read_date
+from bot.engine.softening import without_hedges
 from bot.engine.typed import straight_quotes
 
 MAX_GOALS = 6
@@ -42,12 +43,6 @@ _COMMA_ASIDE = re.compile(
 _RETRACTION = re.compile(
     r"^[\s—–-]*(?:scrap|drop|forget|ignore|skip|lose|cancel) (?:the|that|my) (?:bit|part|point|"
     r"one|idea)\b",
-    re.IGNORECASE,
-)
-# Softening that changes no ask: "perhaps", "maybe also", "I suppose", "at some point".
-_HEDGES = re.compile(
-    r"\b(?:perhaps|maybe|possibly|probably|i suppose|at some point|if possible|ideally|"
-    r"really|mostly|mainly)\b,?\s*",
     re.IGNORECASE,
 )
 # Courtesy conditions: "if he's willing", "only if she's comfortable", "— sorry if that's too
@@ -185,7 +180,7 @@ _DEADLINE = re.compile(
 def goals_in(answer: str) -> list[str]:
     """The separate asks in an outcome statement; one item when it carries a single goal."""
     text = _ASIDE.sub(" ", straight_quotes(answer))
-    text = _COURTESY.sub(" ", _APOLOGY.sub("", _HEDGES.sub("", text)))
+    text = _COURTESY.sub(" ", _APOLOGY.sub("", without_hedges(text)))
     text = _LEFT_BEHIND.sub(",", _STRANDED.sub("", text))  # ", , nominating": ", nominating"
     text = _corrected(_COMMA_ASIDE.sub(" ", _NEEDFUL.sub("", text))).strip()
     counted = _COUNTED_LIST.match(text)

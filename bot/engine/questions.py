@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.engine.softening import without_hedges
 from bot.engine.typed import straight_quotes
 
 
@@ -180,11 +181,6 @@ _APOLOGY = re.compile(
     r"who|when|which|would|could|can|surely|isn't|wouldn't|don't))|:)\s*)+",
     re.IGNORECASE,
 )
-# Words that soften without changing what is asked: "did your team perhaps already…".
-_HEDGE = re.compile(
-    r"\b(?:perhaps|possibly|maybe|probably|roughly|approximately|at all|kind of|sort of)\b\s*",
-    re.IGNORECASE,
-)
 _WILLING = re.compile(
     r"\s*(?:you|they|he|she)(?:'d)?\s+(?:(?:might|would|could)\s+)?(?:be\s+)?"
     r"(?:willing|happy|able|up for)\s+(?:to\s+)?(?:tell|walk|talk|shar|describ|explain|show)",
@@ -207,7 +203,7 @@ _REPORTED_WH = re.compile(
 
 def question_verdict(question: str) -> Verdict:
     """How a listening question lands with the stakeholder."""
-    question = _HEDGE.sub("", _APOLOGY.sub("", the_question(question)))  # "Sorry, but did…"
+    question = without_hedges(_APOLOGY.sub("", the_question(question)))  # "Sorry, but did…"
     if reported := _REPORTED_YES_NO.match(question):  # "I'll ask whether…", "I wonder if…"
         willing = _WILLING.match(question, reported.end())  # "…if you'd be willing to tell me"
         return Verdict.OPEN if willing else Verdict.CLOSED
